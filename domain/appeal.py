@@ -1,0 +1,88 @@
+"""The appeal case (复议/诉讼) aggregate: appealed, responded to, decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
+
+from domain.codes import AppealKind, AppealResult, Procedure
+from domain.errors import RefusedError
+from domain.event import DomainEvent
+from domain.values import Code
+
+
+def case_id(agency: str, case: str) -> UUID:
+    """Return the aggregate id of an agency's case number."""
+    return uuid5(NAMESPACE_URL, f"gongkai:case:{agency}:{case}")
+
+
+class AppealCase(BaseAggregate[UUID]):
+    """A reconsideration or lawsuit against an agency's handling of one application."""
+
+    class Event(DomainEvent, CanMutateAggregate[UUID]):
+        case: Code
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.history.append(self)
+            self.evolve(aggregate)
+
+        def evolve(self, case: AppealCase) -> None:
+            """Change the case's state; most events only join its history."""
+
+    class Appealed(Event, CanInitAggregate[UUID]):
+        name = "appealed"
+        request: Code
+        kind: AppealKind
+        procedure: Procedure | None = None
+
+        def evolve(self, case: AppealCase) -> None:
+            case.agency, case.number, case.request = self.agency, self.case, self.request
+            case.kind, case.procedure, case.appealed = self.kind, self.procedure, self.date
+
+    class Responded(Event):
+        name = "appeal_responded"
+
+        def evolve(self, case: AppealCase) -> None:
+            case.responded = case.responded or self.date
+
+    class Decided(Event):
+        name = "appeal_decided"
+        result: AppealResult
+
+        def evolve(self, case: AppealCase) -> None:
+            case.decisions.append((self.date, self.result))
+
+    def __init__(self) -> None:
+        self.history: list[AppealCase.Event] = []
+        self.agency = self.number = self.request = ""
+        self.kind = AppealKind.RECONSIDERATION
+        self.procedure: Procedure | None = None
+        self.appealed = dt.date.min
+        self.responded: dt.date | None = None
+        self.decisions: list[tuple[dt.date, AppealResult]] = []
+
+    def holds(self, name: str, date: dt.date, fields: dict[str, Any]) -> bool:
+        """Tell whether the history already records this fact."""
+        return any(event.same_fact(name, date, fields) for event in self.history)
+
+    def check_step(self, name: str, date: dt.date) -> None:
+        """Refuse a step dated before the case was appealed, or a second `appealed`."""
+        if name == "appealed":
+            raise RefusedError(
+                f"案件 {self.number}",
+                f"this case number was already appealed on {self.appealed} (application {self.request})",
+                "case numbers are unique within an agency",
+                "case",
+            )
+        if date < self.appealed:
+            raise RefusedError(
+                f"案件 {self.number}", f"{name} is dated {date}, before the case was appealed on {self.appealed}", "", "date"
+            )
+
+
+CASE_EVENT_CLASSES: dict[str, type[AppealCase.Event]] = {
+    cls.name: cls for cls in (AppealCase.Appealed, AppealCase.Responded, AppealCase.Decided)
+}

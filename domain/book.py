@@ -1,0 +1,156 @@
+"""Apply event lines to the aggregates they name: the refusals, the defaults, and re-import without doubles.
+
+Pure: aggregates come from a loader passed in, and today's date (to refuse future dates) is an argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+from uuid import UUID
+
+from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
+from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
+from domain.errors import RefusedError, UnknownRequestError
+from domain.lines import Line
+from domain.request import EVENT_CLASSES, Request, request_id
+
+Aggregate = Request | AppealCase | Agency
+Loader = Callable[[UUID], Aggregate | None]
+
+
+class Book:
+    """The aggregates touched by a batch of lines, changed in memory until the caller saves them."""
+
+    def __init__(self, load: Loader, *, today: dt.date, agency: str, clerk: str) -> None:
+        self._load, self.today, self.agency, self.clerk = load, today, agency, clerk
+        self._aggregates: dict[UUID, Aggregate | None] = {}
+        self._stored_versions: dict[UUID, int] = {}
+        self._seen: Counter[tuple[UUID, str]] = Counter()
+
+    def get(self, aggregate_id: UUID) -> Aggregate | None:
+        """Return an aggregate as changed so far, loading it once."""
+        if aggregate_id not in self._aggregates:
+            aggregate = self._load(aggregate_id)
+            self._aggregates[aggregate_id] = aggregate
+            self._stored_versions[aggregate_id] = aggregate.version if aggregate else 0
+        return self._aggregates[aggregate_id]
+
+    def changed(self) -> Iterator[Aggregate]:
+        """Yield the aggregates with events not yet saved."""
+        for aggregate in self._aggregates.values():
+            if aggregate is not None and aggregate.pending_events:
+                yield aggregate
+
+    def record(self, line: Line) -> bool:
+        """Apply one line; return False when the store already holds it. Raise RefusedError if impossible."""
+        if line.date > self.today:
+            raise RefusedError(
+                _subject(line), f"{line.event} is dated {line.date}, in the future (today is {self.today})", "", "date"
+            )
+        agency, clerk = line.agency or self.agency, line.clerk or self.clerk
+        if line.event in EVENT_CLASSES:
+            return self._record_request(line, agency, clerk)
+        if line.event in CASE_EVENT_CLASSES:
+            return self._record_case(line, agency, clerk)
+        return self._record_agency(line, agency, clerk)
+
+    def _already(self, aggregate: Aggregate, line: Line, fields: dict[str, Any]) -> bool:
+        """Tell whether this line repeats a fact stored before (the n-th repeat matches the n-th fact)."""
+        stored = self._stored_versions[aggregate.id]
+        key = json.dumps([line.event, line.date.isoformat(), fields], sort_keys=True, ensure_ascii=False)
+        self._seen[(aggregate.id, key)] += 1
+        held = sum(
+            1
+            for event in aggregate.history[:stored]
+            if event.same_fact(line.event, line.date, fields)
+        )
+        return held >= self._seen[(aggregate.id, key)]
+
+    def _record_request(self, line: Line, agency: str, clerk: str) -> bool:
+        number = line.fields["request"]
+        event_class = EVENT_CLASSES[line.event]
+        aggregate_id = request_id(agency, number)
+        request = self.get(aggregate_id)
+        if request is None:
+            if line.event != "received":
+                raise UnknownRequestError(
+                    f"申请 {number}", f"{line.event} for an application that has not been received",
+                    f"record `received` for {number} first (agency {agency})", "request",
+                )
+            request = Request._create(
+                Request.Received, id=aggregate_id, date=line.date, agency=agency, clerk=clerk, **line.fields
+            )
+            self._aggregates[aggregate_id] = request
+            return True
+        assert isinstance(request, Request)
+        fields = request.prepare(line.event, line.fields)
+        if self._already(request, line, fields):
+            return False
+        request.check_step(line.event, line.date)
+        request.check_fields(line.event, line.date, fields)
+        request.trigger_event(event_class, date=line.date, agency=agency, clerk=clerk, **fields)
+        return True
+
+    def _record_case(self, line: Line, agency: str, clerk: str) -> bool:
+        number = line.fields["case"]
+        aggregate_id = case_id(agency, number)
+        case = self.get(aggregate_id)
+        if case is None:
+            if line.event != "appealed":
+                raise UnknownRequestError(
+                    f"案件 {number}", f"{line.event} for a case that has not been appealed",
+                    f"record `appealed` for case {number} first", "case",
+                )
+            self._check_appealed_request(line, agency)
+            case = AppealCase._create(
+                AppealCase.Appealed, id=aggregate_id, date=line.date, agency=agency, clerk=clerk, **line.fields
+            )
+            self._aggregates[aggregate_id] = case
+            return True
+        assert isinstance(case, AppealCase)
+        if self._already(case, line, line.fields):
+            return False
+        case.check_step(line.event, line.date)
+        case.trigger_event(CASE_EVENT_CLASSES[line.event], date=line.date, agency=agency, clerk=clerk, **line.fields)
+        return True
+
+    def _check_appealed_request(self, line: Line, agency: str) -> None:
+        number = line.fields["request"]
+        request = self.get(request_id(agency, number))
+        if request is None:
+            raise UnknownRequestError(
+                f"案件 {line.case}", f"appealed against application {number}, which has not been received",
+                "check the application number", "request",
+            )
+        assert isinstance(request, Request)
+        if line.date < request.received:
+            raise RefusedError(
+                f"案件 {line.case}", f"appealed on {line.date}, before application {number} was received on "
+                f"{request.received}", "check the date", "date",
+            )
+
+    def _record_agency(self, line: Line, agency: str, clerk: str) -> bool:
+        aggregate_id = agency_id(agency)
+        book = self.get(aggregate_id)
+        if book is None:
+            book = Agency._create(Agency.Opened, id=aggregate_id, date=line.date, agency=agency, clerk=clerk)
+            self._aggregates[aggregate_id] = book
+        assert isinstance(book, Agency)
+        if self._already(book, line, line.fields):
+            return False
+        book.check_step(line.event, line.date, line.fields)
+        book.trigger_event(AGENCY_EVENT_CLASSES[line.event], date=line.date, agency=agency, clerk=clerk, **line.fields)
+        return True
+
+
+def _subject(line: Line) -> str:
+    if line.request:
+        return f"申请 {line.request}"
+    if line.case:
+        return f"案件 {line.case}"
+    return "机关"
+

@@ -1,0 +1,40 @@
+"""The base of every domain event: an immutable, validated pydantic model (STYLE.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.values import Code, IsoDate, Text
+
+# Fields every stored event has that are not part of the import format.
+ENVELOPE_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+# Fields that say who recorded an event, not what happened.
+RECORDER_FIELDS = frozenset({"agency", "clerk"})
+
+
+class DomainEvent(BaseModel):
+    """A fact with its business date, the agency it belongs to and the clerk who recorded it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: ClassVar[str]  # the `event` value of the import format (DOMAIN.md §4)
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: dt.datetime  # when it was recorded: metadata, never a business date
+    date: IsoDate
+    agency: Code
+    clerk: Text
+
+    def business_fields(self) -> dict[str, Any]:
+        """Return the fields of the import format besides `event`, `date` and the recorder."""
+        data = self.model_dump(mode="json", exclude=ENVELOPE_FIELDS | RECORDER_FIELDS | {"date"})
+        return {key: value for key, value in data.items() if value is not None}
+
+    def same_fact(self, name: str, date: dt.date, fields: dict[str, Any]) -> bool:
+        """Tell whether this event records the given fact (DOMAIN.md §4: same type, date and fields)."""
+        return self.name == name and self.date == date and self.business_fields() == fields

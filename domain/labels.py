@@ -1,0 +1,93 @@
+"""The official Chinese labels of tables 三 and 四 and of the codes (DOMAIN.md §2, a contract)."""
+
+from __future__ import annotations
+
+from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party
+
+APPLICANT_LABELS: dict[str, str] = {
+    ApplicantType.NATURAL_PERSON: "自然人",
+    ApplicantType.COMMERCIAL_ENTERPRISE: "商业企业",
+    ApplicantType.RESEARCH_INSTITUTION: "科研机构",
+    ApplicantType.SOCIAL_WELFARE_ORG: "社会公益组织",
+    ApplicantType.LEGAL_SERVICE_ORG: "法律服务机构",
+    ApplicantType.OTHER_ORG: "其他",
+    "total": "总计",
+}
+ORG_GROUP_LABEL = "法人或其他组织"
+APPLICANT_HEADER = "申请人情况"
+BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+# Row code -> (group label or "", sub-group label or "", the row's own label).
+ROW_LABELS: dict[str, tuple[str, str, str]] = {
+    "new": ("", "", "一、本年新收政府信息公开申请数量"),
+    "carried_in": ("", "", "二、上年结转政府信息公开申请数量"),
+    Outcome.DISCLOSED: ("三、本年度办理结果", "", "（一）予以公开"),
+    Outcome.PARTIALLY_DISCLOSED: ("三、本年度办理结果", "", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    Outcome.WITHHELD_STATE_SECRET: ("三、本年度办理结果", "（三）不予公开", "1.属于国家秘密"),
+    Outcome.WITHHELD_LAW_PROHIBITED: ("三、本年度办理结果", "（三）不予公开", "2.其他法律行政法规禁止公开"),
+    Outcome.WITHHELD_SECURITY_STABILITY: ("三、本年度办理结果", "（三）不予公开", "3.危及“三安全一稳定”"),
+    Outcome.WITHHELD_THIRD_PARTY_RIGHTS: ("三、本年度办理结果", "（三）不予公开", "4.保护第三方合法权益"),
+    Outcome.WITHHELD_INTERNAL_AFFAIRS: ("三、本年度办理结果", "（三）不予公开", "5.属于三类内部事务信息"),
+    Outcome.WITHHELD_PROCESS_INFO: ("三、本年度办理结果", "（三）不予公开", "6.属于四类过程性信息"),
+    Outcome.WITHHELD_ENFORCEMENT_FILE: ("三、本年度办理结果", "（三）不予公开", "7.属于行政执法案卷"),
+    Outcome.WITHHELD_ADMINISTRATIVE_INQUIRY: ("三、本年度办理结果", "（三）不予公开", "8.属于行政查询事项"),
+    Outcome.UNAVAILABLE_NOT_HELD: ("三、本年度办理结果", "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    Outcome.UNAVAILABLE_NEEDS_CREATION: ("三、本年度办理结果", "（四）无法提供", "2.没有现成信息需要另行制作"),
+    Outcome.UNAVAILABLE_STILL_UNCLEAR: ("三、本年度办理结果", "（四）无法提供", "3.补正后申请内容仍不明确"),
+    Outcome.REJECTED_PETITION_COMPLAINT: ("三、本年度办理结果", "（五）不予处理", "1.信访举报投诉类申请"),
+    Outcome.REJECTED_REPEAT: ("三、本年度办理结果", "（五）不予处理", "2.重复申请"),
+    Outcome.REJECTED_PUBLICATION: ("三、本年度办理结果", "（五）不予处理", "3.要求提供公开出版物"),
+    Outcome.REJECTED_EXCESSIVE: ("三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请"),
+    Outcome.REJECTED_CONFIRMATION: ("三、本年度办理结果", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
+    Outcome.OTHER_NO_CORRECTION: (
+        "三、本年度办理结果",
+        "（六）其他处理",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ),
+    Outcome.OTHER_FEE_UNPAID: (
+        "三、本年度办理结果",
+        "（六）其他处理",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
+    Outcome.OTHER: ("三、本年度办理结果", "（六）其他处理", "3.其他"),
+    "total_handled": ("三、本年度办理结果", "", "（七）总计"),
+    "carried_out": ("", "", "四、结转下年度继续办理"),
+}
+OTHER_LABEL_2019 = "（六）其他处理"
+
+APPEAL_GROUP_LABELS: dict[str, str] = {
+    AppealKind.RECONSIDERATION: "行政复议",
+    AppealKind.LITIGATION_DIRECT: "未经复议直接起诉",
+    AppealKind.LITIGATION_AFTER_RECONSIDERATION: "复议后起诉",
+}
+LITIGATION_LABEL = "行政诉讼"
+APPEAL_COLUMN_LABELS: dict[str, str] = {
+    AppealResult.UPHELD: "结果维持",
+    AppealResult.CORRECTED: "结果纠正",
+    AppealResult.OTHER: "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
+
+CHANNEL_LABELS: dict[str, str] = {
+    Channel.IN_PERSON: "当面提交",
+    Channel.MAIL: "邮寄（签收）",
+    Channel.ORDINARY_MAIL: "平信",
+    Channel.ONLINE: "网上申请",
+    Channel.FAX: "传真",
+    Channel.EMAIL: "电子邮件",
+    Channel.OTHER: "其他",
+}
+PARTY_LABELS: dict[str, str] = {Party.THIRD_PARTY: "第三方", Party.AGENCY: "其他机关"}
+RESULT_LABELS: dict[str, str] = {
+    AppealResult.UPHELD: "维持",
+    AppealResult.CORRECTED: "纠正",
+    AppealResult.OTHER: "其他",
+    "pending": "尚未审结",
+}
+
+
+def outcome_label(outcome: str) -> str:
+    """Return the full official label of an outcome (group, sub-group and row)."""
+    group, sub, own = ROW_LABELS[outcome]
+    return f"{sub}{own}" if sub else own

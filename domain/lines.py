@@ -1,0 +1,107 @@
+"""The import format (DOMAIN.md §4, a contract): one JSON object per event, validated before anything is recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from domain.agency import AGENCY_EVENT_CLASSES
+from domain.appeal import CASE_EVENT_CLASSES
+from domain.event import ENVELOPE_FIELDS, DomainEvent
+from domain.request import EVENT_CLASSES
+from domain.values import Amount, Code, Text
+
+ALL_EVENT_CLASSES: dict[str, type[DomainEvent]] = {**EVENT_CLASSES, **CASE_EVENT_CLASSES, **AGENCY_EVENT_CLASSES}
+# Fields a line may leave out although its event always has them (filled in from the history).
+_OPTIONAL_IN_LINE: dict[str, dict[str, Any]] = {"fee_paid": {"amount": (Amount | None, None)}}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One validated event line: what happened, to which request or case, when, and who recorded it."""
+
+    event: str
+    date: dt.date
+    agency: str | None
+    clerk: str | None
+    fields: dict[str, Any]  # the business fields, JSON-ready, defaults filled in, `None` left out
+
+    @property
+    def request(self) -> str | None:
+        """Return the application number the line names, if any."""
+        return self.fields.get("request")
+
+    @property
+    def case(self) -> str | None:
+        """Return the case number the line names, if any."""
+        return self.fields.get("case")
+
+
+def _line_model(name: str, event_class: type[DomainEvent]) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        key: (info.annotation, info)
+        for key, info in event_class.model_fields.items()
+        if key not in ENVELOPE_FIELDS | {"agency", "clerk"}
+    }
+    fields.update(_OPTIONAL_IN_LINE.get(name, {}))
+    return create_model(  # type: ignore[no-any-return, call-overload]
+        f"{event_class.__name__}Line",
+        __config__=ConfigDict(extra="forbid", frozen=True),
+        event=(Literal[name], ...),
+        agency=(Code | None, None),
+        clerk=(Text | None, None),
+        **fields,
+    )
+
+
+LINE_MODELS: dict[str, type[BaseModel]] = {name: _line_model(name, cls) for name, cls in ALL_EVENT_CLASSES.items()}
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    location = ".".join(str(part) for part in error["loc"]) or "line"
+    kind, message = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        return location, "unknown field"
+    if kind == "missing":
+        return location, "required field is missing"
+    if kind in ("enum", "literal_error"):
+        return location, f"unknown code {error['input']!r}: {message.split(': ', 1)[-1]}"
+    return location, message.removeprefix("Value error, ")
+
+
+def parse_object(data: Any) -> Line:
+    """Validate one decoded JSON value as an event line, or raise ValueError naming the field."""
+    if not isinstance(data, dict):
+        raise LineError("line", f"an event line is a JSON object, not {type(data).__name__}")
+    name = data.get("event")
+    if not isinstance(name, str) or name not in LINE_MODELS:
+        known = ", ".join(sorted(LINE_MODELS))
+        raise LineError("event", f"unknown event {name!r}; known events: {known}" if name else "required field is missing")
+    try:
+        model = LINE_MODELS[name].model_validate(data)
+    except ValidationError as error:
+        raise LineError(*_describe(error.errors()[0])) from None
+    fields = model.model_dump(mode="json", exclude={"event", "date", "agency", "clerk"}, exclude_none=True)
+    values = dict(model)
+    return Line(name, values["date"], values["agency"], values["clerk"], fields)
+
+
+def parse_line(text: str) -> Line:
+    """Decode and validate one line of the import format."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LineError("line", f"not valid JSON ({error.msg} at column {error.colno})") from None
+    return parse_object(data)
+
+
+class LineError(ValueError):
+    """A line that does not fit the import format; names the field and the reason."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field, self.reason = field, reason
+        super().__init__(f"field {field}: {reason}")

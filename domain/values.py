@@ -1,0 +1,94 @@
+"""Validated value types shared by events and import lines: dates, numbers, text, money."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer
+
+MAX_TEXT = 2000
+MAX_CODE = 64
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_AMOUNT = re.compile(r"\d{1,9}(\.\d{1,2})?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]")
+
+
+def _parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError("a date (YYYY-MM-DD) is required, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a real calendar date") from None
+
+
+def _parse_month(value: Any) -> str:
+    match = _MONTH.fullmatch(value) if isinstance(value, str) else None
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValueError(f"{value!r} is not a month in the form YYYY-MM")
+    return str(value)
+
+
+def _parse_amount(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise ValueError("an amount in yuan is a decimal string such as \"1700.00\"")
+    if not _AMOUNT.fullmatch(text):
+        raise ValueError(f"{text!r} is not an amount in yuan (digits, at most two decimals, not negative)")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not an amount in yuan") from None
+
+
+def _clean_text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("contains a control character (NUL, escape, BOM …), which is not allowed in text")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is {len(value)} characters long; at most {MAX_TEXT} are allowed")
+    return value
+
+
+def _clean_code(value: str) -> str:
+    if not value or value != value.strip() or _CONTROL.search(value) or any(c.isspace() for c in value):
+        raise ValueError("must be non-empty, without spaces or control characters")
+    if len(value) > MAX_CODE:
+        raise ValueError(f"is {len(value)} characters long; at most {MAX_CODE} are allowed")
+    return value
+
+
+def _strict_str(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, not {type(value).__name__}")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_parse_date), PlainSerializer(dt.date.isoformat, return_type=str)]
+Month = Annotated[str, BeforeValidator(_parse_month)]
+Amount = Annotated[Decimal, BeforeValidator(_parse_amount), PlainSerializer(lambda d: f"{d:.2f}", return_type=str)]
+Text = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_clean_text)]
+Code = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_clean_code)]
+
+
+def month_of(day: dt.date) -> str:
+    """Return the YYYY-MM month a date falls in."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """Return the first and last day of a YYYY-MM month."""
+    year, mon = int(month[:4]), int(month[5:7])
+    first = dt.date(year, mon, 1)
+    following = dt.date(year + mon // 12, mon % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
