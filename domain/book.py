@@ -30,6 +30,7 @@ class Book:
         self._aggregates: dict[UUID, Aggregate | None] = {}
         self._stored_versions: dict[UUID, int] = {}
         self._seen: Counter[tuple[UUID, str]] = Counter()
+        self.already = 0  # lines the store already held
 
     def get(self, aggregate_id: UUID) -> Aggregate | None:
         """Return an aggregate as changed so far, loading it once."""
@@ -53,10 +54,13 @@ class Book:
             )
         agency, clerk = line.agency or self.agency, line.clerk or self.clerk
         if line.event in EVENT_CLASSES:
-            return self._record_request(line, agency, clerk)
-        if line.event in CASE_EVENT_CLASSES:
-            return self._record_case(line, agency, clerk)
-        return self._record_agency(line, agency, clerk)
+            recorded = self._record_request(line, agency, clerk)
+        elif line.event in CASE_EVENT_CLASSES:
+            recorded = self._record_case(line, agency, clerk)
+        else:
+            recorded = self._record_agency(line, agency, clerk)
+        self.already += not recorded
+        return recorded
 
     def _already(self, aggregate: Aggregate, line: Line, fields: dict[str, Any]) -> bool:
         """Tell whether this line repeats a fact stored before (the n-th repeat matches the n-th fact)."""

@@ -30,7 +30,7 @@ def _parse_date(value: Any) -> dt.date:
         raise ValueError(f"{value} is not a real calendar date") from None
 
 
-def _parse_month(value: Any) -> str:
+def parse_month(value: Any) -> str:
     match = _MONTH.fullmatch(value) if isinstance(value, str) else None
     if not match or not 1 <= int(match[2]) <= 12:
         raise ValueError(f"{value!r} is not a month in the form YYYY-MM")
@@ -75,7 +75,7 @@ def _strict_str(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_parse_date), PlainSerializer(dt.date.isoformat, return_type=str)]
-Month = Annotated[str, BeforeValidator(_parse_month)]
+Month = Annotated[str, BeforeValidator(parse_month)]
 Amount = Annotated[Decimal, BeforeValidator(_parse_amount), PlainSerializer(lambda d: f"{d:.2f}", return_type=str)]
 Text = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_clean_text)]
 Code = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_clean_code)]

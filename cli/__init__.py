@@ -1,0 +1,1 @@
+"""The `gongkai` command line for clerks."""

@@ -1,0 +1,52 @@
+"""`gongkai import`: read the whole file, check every line, then record all of it or nothing."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+import click
+
+from domain.errors import InvalidInputError
+from service.reading import read_lines, sniff_format
+
+
+def _open(file: str) -> BinaryIO:
+    if file == "-":
+        return sys.stdin.buffer
+    try:
+        return open(file, "rb")  # noqa: SIM115
+    except OSError as error:
+        raise InvalidInputError([f"{file}: cannot be read ({error.strerror})"]) from None
+
+
+def import_file(tracker: Any, file: str, progress: Callable[[str, int | None], Any]) -> None:
+    """Validate a JSON Lines file completely, then record it in batches; print a summary on stderr."""
+    started = time.perf_counter()
+    problems: list[str] = []
+    with _open(file) as stream:
+        head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
+        if (kind := sniff_format(head)) is not None:
+            raise InvalidInputError([f"{file}: {kind}"])
+        lines = list(read_lines(stream, problems))
+    if not lines and not problems:
+        raise InvalidInputError([f"{file}: empty: no event lines"])
+    book = tracker.check(lines, problems)
+    if problems:
+        problems.sort(key=lambda p: int(p.split(",")[0].split(":")[0].removeprefix("line ") or 0))
+        raise InvalidInputError(problems)
+    events = sum(len(a.pending_events) for a in book.changed())
+    bar = progress("导入 importing", events)
+    try:
+        saved = tracker.save(book, bar.advance_task if bar else None)
+    finally:
+        if bar:
+            bar.stop()
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"已导入 imported: {saved} events recorded, {book.already} already in the store, "
+        f"{len(lines)} lines, {seconds:.1f} s",
+        err=True,
+    )

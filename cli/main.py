@@ -1,0 +1,169 @@
+"""The `gongkai` command: global options, and the commands that are not one event each."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.context import refusals, tracker
+from cli.record import add_event_commands
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", envvar="GONGKAI_DB", help="存储 store: a SQLite file or a postgresql:// URL [env GONGKAI_DB]")
+@click.option("--agency", help="机关代码 agency code [env GONGKAI_AGENCY]")
+@click.option("--clerk", help="经办人 clerk recording the events [env GONGKAI_CLERK; default: the OS user]")
+@click.option("-v", "--verbose", count=True, help="更多日志 more log output on stderr")
+def main(db: str | None, agency: str | None, clerk: str | None, verbose: int) -> None:
+    """gongkai 政府信息公开申请办理 — track disclosure applications, deadlines and the statutory tables."""
+    from cli.logging import configure_logging
+
+    configure_logging(verbose)
+
+
+add_event_commands(main)
+
+
+def _progress(label: str, total: int | None) -> Any:
+    """Return a rich progress bar on a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True, console=_stderr_console())
+    bar.start()
+    task = bar.add_task(label, total=total)
+    bar.advance_task = lambda n: bar.advance(task, n)  # type: ignore[attr-defined]
+    return bar
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
+@click.pass_context
+@refusals
+def import_(ctx: click.Context, file: str) -> None:
+    """导入 Import events from a JSON Lines file (- reads stdin); all or nothing."""
+    from cli.importing import import_file
+
+    with tracker(ctx) as t:
+        import_file(t, file, _progress)
+
+
+@main.command()
+@click.pass_context
+@refusals
+def info(ctx: click.Context) -> None:
+    """信息 Show where the store is, what it holds and the versions."""
+    from cli.lookup import print_info
+
+    with tracker(ctx) as t:
+        print_info(t)
+
+
+@main.command()
+@click.argument("request")
+@click.pass_context
+@refusals
+def show(ctx: click.Context, request: str) -> None:
+    """查看 Show an application's whole history, with who recorded what."""
+    from cli.lookup import print_history
+
+    with tracker(ctx) as t:
+        print_history(t, request)
+
+
+@main.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+@refusals
+def list_(ctx: click.Context, fmt: str) -> None:
+    """在办 List the open applications and their state."""
+    from cli.lookup import print_open
+
+    with tracker(ctx) as t:
+        print_open(t, fmt)
+
+
+@main.group()
+def report() -> None:
+    """报表 The statutory tables 三 and 四, for a year or a month."""
+
+
+def _report_options(func: Any) -> Any:
+    func = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE")(func)
+    func = click.option(
+        "--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)"
+    )(func)
+    func = click.option(
+        "--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True
+    )(func)
+    return func
+
+
+@report.command("annual")
+@click.argument("year", type=click.IntRange(2008, 2200))
+@_report_options
+@click.option("--include-earlier-pending", is_flag=True, help="表四含上年度结转 count cases pending from earlier years")
+@click.pass_context
+@refusals
+def report_annual(ctx: click.Context, year: int, fmt: str, table_format: str | None, output: Path | None,
+                  include_earlier_pending: bool) -> None:
+    """年度报表 Tables 三 and 四 of a year."""
+    from cli.reports import emit_report
+
+    with tracker(ctx) as t:
+        emit_report(t, str(year), fmt, table_format, output, include_earlier_pending=include_earlier_pending)
+
+
+@report.command("monthly")
+@click.argument("month")
+@_report_options
+@click.pass_context
+@refusals
+def report_monthly(ctx: click.Context, month: str, fmt: str, table_format: str | None, output: Path | None) -> None:
+    """月度报表 Tables 三 and 四 of a month (YYYY-MM)."""
+    from cli.reports import emit_report
+    from domain.values import parse_month
+
+    try:
+        parse_month(month)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="MONTH") from None
+    with tracker(ctx) as t:
+        emit_report(t, month, fmt, table_format, output)
+
+
+@main.command()
+@click.pass_context
+@refusals
+def replay(ctx: click.Context) -> None:
+    """重放 Rebuild every table from the events, compare with the maintained ones, and replace them."""
+    from cli.reports import run_replay
+
+    with tracker(ctx) as t:
+        run_replay(t, _progress)
+
+
+@main.command("agency-name")
+@click.argument("name")
+@click.option("--date", help="业务日期 business date (default: today)")
+@click.pass_context
+@refusals
+def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
+    """机关名称 Record the agency's official name (used in report headings)."""
+    from domain.lines import parse_object
+
+    with tracker(ctx) as t:
+        line = parse_object({"event": "agency_named", "agency_name": name, "date": date or t.settings.today.isoformat()})
+        t.record([(1, line)])
+        click.echo(json.dumps({"agency_code": t.agency, "agency": name}, ensure_ascii=False), err=True)

@@ -1,0 +1,70 @@
+"""Turn facts into table rows and back: the storage shape shared by every view backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from projections.agencies import AgencyFacts
+from projections.facts import CaseFacts, RequestFacts
+
+REQUEST_COLUMNS = (
+    "agency", "number", "received", "applicant_type", "state", "closed", "outcome", "voided", "fees",
+    "awaiting_correction", "open_consultations", "unpaid_fees",
+)
+CASE_COLUMNS = ("agency", "number", "request", "kind", "appealed", "decisions", "responded")
+AGENCY_COLUMNS = ("agency", "first_date", "name", "filed_months", "published_years")
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def request_row(f: RequestFacts) -> tuple[Any, ...]:
+    """Return the stored row of an application's facts."""
+    fees = json.dumps([[d.isoformat(), fen] for d, fen in f.fees_fen])
+    return (
+        f.agency, f.number, f.received.isoformat(), f.applicant_type, f.state, _iso(f.closed), f.outcome,
+        int(f.voided), fees, int(f.awaiting_correction), f.open_consultations, f.unpaid_fees,
+    )
+
+
+def request_facts(row: Any) -> RequestFacts:
+    """Return an application's facts from its stored row."""
+    fees = tuple((dt.date.fromisoformat(d), fen) for d, fen in json.loads(row[8]))
+    return RequestFacts(
+        row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], _day(row[5]), row[6], bool(row[7]), fees,
+        bool(row[9]), row[10], row[11],
+    )
+
+
+def case_row(f: CaseFacts) -> tuple[Any, ...]:
+    """Return the stored row of a case's facts."""
+    decisions = json.dumps([[d.isoformat(), result] for d, result in f.decisions])
+    return (f.agency, f.number, f.request, f.kind, f.appealed.isoformat(), decisions, _iso(f.responded))
+
+
+def case_facts(row: Any) -> CaseFacts:
+    """Return a case's facts from its stored row."""
+    decisions = tuple((dt.date.fromisoformat(d), result) for d, result in json.loads(row[5]))
+    return CaseFacts(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), decisions, _day(row[6]))
+
+
+def agency_row(f: AgencyFacts) -> tuple[Any, ...]:
+    """Return the stored row of an agency's facts."""
+    return (
+        f.agency, f.first_date.isoformat(), f.name, json.dumps(sorted(f.filed_months)),
+        json.dumps(sorted(f.published_years)),
+    )
+
+
+def agency_facts(row: Any) -> AgencyFacts:
+    """Return an agency's facts from its stored row."""
+    return AgencyFacts(
+        row[0], dt.date.fromisoformat(row[1]), row[2], frozenset(json.loads(row[3])), frozenset(json.loads(row[4]))
+    )

@@ -1,0 +1,166 @@
+"""The maintained tables in SQLite, beside the events, with tracking in the same transaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder
+
+from projections.agencies import AgencyFacts
+from projections.facts import CaseFacts, CountKey, RequestFacts
+from projections.fold import Changes, Key
+from projections.rows import (
+    AGENCY_COLUMNS,
+    CASE_COLUMNS,
+    REQUEST_COLUMNS,
+    agency_facts,
+    agency_row,
+    case_facts,
+    case_row,
+    request_facts,
+    request_row,
+)
+
+TABLES = {
+    "gk_requests": (
+        "agency TEXT NOT NULL, number TEXT NOT NULL, received TEXT NOT NULL, applicant_type TEXT NOT NULL, "
+        "state TEXT NOT NULL, closed TEXT, outcome TEXT, voided INTEGER NOT NULL, fees TEXT NOT NULL, "
+        "awaiting_correction INTEGER NOT NULL, open_consultations INTEGER NOT NULL, unpaid_fees INTEGER NOT NULL, "
+        "PRIMARY KEY (agency, number)"
+    ),
+    "gk_cases": (
+        "agency TEXT NOT NULL, number TEXT NOT NULL, request TEXT NOT NULL, kind TEXT NOT NULL, "
+        "appealed TEXT NOT NULL, decisions TEXT NOT NULL, responded TEXT, PRIMARY KEY (agency, number)"
+    ),
+    "gk_agencies": (
+        "agency TEXT PRIMARY KEY, first_date TEXT NOT NULL, name TEXT, filed_months TEXT NOT NULL, "
+        "published_years TEXT NOT NULL"
+    ),
+    "gk_counts": (
+        "agency TEXT NOT NULL, month TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL, n INTEGER NOT NULL, "
+        "PRIMARY KEY (agency, month, row, col)"
+    ),
+}
+
+
+def _upsert(table: str, columns: tuple[str, ...], keys: int) -> str:
+    marks = ", ".join("?" * len(columns))
+    updates = ", ".join(f"{c}=excluded.{c}" for c in columns[keys:])
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT DO UPDATE SET {updates}"
+
+
+class SQLiteView(SQLiteTrackingRecorder):
+    """Facts per application, case and agency, and monthly counts, maintained event by event."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        """Add the view's tables to the tracking table."""
+        statements = super().construct_create_table_statements()
+        statements += [f"CREATE TABLE IF NOT EXISTS {name} ({ddl}) WITHOUT ROWID" for name, ddl in TABLES.items()]
+        statements.append("CREATE INDEX IF NOT EXISTS gk_requests_open ON gk_requests (agency, state)")
+        return statements
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _select(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, list(params))
+            return list(c.fetchall())
+
+    def load_requests(self, keys: set[Key]) -> dict[Key, RequestFacts]:
+        """Return the stored facts of the given applications."""
+        return self._load(keys, "gk_requests", REQUEST_COLUMNS, request_facts)
+
+    def load_cases(self, keys: set[Key]) -> dict[Key, CaseFacts]:
+        """Return the stored facts of the given cases."""
+        return self._load(keys, "gk_cases", CASE_COLUMNS, case_facts)
+
+    def _load(self, keys: set[Key], table: str, columns: tuple[str, ...], make: Any) -> dict[Key, Any]:
+        found: dict[Key, Any] = {}
+        sql = f"SELECT {', '.join(columns)} FROM {table} WHERE agency = ? AND number = ?"
+        with self.datastore.transaction(commit=False) as c:
+            for key in keys:
+                c.execute(sql, key)
+                row = c.fetchone()
+                if row is not None:
+                    found[key] = make(tuple(row))
+        return found
+
+    def load_agencies(self, codes: set[str]) -> dict[str, AgencyFacts]:
+        """Return the stored facts of the given agencies."""
+        return {a.agency: a for a in self.agencies() if a.agency in codes}
+
+    def agencies(self) -> list[AgencyFacts]:
+        """Return every agency the store knows, by code."""
+        rows = self._select(f"SELECT {', '.join(AGENCY_COLUMNS)} FROM gk_agencies ORDER BY agency")
+        return [agency_facts(tuple(row)) for row in rows]
+
+    def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]:
+        """Return applications' facts, by agency and number."""
+        where, params = self._agency_filter(agency)
+        if open_only:
+            where += (" AND " if where else " WHERE ") + "closed IS NULL AND voided = 0"
+        sql = f"SELECT {', '.join(REQUEST_COLUMNS)} FROM gk_requests{where} ORDER BY agency, received, number"
+        return [request_facts(tuple(row)) for row in self._select(sql, params)]
+
+    def cases(self, agency: str | None = None) -> list[CaseFacts]:
+        """Return the cases whose application was not voided."""
+        where, params = self._agency_filter(agency, "c.")
+        sql = (
+            f"SELECT {', '.join('c.' + col for col in CASE_COLUMNS)} FROM gk_cases c "
+            "LEFT JOIN gk_requests r ON r.agency = c.agency AND r.number = c.request"
+            f"{where}{' AND' if where else ' WHERE'} COALESCE(r.voided, 0) = 0 ORDER BY c.agency, c.number"
+        )
+        return [case_facts(tuple(row)) for row in self._select(sql, params)]
+
+    def month_counts(self, agency: str | None = None) -> dict[tuple[str, str, str], int]:
+        """Return the monthly counts of one agency, or of all agencies summed."""
+        where, params = self._agency_filter(agency)
+        sql = f"SELECT month, row, col, SUM(n) FROM gk_counts{where} GROUP BY month, row, col"
+        return {(m, r, c): n for m, r, c, n in self._select(sql, params) if n}
+
+    def all_counts(self) -> dict[CountKey, int]:
+        """Return every stored count, for comparison with a replay."""
+        return {(a, m, r, c): n for a, m, r, c, n in self._select("SELECT agency, month, row, col, n FROM gk_counts")}
+
+    @staticmethod
+    def _agency_filter(agency: str | None, prefix: str = "") -> tuple[str, list[str]]:
+        return (f" WHERE {prefix}agency = ?", [agency]) if agency else ("", [])
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def commit(self, changes: Changes, tracking: Tracking) -> None:
+        """Store what a run of events changed and the position it reached, in one transaction."""
+        with self.datastore.transaction(commit=True) as c:
+            self._insert_tracking(c, tracking)
+            self._write(c, changes)
+
+    def replace_all(self, changes: Changes, tracking: Tracking | None) -> None:
+        """Replace every view table by a replay's result, in one transaction."""
+        with self.datastore.transaction(commit=True) as c:
+            for table in TABLES:
+                c.execute(f"DELETE FROM {table}")
+            c.execute("DELETE FROM tracking")
+            if tracking is not None:
+                self._insert_tracking(c, tracking)
+            self._write(c, changes)
+
+    def _write(self, c: SQLiteCursor, changes: Changes) -> None:
+        requests = [request_row(f) for f in changes.requests.values() if f is not None]
+        c.executemany(_upsert("gk_requests", REQUEST_COLUMNS, 2), requests)
+        cases = [case_row(f) for f in changes.cases.values() if f is not None]
+        c.executemany(_upsert("gk_cases", CASE_COLUMNS, 2), cases)
+        c.executemany(_upsert("gk_agencies", AGENCY_COLUMNS, 1), [agency_row(f) for f in changes.agencies.values()])
+        self._add_counts(c, changes.counts)
+
+    @staticmethod
+    def _add_counts(c: SQLiteCursor, counts: Counter[CountKey]) -> None:
+        rows = [(*key, n) for key, n in counts.items() if n]
+        c.executemany(
+            "INSERT INTO gk_counts (agency, month, row, col, n) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+            rows,
+        )
+        c.execute("DELETE FROM gk_counts WHERE n = 0")

@@ -1,0 +1,1 @@
+"""The use cases: open the store, record lines, keep the tables, answer the clerk's questions."""

@@ -1,0 +1,54 @@
+"""Store pydantic events as JSON: validated by pydantic on the way out and on the way back in."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
+from eventsourcing.utils import get_topic, resolve_topic
+from pydantic import BaseModel, ValidationError
+
+
+class PydanticMapper(Mapper[UUID]):
+    """Encode with `model_dump_json` and decode with `model_validate_json` (both in pydantic-core)."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        """Return the stored form of a domain event."""
+        assert isinstance(domain_event, BaseModel)
+        state = domain_event.model_dump_json().encode()
+        if self.compressor:
+            state = self.compressor.compress(state)
+        if self.cipher:
+            state = self.cipher.encrypt(state)
+        return StoredEvent(
+            originator_id=domain_event.originator_id,  # type: ignore[attr-defined]
+            originator_version=domain_event.originator_version,  # type: ignore[attr-defined]
+            topic=get_topic(type(domain_event)),
+            state=state,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        """Return the domain event of a stored one; refuse one whose row and content disagree."""
+        cls = resolve_topic(stored_event.topic)
+        state = stored_event.state
+        try:
+            if self.cipher:
+                state = self.cipher.decrypt(state)
+            if self.compressor:
+                state = self.compressor.decompress(state)
+            event = cls.model_validate_json(state)
+        except (ValueError, ValidationError) as error:
+            raise MapperDeserialisationError(
+                f"stored event {stored_event.originator_id} v{stored_event.originator_version} "
+                f"({stored_event.topic}) cannot be read: {error}"
+            ) from error
+        if (event.originator_id, event.originator_version) != (
+            UUID(str(stored_event.originator_id)),
+            stored_event.originator_version,
+        ):
+            raise MapperDeserialisationError(
+                f"stored event {stored_event.originator_id} v{stored_event.originator_version} holds the content of "
+                f"{event.originator_id} v{event.originator_version}"
+            )
+        return event

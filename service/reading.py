@@ -1,0 +1,46 @@
+"""Read an import file into validated lines, naming every line that is bad (line number, field, reason)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from domain.lines import Line, LineError, parse_line
+
+BOM = "\ufeff"
+MAX_LINE_BYTES = 1 << 20  # one event is a few hundred bytes; a longer line is not an event
+
+
+def read_lines(raw: Iterable[bytes], problems: list[str]) -> Iterator[tuple[int, Line]]:
+    """Yield (line number, line) for every good non-blank line; append a message for every bad one."""
+    for number, data in enumerate(raw, start=1):
+        if len(data) > MAX_LINE_BYTES:
+            problems.append(f"line {number}: longer than {MAX_LINE_BYTES} bytes; not an event line")
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(f"line {number}: not UTF-8 (byte {error.start + 1}); save the file as UTF-8")
+            continue
+        if number == 1:
+            text = text.removeprefix(BOM)
+        if BOM in text:
+            problems.append(f"line {number}: a byte-order mark (BOM) in the middle of the file")
+            continue
+        if not text.strip():
+            continue
+        try:
+            yield number, parse_line(text)
+        except LineError as error:
+            problems.append(f"line {number}, {error}")
+
+
+def sniff_format(head: bytes) -> str | None:
+    """Return a plain-words name of a file that is clearly not JSON Lines (XLSX, CSV), else None."""
+    if head.startswith(b"PK\x03\x04"):
+        return "an Excel/ZIP file (XLSX?); import takes JSON Lines — use import-ledger for Excel ledgers"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel file (XLS); import takes JSON Lines"
+    first = head.lstrip(BOM.encode()).lstrip()
+    if first and not first.startswith((b"{", b"[")) and b"," in head.split(b"\n", 1)[0]:
+        return "a CSV file, it seems; import takes JSON Lines (one JSON object per line)"
+    return None

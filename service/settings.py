@@ -1,0 +1,53 @@
+"""Settings: the only place that reads the environment (GONGKAI_*) and the OS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PLACEHOLDER_AGENCY = "DEFAULT"
+PLACEHOLDER_NAME = "（未设置机关名称）"
+
+
+def default_store_path() -> Path:
+    """Return the per-user store file (XDG data dir on Linux, the platform's equivalent elsewhere)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("gongkai", appauthor=False) / "gongkai.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know from outside: the store, the agency, the clerk, today."""
+
+    db: str
+    agency: str | None
+    clerk: str
+    today: dt.date
+
+    @property
+    def is_postgres(self) -> bool:
+        """Tell whether the store is a PostgreSQL URL."""
+        return self.db.startswith(("postgresql://", "postgres://"))
+
+
+def today_in_shanghai() -> dt.date:
+    """Return today's date in Asia/Shanghai (GONGKAI_TODAY overrides it for tests and drills)."""
+    fixed = os.environ.get("GONGKAI_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.datetime.now(SHANGHAI).date()
+
+
+def load_settings(*, db: str | None = None, agency: str | None = None, clerk: str | None = None) -> Settings:
+    """Return the settings: a command-line option wins over GONGKAI_*, which wins over the defaults."""
+    store = db or os.environ.get("GONGKAI_DB") or str(default_store_path())
+    return Settings(
+        db=store,
+        agency=agency or os.environ.get("GONGKAI_AGENCY") or None,
+        clerk=clerk or os.environ.get("GONGKAI_CLERK") or getpass.getuser(),
+        today=today_in_shanghai(),
+    )

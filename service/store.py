@@ -1,0 +1,69 @@
+"""Open the event store and its view: eventsourcing's SQLite module by default, PostgreSQL for a district."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.utils import Environment, get_topic
+
+from service.mapper import PydanticMapper
+
+APPLICATION_NAME = "gongkai"
+
+
+class GongkaiApplication(Application[UUID]):
+    """The log of every fact about every application, case and agency."""
+
+    name = APPLICATION_NAME
+    env = {"MAPPER_TOPIC": get_topic(PydanticMapper), "IS_SNAPSHOTTING_ENABLED": "no"}
+
+
+def _sqlite_env(path: str) -> dict[str, str]:
+    file = Path(path).expanduser()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if not file.exists():
+        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))  # the store is not for other users
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(file), "SQLITE_LOCK_TIMEOUT": "30"}
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+    }
+    query = dict(item.split("=", 1) for item in parts.query.split("&") if "=" in item)
+    if "schema" in query:
+        env["POSTGRES_SCHEMA"] = query["schema"]
+    return env
+
+
+def store_env(db: str) -> dict[str, str]:
+    """Return eventsourcing's settings for a store: a SQLite file path or a postgresql:// URL."""
+    return _postgres_env(db) if db.startswith(("postgresql://", "postgres://")) else _sqlite_env(db)
+
+
+def open_store(db: str) -> tuple[GongkaiApplication, Any]:
+    """Return the application and its view on the same store."""
+    env = store_env(db)
+    app = GongkaiApplication(env=env)
+    factory = InfrastructureFactory.construct(Environment(APPLICATION_NAME, env))
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+        from projections.postgres_view import PostgresView
+
+        view: Any = factory.tracking_recorder(PostgresView)
+    else:
+        from projections.sqlite_view import SQLiteView
+
+        view = factory.tracking_recorder(SQLiteView)
+    return app, view

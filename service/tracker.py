@@ -1,0 +1,183 @@
+"""The use cases a clerk's commands call: record, report, replay, look up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import Tracking
+
+from domain.appeal import AppealCase, case_id
+from domain.book import Aggregate, Book
+from domain.codes import TableFormat
+from domain.errors import InvalidInputError, RefusedError, UnknownRequestError
+from domain.lines import Line
+from domain.request import Request, request_id
+from projections.facts import RequestFacts
+from projections.runner import Progress, Rebuilt, catch_up, differences, rebuild
+from projections.tables import Period, build_report
+from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
+from service.store import open_store
+
+log = structlog.get_logger("gongkai")
+SAVE_BATCH = 5000  # events per transaction when saving many
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a batch of lines did: events recorded, lines already in the store."""
+
+    recorded: int
+    already: int
+
+
+class Tracker:
+    """The store of one office (or a district), opened from the settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app, self.view = open_store(settings.db)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.app.close()
+        self.view.datastore.close()
+
+    # -- who --------------------------------------------------------------------------------------
+
+    @property
+    def agency(self) -> str:
+        """Return the agency commands act for: the setting, else the store's only agency, else a placeholder."""
+        if self.settings.agency:
+            return self.settings.agency
+        known = [a.agency for a in self.view.agencies()]
+        return known[0] if len(known) == 1 else PLACEHOLDER_AGENCY
+
+    def agency_name(self, code: str) -> str:
+        """Return an agency's recorded name, or the placeholder."""
+        return next((a.name for a in self.view.agencies() if a.agency == code and a.name), PLACEHOLDER_NAME)
+
+    # -- recording --------------------------------------------------------------------------------
+
+    def _load(self, aggregate_id: Any) -> Aggregate | None:
+        try:
+            return self.app.repository.get(aggregate_id)  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            return None
+
+    def check(self, lines: Iterable[tuple[int, Line]], problems: list[str]) -> Book:
+        """Apply numbered lines to a book in memory; append a message for every refused one."""
+        book = Book(self._load, today=self.settings.today, agency=self.agency, clerk=self.settings.clerk)
+        for number, line in lines:
+            try:
+                book.record(line)
+            except RefusedError as error:
+                problems.append(f"line {number}, field {error.field}: {error}")
+        return book
+
+    def record(self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None) -> Recorded:
+        """Record lines all or nothing: if any is bad, raise InvalidInputError and write nothing."""
+        problems: list[str] = []
+        book = self.check(lines, problems)
+        if problems:
+            raise InvalidInputError(problems)
+        recorded = self.save(book, progress)
+        return Recorded(recorded, book.already)
+
+    def save(self, book: Book, progress: Progress | None = None) -> int:
+        """Save a checked book in batches (an aggregate's new events never split), then update the tables."""
+        batch: list[Aggregate] = []
+        size = saved = 0
+        for aggregate in book.changed():
+            batch.append(aggregate)
+            size += len(aggregate.pending_events)
+            if size >= SAVE_BATCH:
+                saved += self._save(batch, size, progress)
+                batch, size = [], 0
+        if batch:
+            saved += self._save(batch, size, progress)
+        self.catch_up()
+        return saved
+
+    def _save(self, batch: list[Aggregate], size: int, progress: Progress | None) -> int:
+        self.app.save(*batch)
+        log.debug("saved", aggregates=len(batch), events=size)
+        if progress:
+            progress(size)
+        return size
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Bring the maintained tables up to the end of the log."""
+        return catch_up(self.app, self.view, progress)
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def request(self, number: str) -> Request:
+        """Return an application with its whole history."""
+        found = self._load(request_id(self.agency, number))
+        if not isinstance(found, Request):
+            raise UnknownRequestError(f"申请 {number}", f"no application with this number in agency {self.agency}")
+        return found
+
+    def cases_of(self, number: str) -> list[AppealCase]:
+        """Return the appeal cases against an application."""
+        cases = [c for c in self.view.cases(self.agency) if c.request == number]
+        return [c for c in (self._load(case_id(self.agency, f.number)) for f in cases) if isinstance(c, AppealCase)]
+
+    def open_requests(self) -> list[RequestFacts]:
+        """Return the open applications of the agency, oldest first."""
+        return list(self.view.requests(self.agency, open_only=True))
+
+    def report(
+        self,
+        period: str,
+        *,
+        table_format: TableFormat | None = None,
+        agency: str | None = None,
+        include_earlier_pending: bool = False,
+    ) -> dict[str, Any]:
+        """Return the contract report of a year ("2024") or month ("2024-03") for one agency."""
+        self.catch_up()
+        code = agency or self.agency
+        chosen = table_format or TableFormat.for_year(int(period[:4]))
+        return build_report(
+            self.view.month_counts(code),
+            self.view.cases(code),
+            Period(period),
+            chosen,
+            agency=self.agency_name(code),
+            agency_code=code,
+            include_earlier_pending=include_earlier_pending,
+        )
+
+    def replay(self, progress: Progress | None = None) -> tuple[Rebuilt, list[str]]:
+        """Rebuild every table from an empty state, compare with the maintained ones, and replace them."""
+        self.catch_up()
+        rebuilt = rebuild(self.app, progress)
+        found = differences(self.view, rebuilt, self.app.name)
+        tracking = Tracking(self.app.name, rebuilt.position) if rebuilt.position else None
+        self.view.replace_all(rebuilt.changes, tracking)
+        log.info("replayed", events=rebuilt.events, agree=not found)
+        return rebuilt, found
+
+    def counts(self) -> dict[str, int]:
+        """Return how many events, applications, cases and agencies the store holds."""
+        requests = self.view.requests()
+        return {
+            "events": self.app.recorder.max_notification_id() or 0,
+            "applications": len(requests),
+            "open": sum(1 for r in requests if r.closed is None and not r.voided),
+            "cases": len(self.view.cases()),
+            "agencies": len(self.view.agencies()),
+        }
+
+
+def open_tracker(settings: Settings) -> Tracker:
+    """Open the store the settings name."""
+    return Tracker(settings)
+
+
+Opener = Callable[[Settings], Tracker]
