@@ -1,0 +1,82 @@
+"""Check the 勾稽关系 of tables 三 and 四 (DOMAIN.md §2) before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.errors import GongkaiError
+from domain.labels import APPEAL_GROUP_LABELS, APPLICANT_LABELS
+from projections.render.rows import (
+    APPEAL_COLUMNS,
+    APPEAL_GROUPS,
+    APPLICANT_COLUMNS,
+    Report,
+    outcome_codes,
+    table3_rows,
+    table_format,
+)
+
+_PERSON_COLUMNS = APPLICANT_COLUMNS[:-1]
+_APPEAL_PARTS = APPEAL_COLUMNS[:-1]
+
+
+class UnbalancedTableError(GongkaiError):
+    """A table breaks a rule of DOMAIN.md §2 and must not be printed."""
+
+
+def check_balance(report: Report) -> None:
+    """Raise UnbalancedTableError naming the row and column when a table breaks a rule of DOMAIN.md §2."""
+    fmt = table_format(report)
+    rows = table3_rows(fmt)
+    applications = _table(report, "applications", tuple(row.code for row in rows))
+    for row in rows:
+        where, values = f"table 三 row {row.code} ({row.label})", applications[row.code]
+        _check_cells(where, values, APPLICANT_COLUMNS)
+        _check_sum(f"{where}, column total (总计)", values["total"], values, _PERSON_COLUMNS)
+    for column in APPLICANT_COLUMNS:
+        _check_column(applications, column, outcome_codes(fmt))
+    appeals = _table(report, "appeals", APPEAL_GROUPS)
+    for group, values in appeals.items():
+        where = f"table 四 {group} ({APPEAL_GROUP_LABELS[group]})"
+        _check_cells(where, values, APPEAL_COLUMNS)
+        _check_sum(f"{where}, column total (总计)", values["total"], values, _APPEAL_PARTS)
+
+
+def _table(report: Report, key: str, codes: tuple[str, ...]) -> dict[str, Mapping[str, Any]]:
+    table = report.get(key)
+    if not isinstance(table, Mapping):
+        raise UnbalancedTableError(f"the report has no {key} table")
+    missing = [code for code in codes if code not in table]
+    if missing:
+        raise UnbalancedTableError(f"{key}: missing row {', '.join(missing)}")
+    return {code: table[code] for code in codes}
+
+
+def _check_cells(where: str, values: Mapping[str, Any], columns: tuple[str, ...]) -> None:
+    for column in columns:
+        n = values.get(column) if isinstance(values, Mapping) else None
+        if type(n) is not int or n < 0:
+            raise UnbalancedTableError(f"{where}, column {column}: {n!r} is not a count")
+
+
+def _check_sum(where: str, total: int, values: Mapping[str, int], parts: tuple[str, ...]) -> None:
+    expected = sum(values[part] for part in parts)
+    if total != expected:
+        raise UnbalancedTableError(f"{where}: {total} ≠ {expected}, the sum of {' + '.join(parts)}")
+
+
+def _check_column(rows: Mapping[str, Mapping[str, int]], column: str, outcomes: tuple[str, ...]) -> None:
+    label = f"column {column} ({APPLICANT_LABELS[column]})"
+    handled = rows["total_handled"][column]
+    outcome_sum = sum(rows[code][column] for code in outcomes)
+    if handled != outcome_sum:
+        raise UnbalancedTableError(
+            f"table 三 row total_handled (（七）总计), {label}: {handled} ≠ {outcome_sum}, the sum of the outcome rows"
+        )
+    came = rows["new"][column] + rows["carried_in"][column]
+    went = handled + rows["carried_out"][column]
+    if came != went:
+        raise UnbalancedTableError(
+            f"table 三 {label}: new + carried_in = {came} ≠ total_handled + carried_out = {went} (勾稽关系)"
+        )

@@ -1,0 +1,89 @@
+"""Render tables 三 and 四 as GitHub Markdown (no merged cells: group labels become heading rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from domain.codes import AppealKind
+from domain.labels import (
+    APPEAL_COLUMN_LABELS,
+    APPEAL_GROUP_LABELS,
+    APPLICANT_LABELS,
+    BALANCE_NOTE,
+    LITIGATION_LABEL,
+    ORG_GROUP_LABEL,
+)
+from projections.render.balance import check_balance
+from projections.render.rows import (
+    APPEAL_COLUMNS,
+    APPEAL_GROUPS,
+    APPLICANT_COLUMNS,
+    TABLE3_TITLE,
+    TABLE4_TITLE,
+    Report,
+    fees_text,
+    table3_rows,
+    table_format,
+    title,
+)
+
+
+def render_markdown(report: Report) -> str:
+    """Return tables 三 and 四 of a balanced report as GitHub Markdown."""
+    check_balance(report)
+    parts = [f"# {_escape(title(report))}", f"## {TABLE3_TITLE}", f"*{BALANCE_NOTE}*", _table3(report)]
+    parts += [f"## {TABLE4_TITLE}", _table4(report)]
+    fees = fees_text(report)
+    if fees:
+        parts.append(fees)
+    return "\n\n".join(parts) + "\n"
+
+
+def _escape(text: str) -> str:
+    for char in "\\|*_`[]<>#":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _line(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _header(first: str, labels: list[str]) -> list[str]:
+    return [_line([first, *labels]), _line([":---", *("---:" for _ in labels)])]
+
+
+def _applicant_label(column: str) -> str:
+    if column in (APPLICANT_COLUMNS[0], "total"):
+        return APPLICANT_LABELS[column]
+    return f"{ORG_GROUP_LABEL}·{APPLICANT_LABELS[column]}"
+
+
+def _table3(report: Report) -> str:
+    counts = report["applications"]
+    lines = _header("项目", [_applicant_label(c) for c in APPLICANT_COLUMNS])
+    blanks = [""] * len(APPLICANT_COLUMNS)
+    group = subgroup = ""
+    for row in table3_rows(table_format(report)):
+        if row.group and row.group != group:
+            lines.append(_line([f"**{row.group}**", *blanks]))
+        if row.subgroup and row.subgroup != subgroup:
+            lines.append(_line(["　" + row.subgroup, *blanks]))
+        group, subgroup = row.group, row.subgroup
+        indent = "　" * (bool(row.group) + bool(row.subgroup))
+        lines.append(_line([indent + row.label, *(str(counts[row.code][c]) for c in APPLICANT_COLUMNS)]))
+    return "\n".join(lines)
+
+
+def _appeal_group_label(group: str) -> str:
+    if group == AppealKind.RECONSIDERATION:
+        return APPEAL_GROUP_LABELS[group]
+    return f"{LITIGATION_LABEL}·{APPEAL_GROUP_LABELS[group]}"
+
+
+def _table4(report: Report) -> str:
+    appeals = report["appeals"]
+    lines = _header("", [APPEAL_COLUMN_LABELS[c] for c in APPEAL_COLUMNS])
+    for group in APPEAL_GROUPS:
+        lines.append(_line([_appeal_group_label(group), *(str(appeals[group][c]) for c in APPEAL_COLUMNS)]))
+    return "\n".join(lines)
