@@ -108,7 +108,7 @@ def deadline_to_json(deadline: Deadline) -> dict[str, Any]:
     else:
         data["request"] = deadline.request
     data["kind"] = deadline.kind.value
-    data["due"] = deadline.due.isoformat() if deadline.due else None
+    data["due"] = deadline.due.isoformat() if deadline.due is not None else None
     data["overdue"] = deadline.overdue
     if deadline.paused:
         data["paused"] = True
@@ -129,12 +129,12 @@ def sort_deadlines(deadlines: Iterable[Deadline]) -> list[Deadline]:
 
 # -- building a deadline ---------------------------------------------------------------------------
 
-Compute = Callable[[list[str]], dt.date]
+_Compute = Callable[[list[str]], dt.date]
 
 
 def _deadline(
     kind: DeadlineKind,
-    compute: Compute,
+    compute: _Compute,
     as_of: dt.date,
     *,
     request: str | None = None,
@@ -153,7 +153,9 @@ def _deadline(
             f"缺少 {missing.year} 年的工作日安排（国务院办公厅节假日通知），无法计算日期；"
             f"请添加：gongkai calendar add {missing.year} --holidays … --workdays … --source …"
         )
-        return Deadline(kind, None, request, case, month, year, False, paused, missing.year, steps)
+        return Deadline(
+            kind, None, request, case, month, year, paused=paused, calendar_missing=missing.year, steps=steps
+        )
     steps.append(f"{KIND_LABELS[kind]} {due}")
     overdue = not advisory and due < as_of
     return Deadline(kind, due, request, case, month, year, overdue=overdue, paused=paused, steps=steps)
@@ -317,8 +319,7 @@ def _correction_notice_deadline(
     def compute(steps: list[str]) -> dt.date:
         steps.append(_receipt_step(facts))
         days = rules.correction_notice_working_days
-        due = _after_working_days(calendar, steps, facts.received, days, "条例 第三十条，一次性告知补正")
-        return due
+        return _after_working_days(calendar, steps, facts.received, days, "条例 第三十条，一次性告知补正")
 
     deadline = _deadline(DeadlineKind.CORRECTION_NOTICE, compute, as_of, request=facts.number, advisory=True)
     if deadline.due is not None and deadline.due < as_of:
@@ -409,17 +410,14 @@ def _union(pauses: list[_Pause], start: dt.date) -> list[_Pause]:
 def _reply_deadline(facts: _Facts, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar) -> Deadline:
     """Return the reply deadline: 20 working days, restarted by a 补正, paused, extended (条例 第三十、三十三条)."""
     if facts.awaiting_correction:
-        return _deadline(
-            DeadlineKind.REPLY, _awaiting_correction(facts, as_of, rules, calendar), as_of,
-            request=facts.number, paused=True,
-        )
-    paused = any(pause.running for pause in _pauses(facts, rules, as_of))
-    return _deadline(
-        DeadlineKind.REPLY, _running_reply(facts, as_of, rules, calendar), as_of, request=facts.number, paused=paused
-    )
+        compute, paused = _awaiting_correction(facts, as_of, rules, calendar), True
+    else:
+        compute = _running_reply(facts, as_of, rules, calendar)
+        paused = any(pause.running for pause in _pauses(facts, rules, as_of))
+    return _deadline(DeadlineKind.REPLY, compute, as_of, request=facts.number, paused=paused)
 
 
-def _awaiting_correction(facts: _Facts, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar) -> Compute:
+def _awaiting_correction(facts: _Facts, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar) -> _Compute:
     def compute(steps: list[str]) -> dt.date:
         steps.append(_receipt_step(facts))
         steps.append(f"{facts.correction_requested} 要求补正，尚未收到补正：暂停计时")
@@ -429,7 +427,7 @@ def _awaiting_correction(facts: _Facts, as_of: dt.date, rules: DeadlineRules, ca
     return compute
 
 
-def _running_reply(facts: _Facts, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar) -> Compute:
+def _running_reply(facts: _Facts, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar) -> _Compute:
     start = facts.correction_received or facts.received
     pauses = _union(_pauses(facts, rules, as_of), start)
 
