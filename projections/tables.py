@@ -12,7 +12,7 @@ from domain.values import month_bounds
 from projections.facts import FEES_ROW, CaseFacts
 
 COLUMNS = [t.value for t in ApplicantType]
-APPEAL_COLUMNS = ["upheld", "corrected", "other", "pending", "total"]
+APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 # Monthly counts of one agency (or a sum of agencies): (month, row, column) -> n.
 MonthCounts = Mapping[tuple[str, str, str], int]
 

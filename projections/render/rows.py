@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from domain.codes import OTHER_OUTCOMES, AppealKind, ApplicantType, Outcome, TableFormat
 from domain.labels import OTHER_LABEL_2019, ROW_LABELS
+from projections.tables import APPEAL_COLUMNS, outcome_rows
 
 # A report: the contract JSON object of DOMAIN.md §2, as parsed.
 Report = Mapping[str, Any]
@@ -15,8 +16,6 @@ TABLE3_TITLE = "三、收到和处理政府信息公开申请情况"
 TABLE4_TITLE = "四、政府信息公开行政复议、行政诉讼情况"
 APPLICANT_COLUMNS: tuple[str, ...] = (*(t.value for t in ApplicantType), "total")
 APPEAL_GROUPS: tuple[str, ...] = tuple(k.value for k in AppealKind)
-APPEAL_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
-_OUTCOMES = frozenset(o.value for o in Outcome)
 
 
 class Row(NamedTuple):
@@ -49,7 +48,7 @@ def table3_rows(fmt: TableFormat) -> tuple[Row, ...]:
 
 def outcome_codes(fmt: TableFormat) -> tuple[str, ...]:
     """Return the outcome rows of a format, whose sum is `total_handled`."""
-    return tuple(row.code for row in table3_rows(fmt) if row.code in _OUTCOMES)
+    return tuple(outcome_rows(fmt))
 
 
 def period_text(report: Report) -> str:

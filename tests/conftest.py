@@ -1,0 +1,91 @@
+"""Shared test helpers: a store in a real SQLite file, the installed CLI as a subprocess, event histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domain.book import Book
+from domain.lines import parse_object
+from projections.facts import CaseFacts, RequestFacts, contributions, fold_case, fold_request
+from projections.tables import Period, build_report
+
+TODAY = dt.date(2026, 11, 25)
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+GONGKAI = Path(sys.executable).with_name("gongkai")
+
+
+def lines_of(path: Path) -> list[dict[str, Any]]:
+    """Return the JSON objects of a JSON Lines file."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def book_of(objects: Iterable[dict[str, Any]], *, agency: str = "A", today: dt.date = TODAY) -> Book:
+    """Apply import-format objects to an empty in-memory book (raises on any refusal)."""
+    book = Book(lambda _id: None, today=today, agency=agency, clerk="test")
+    for data in objects:
+        book.record(parse_object(data))
+    return book
+
+
+def events_of(book: Book) -> list[Any]:
+    """Return every event a book holds, in the order they were recorded per aggregate."""
+    return [event for aggregate in book.changed() for event in aggregate.pending_events]
+
+
+def fold_report(objects: Iterable[dict[str, Any]], period: str, table_format: Any = None, **kw: Any) -> dict[str, Any]:
+    """Fold events purely into the report of a period (no store): the projection as a pure function."""
+    from domain.codes import TableFormat
+
+    requests: dict[tuple[str, str], RequestFacts | None] = {}
+    cases: dict[tuple[str, str], CaseFacts | None] = {}
+    for event in events_of(book_of(objects, **kw)):
+        if hasattr(event, "case"):
+            cases[(event.agency, event.case)] = fold_case(cases.get((event.agency, event.case)), event)
+        elif hasattr(event, "request"):
+            key = (event.agency, event.request)
+            requests[key] = fold_request(requests.get(key), event)
+    counts: dict[tuple[str, str, str], int] = {}
+    for facts in requests.values():
+        for (_, month, row, col), n in contributions(facts).items():
+            counts[(month, row, col)] = counts.get((month, row, col), 0) + n
+    voided = {k[1] for k, f in requests.items() if f and f.voided}
+    live_cases = [c for c in cases.values() if c is not None and c.request not in voided]
+    chosen = table_format or TableFormat.for_year(int(period[:4]))
+    return build_report(counts, live_cases, Period(period), chosen, agency="测试机关", agency_code="A")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """Return the path of a fresh SQLite store file."""
+    return str(tmp_path / "store.db")
+
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def gongkai(db: str, tmp_path: Path) -> Iterator[Runner]:
+    """Run the installed `gongkai` command as a clerk would, on the fresh store."""
+
+    def run(*args: str, stdin: str | None = None, check: bool = False, env: dict[str, str] | None = None) -> Any:
+        environment = {**os.environ, "GONGKAI_DB": db, "GONGKAI_TODAY": TODAY.isoformat(), "GONGKAI_CLERK": "王芳"}
+        environment.update(env or {})
+        result = subprocess.run(
+            [str(GONGKAI), *args], input=stdin, capture_output=True, text=True, env=environment, cwd=tmp_path,
+            timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"gongkai {' '.join(args)} exited {result.returncode}: {result.stderr}")
+        return result
+
+    yield run
