@@ -40,13 +40,13 @@ def import_file(tracker: Any, file: str, progress: Callable[[str, int | None], A
     events = sum(len(a.pending_events) for a in book.changed())
     bar = progress("导入 importing", events)
     try:
-        saved = tracker.save(book, bar.advance_task if bar else None)
+        tracker.save(book, bar.advance_task if bar else None)
     finally:
         if bar:
             bar.stop()
     seconds = time.perf_counter() - started
     click.echo(
-        f"已导入 imported: {saved} events recorded, {book.already} already in the store, "
+        f"已导入 imported: {book.recorded} events recorded, {book.already} already in the store, "
         f"{len(lines)} lines, {seconds:.1f} s",
         err=True,
     )

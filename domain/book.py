@@ -30,6 +30,7 @@ class Book:
         self._aggregates: dict[UUID, Aggregate | None] = {}
         self._stored_versions: dict[UUID, int] = {}
         self._seen: Counter[tuple[UUID, str]] = Counter()
+        self.recorded = 0  # lines recorded in this book
         self.already = 0  # lines the store already held
 
     def get(self, aggregate_id: UUID) -> Aggregate | None:
@@ -59,6 +60,7 @@ class Book:
             recorded = self._record_case(line, agency, clerk)
         else:
             recorded = self._record_agency(line, agency, clerk)
+        self.recorded += recorded
         self.already += not recorded
         return recorded
 

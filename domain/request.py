@@ -343,7 +343,7 @@ class Request(BaseAggregate[UUID]):
         if name == "fee_paid" and "amount" not in fields:
             notice = self.unpaid_fee()
             if notice is not None:
-                return {**fields, "amount": notice.amount}
+                return {**fields, "amount": f"{notice.amount:.2f}"}
         return fields
 
 

@@ -28,7 +28,7 @@ SAVE_BATCH = 5000  # events per transaction when saving many
 
 @dataclass(frozen=True)
 class Recorded:
-    """What a batch of lines did: events recorded, lines already in the store."""
+    """What a batch of lines did: lines recorded, lines the store already held."""
 
     recorded: int
     already: int
@@ -84,8 +84,8 @@ class Tracker:
         book = self.check(lines, problems)
         if problems:
             raise InvalidInputError(problems)
-        recorded = self.save(book, progress)
-        return Recorded(recorded, book.already)
+        self.save(book, progress)
+        return Recorded(book.recorded, book.already)
 
     def save(self, book: Book, progress: Progress | None = None) -> int:
         """Save a checked book in batches (an aggregate's new events never split), then update the tables."""
