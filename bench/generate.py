@@ -50,18 +50,35 @@ _WEEKEND_WORKDAYS = {
 }
 
 APPLICANT_TYPES = (
-    "natural_person", "commercial_enterprise", "research_institution",
-    "social_welfare_org", "legal_service_org", "other_org",
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
 )
 OUTCOMES_2021 = (
-    "disclosed", "partially_disclosed",
-    "withheld_state_secret", "withheld_law_prohibited", "withheld_security_stability",
-    "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_info",
-    "withheld_enforcement_file", "withheld_administrative_inquiry",
-    "unavailable_not_held", "unavailable_needs_creation", "unavailable_still_unclear",
-    "rejected_petition_complaint", "rejected_repeat", "rejected_publication", "rejected_excessive",
+    "disclosed",
+    "partially_disclosed",
+    "withheld_state_secret",
+    "withheld_law_prohibited",
+    "withheld_security_stability",
+    "withheld_third_party_rights",
+    "withheld_internal_affairs",
+    "withheld_process_info",
+    "withheld_enforcement_file",
+    "withheld_administrative_inquiry",
+    "unavailable_not_held",
+    "unavailable_needs_creation",
+    "unavailable_still_unclear",
+    "rejected_petition_complaint",
+    "rejected_repeat",
+    "rejected_publication",
+    "rejected_excessive",
     "rejected_confirmation",
-    "other_no_correction", "other_fee_unpaid", "other",
+    "other_no_correction",
+    "other_fee_unpaid",
+    "other",
 )
 OTHER_ROWS = frozenset({"other_no_correction", "other_fee_unpaid", "other"})
 APPEAL_KINDS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
@@ -69,21 +86,45 @@ APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 
 # The plan drawn for each application: "withdrawn" closes it by withdrawal (counted in `other`).
 _PLAN_WEIGHTS = {
-    "disclosed": 34.0, "partially_disclosed": 8.0,
-    "withheld_state_secret": 0.2, "withheld_law_prohibited": 0.5, "withheld_security_stability": 0.3,
-    "withheld_third_party_rights": 1.2, "withheld_internal_affairs": 1.0, "withheld_process_info": 1.0,
-    "withheld_enforcement_file": 0.4, "withheld_administrative_inquiry": 0.4,
-    "unavailable_not_held": 25.0, "unavailable_needs_creation": 8.0, "unavailable_still_unclear": 0.5,
-    "rejected_petition_complaint": 2.5, "rejected_repeat": 1.5, "rejected_publication": 0.5,
-    "rejected_excessive": 0.5, "rejected_confirmation": 1.0,
-    "other_no_correction": 3.0, "other_fee_unpaid": 0.3, "other": 2.2, "withdrawn": 3.0,
+    "disclosed": 34.0,
+    "partially_disclosed": 8.0,
+    "withheld_state_secret": 0.2,
+    "withheld_law_prohibited": 0.5,
+    "withheld_security_stability": 0.3,
+    "withheld_third_party_rights": 1.2,
+    "withheld_internal_affairs": 1.0,
+    "withheld_process_info": 1.0,
+    "withheld_enforcement_file": 0.4,
+    "withheld_administrative_inquiry": 0.4,
+    "unavailable_not_held": 25.0,
+    "unavailable_needs_creation": 8.0,
+    "unavailable_still_unclear": 0.5,
+    "rejected_petition_complaint": 2.5,
+    "rejected_repeat": 1.5,
+    "rejected_publication": 0.5,
+    "rejected_excessive": 0.5,
+    "rejected_confirmation": 1.0,
+    "other_no_correction": 3.0,
+    "other_fee_unpaid": 0.3,
+    "other": 2.2,
+    "withdrawn": 3.0,
 }
 _TYPE_WEIGHTS = {
-    "natural_person": 90.0, "commercial_enterprise": 7.0, "research_institution": 0.5,
-    "social_welfare_org": 0.5, "legal_service_org": 1.2, "other_org": 0.8,
+    "natural_person": 90.0,
+    "commercial_enterprise": 7.0,
+    "research_institution": 0.5,
+    "social_welfare_org": 0.5,
+    "legal_service_org": 1.2,
+    "other_org": 0.8,
 }
 _CHANNEL_WEIGHTS = {
-    "online": 52.0, "mail": 20.0, "in_person": 12.0, "email": 6.0, "ordinary_mail": 5.0, "fax": 1.0, "other": 4.0,
+    "online": 52.0,
+    "mail": 20.0,
+    "in_person": 12.0,
+    "email": 6.0,
+    "ordinary_mail": 5.0,
+    "fax": 1.0,
+    "other": 4.0,
 }
 _MONTH_FACTORS = (0.9, 0.7, 1.1, 1.0, 1.0, 1.05, 1.0, 0.95, 1.0, 0.85, 1.1, 1.05)
 _SIMPLE_OUTCOMES = ("disclosed", "partially_disclosed", "unavailable_not_held", "unavailable_needs_creation")
@@ -96,14 +137,22 @@ _ORG_KINDS = {
     "other_org": ("业主委员会", "村民委员会", "行业协会"),
 }
 _SUBJECTS = (
-    "{place}征地补偿安置方案及批复文件", "{place}旧城改造项目房屋征收决定及评估报告",
-    "{year}年度部门预算及“三公”经费明细", "{place}违法建筑拆除决定书及送达回证",
-    "{place}人民调解委员会{year}年度调解案件统计", "{place}建设项目环境影响评价批复",
-    "本人{year}年社会保险缴费基数核定依据", "{place}道路拓宽工程立项及规划许可文件",
-    "{year}年度行政处罚案件数量及罚没收入", "{place}农村集体土地流转合同备案材料",
-    "本人所在企业{year}年劳动保障监察投诉处理结果", "{place}学校划片招生范围及依据",
-    "{year}年度法律援助经费使用情况", "{place}老旧小区加装电梯财政补助名单",
-    "{place}拆迁安置房分配方案及公示名单", "{year}年度政府采购项目中标结果及合同",
+    "{place}征地补偿安置方案及批复文件",
+    "{place}旧城改造项目房屋征收决定及评估报告",
+    "{year}年度部门预算及“三公”经费明细",
+    "{place}违法建筑拆除决定书及送达回证",
+    "{place}人民调解委员会{year}年度调解案件统计",
+    "{place}建设项目环境影响评价批复",
+    "本人{year}年社会保险缴费基数核定依据",
+    "{place}道路拓宽工程立项及规划许可文件",
+    "{year}年度行政处罚案件数量及罚没收入",
+    "{place}农村集体土地流转合同备案材料",
+    "本人所在企业{year}年劳动保障监察投诉处理结果",
+    "{place}学校划片招生范围及依据",
+    "{year}年度法律援助经费使用情况",
+    "{place}老旧小区加装电梯财政补助名单",
+    "{place}拆迁安置房分配方案及公示名单",
+    "{year}年度政府采购项目中标结果及合同",
 )
 _PLACES = ("东湖街道", "中河街道", "首南街道", "钟公庙街道", "下应街道", "姜山镇", "五乡镇", "邱隘镇", "云龙镇")
 _CORRECTION_REASONS = ("办理结果录入有误，按答复书更正", "申请渠道录入有误")
@@ -191,8 +240,14 @@ class Simulator:
         applicant_type = rng.choices(self._types, cum_weights=self._type_cum)[0]
         channel = rng.choices(self._channels, cum_weights=self._channel_cum)[0]
         plan = rng.choices(self._plans, cum_weights=self._plan_cum)[0]
-        story.add(received, "received", channel=channel, applicant_type=applicant_type,
-                  applicant=self._applicant(applicant_type), subject=self._subject(received))
+        story.add(
+            received,
+            "received",
+            channel=channel,
+            applicant_type=applicant_type,
+            applicant=self._applicant(applicant_type),
+            subject=self._subject(received),
+        )
         self._register(story, received)
         if rng.random() < 0.001:
             story.add(received + rng.randint(0, 3), "voided", reason="重复录入，与另一受理编号为同一申请")
@@ -294,8 +349,9 @@ class Simulator:
         story.add(day, "extended", days=days, approved_by="办公室主任")
         return days, day
 
-    def _aftermath(self, story: Story, received: int, closed: int, outcome: str, applicant_type: str,
-                   channel: str) -> None:
+    def _aftermath(
+        self, story: Story, received: int, closed: int, outcome: str, applicant_type: str, channel: str
+    ) -> None:
         """Add the rare later steps: a reclassification, a correction, appeals."""
         rng = self.rng
         if rng.random() < 0.01:
@@ -341,11 +397,13 @@ class Simulator:
             fields["procedure"] = "simplified"
         responded = cal.add(filed, rng.randint(2, 5 if simplified else 10)) if kind == "reconsideration" else filed + 14
         decided = filed + (rng.randint(30, 70) if kind == "reconsideration" else rng.randint(60, 240))
-        story.cases.append([
-            (filed, "appealed", "case", number, fields),
-            (responded, "appeal_responded", "case", number, {}),
-            (decided, "appeal_decided", "case", number, {"result": rng.choices(results, weights=weights)[0]}),
-        ])
+        story.cases.append(
+            [
+                (filed, "appealed", "case", number, fields),
+                (responded, "appeal_responded", "case", number, {}),
+                (decided, "appeal_decided", "case", number, {"result": rng.choices(results, weights=weights)[0]}),
+            ]
+        )
         return decided
 
 
@@ -360,6 +418,7 @@ def _volume_fee(pages: int) -> str:
 
 
 # -- the expected tables ----------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class Summary:
@@ -459,8 +518,11 @@ class Tally:
             }
             applications[row] = {**cells, "total": sum(cells.values())}
         applications["total_handled"] = {
-            column: sum(applications[row][column] for row in rows if row not in ("new", "carried_in", "carried_out",
-                                                                                  "total_handled"))
+            column: sum(
+                applications[row][column]
+                for row in rows
+                if row not in ("new", "carried_in", "carried_out", "total_handled")
+            )
             for column in (*APPLICANT_TYPES, "total")
         }
         _check_balance(applications, period)
@@ -469,8 +531,9 @@ class Tally:
     def _appeal_tables(self, agencies: list[str | None], period: str) -> dict[str, dict[str, int]]:
         tables: dict[str, dict[str, int]] = {}
         for kind in APPEAL_KINDS:
-            cells = {column: sum(self.appeals[(a, period, kind, column)] for a in agencies)
-                     for column in APPEAL_COLUMNS[:4]}
+            cells = {
+                column: sum(self.appeals[(a, period, kind, column)] for a in agencies) for column in APPEAL_COLUMNS[:4]
+            }
             tables[kind] = {**cells, "total": sum(cells.values())}
         return tables
 
@@ -522,6 +585,7 @@ def _month_end(year: int, month: int) -> int:
 
 
 # -- the year's stream ------------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class Options:
@@ -582,8 +646,11 @@ class Generator:
         return factor if self.cal.is_working(day) else factor * 0.02
 
     def _plan_application(self, day: int) -> None:
-        agency = self.agencies[0] if len(self.agencies) == 1 else self.rng.choices(
-            self.agencies, cum_weights=self.agency_cum)[0]
+        agency = (
+            self.agencies[0]
+            if len(self.agencies) == 1
+            else self.rng.choices(self.agencies, cum_weights=self.agency_cum)[0]
+        )
         year = dt.date.fromordinal(day).year
         self.numbers[(agency, year)] += 1
         number = f"YSQ-{year}-{self.numbers[(agency, year)]:06d}"
@@ -611,8 +678,10 @@ class Generator:
                 first = dt.date(next_year, next_month + 1, 1).toordinal()
                 filed = first + (0 if self.cal.is_working(first) and self.rng.random() < 0.5 else 1)
                 if filed <= self.today:
-                    self._push([(filed, "monthly_filing_submitted", None, None,
-                                 {"month": f"{month_year}-{month + 1:02d}"})], agency)
+                    self._push(
+                        [(filed, "monthly_filing_submitted", None, None, {"month": f"{month_year}-{month + 1:02d}"})],
+                        agency,
+                    )
             for report_year in (year - 1, year):
                 published = self.cal.add(dt.date(report_year + 1, 1, 10).toordinal(), self.rng.randint(1, 12))
                 if published <= self.today:
@@ -627,8 +696,9 @@ class Generator:
         heap, iso = self.heap, self.cal.iso
         while heap and heap[0][0] < before:
             day, _, (_, name, key, ident, fields), agency = heapq.heappop(heap)
-            line: dict[str, Any] = {"event": name, key: ident, "date": iso[day]} if key else {"event": name,
-                                                                                                "date": iso[day]}
+            line: dict[str, Any] = (
+                {"event": name, key: ident, "date": iso[day]} if key else {"event": name, "date": iso[day]}
+            )
             line.update(fields)
             if agency is not None:
                 line["agency"] = agency
@@ -636,6 +706,7 @@ class Generator:
 
 
 # -- the command line -------------------------------------------------------------------------------
+
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Write a realistic year of disclosure-application events (JSONL).")
@@ -646,8 +717,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--today", type=dt.date.fromisoformat, default=TODAY, help="no event after this date")
     parser.add_argument("-o", "--output", help="the JSONL file to write (- for stdout)")
     parser.add_argument("--expect", type=Path, default=None, help="write the expected tables as JSON here")
-    parser.add_argument("--count", type=Path, default=None,
-                        help="instead of generating, print the expected tables of --year for this JSONL file")
+    parser.add_argument(
+        "--count",
+        type=Path,
+        default=None,
+        help="instead of generating, print the expected tables of --year for this JSONL file",
+    )
     args = parser.parse_args(argv)
     if not args.output and not args.count:
         parser.error("-o/--output is required (or --count FILE)")
@@ -686,8 +761,14 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.output, "w", encoding="utf-8", newline="\n") as out:
             lines = _write(generator, out)
     elapsed = time.perf_counter() - began
-    expected = {"year": args.year, "format": "2021" if args.year >= 2021 else "2019", "as_of": args.today.isoformat(),
-                "seed": args.seed, "lines": lines, **generator.tally.report(generator.agencies)}
+    expected = {
+        "year": args.year,
+        "format": "2021" if args.year >= 2021 else "2019",
+        "as_of": args.today.isoformat(),
+        "seed": args.seed,
+        "lines": lines,
+        **generator.tally.report(generator.agencies),
+    }
     if args.expect:
         args.expect.write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     _print_summary(generator, expected, lines, elapsed)
@@ -697,11 +778,17 @@ def main(argv: list[str] | None = None) -> int:
 def _print_summary(generator: Generator, expected: dict[str, Any], lines: int, elapsed: float) -> None:
     year = generator.options.year
     table = expected["applications"]
-    print(f"{lines} lines, {sum(generator.received.values())} applications "
-          f"({generator.received[year]} received in {year}, {generator.received[year - 1]} in December {year - 1}) "
-          f"in {elapsed:.1f}s ({lines / max(elapsed, 1e-9):,.0f} lines/s)", file=sys.stderr)
-    print(f"expected {year} table, total column: " + ", ".join(
-        f"{row}={cells['total']}" for row, cells in table.items() if cells["total"]), file=sys.stderr)
+    print(
+        f"{lines} lines, {sum(generator.received.values())} applications "
+        f"({generator.received[year]} received in {year}, {generator.received[year - 1]} in December {year - 1}) "
+        f"in {elapsed:.1f}s ({lines / max(elapsed, 1e-9):,.0f} lines/s)",
+        file=sys.stderr,
+    )
+    print(
+        f"expected {year} table, total column: "
+        + ", ".join(f"{row}={cells['total']}" for row, cells in table.items() if cells["total"]),
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

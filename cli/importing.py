@@ -17,7 +17,7 @@ def _open(file: str) -> BinaryIO:
     if file == "-":
         return sys.stdin.buffer
     try:
-        return open(file, "rb")  # noqa: SIM115
+        return open(file, "rb")
     except OSError as error:
         raise InvalidInputError([f"{file}: cannot be read ({error.strerror})"]) from None
 

@@ -21,10 +21,22 @@ STATE_LABELS = {
     "voided": "已作废",
 }
 EVENT_LABELS = {
-    "received": "收到申请", "registered": "报备", "classified": "更正申请人类别", "correction_requested": "补正通知",
-    "correction_received": "收到补正", "consultation_started": "征求意见", "consultation_ended": "征求意见结束",
-    "extended": "延期答复", "fee_notified": "收费通知", "fee_paid": "缴费", "answered": "答复", "withdrawn": "撤回",
-    "corrected": "更正", "voided": "作废", "appealed": "复议/诉讼", "appeal_responded": "答复/答辩",
+    "received": "收到申请",
+    "registered": "报备",
+    "classified": "更正申请人类别",
+    "correction_requested": "补正通知",
+    "correction_received": "收到补正",
+    "consultation_started": "征求意见",
+    "consultation_ended": "征求意见结束",
+    "extended": "延期答复",
+    "fee_notified": "收费通知",
+    "fee_paid": "缴费",
+    "answered": "答复",
+    "withdrawn": "撤回",
+    "corrected": "更正",
+    "voided": "作废",
+    "appealed": "复议/诉讼",
+    "appeal_responded": "答复/答辩",
     "appeal_decided": "复议/诉讼结果",
 }
 
@@ -73,8 +85,11 @@ def print_history(tracker: Any, number: str) -> None:
     events = [*request.history, *(e for case in tracker.cases_of(number) for e in case.history)]
     for event in sorted(events, key=lambda e: (e.date, e.timestamp)):
         table.add_row(
-            event.date.isoformat(), f"{EVENT_LABELS.get(event.name, event.name)} {event.name}", _describe(event),
-            event.clerk, event.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
+            event.date.isoformat(),
+            f"{EVENT_LABELS.get(event.name, event.name)} {event.name}",
+            _describe(event),
+            event.clerk,
+            event.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
         )
     Console(width=160).print(table)
 
@@ -84,8 +99,12 @@ def print_open(tracker: Any, fmt: str) -> None:
     rows = tracker.open_requests()
     if fmt == "json":
         data = [
-            {"request": r.number, "received": r.received.isoformat(), "applicant_type": r.applicant_type,
-             "state": r.state}
+            {
+                "request": r.number,
+                "received": r.received.isoformat(),
+                "applicant_type": r.applicant_type,
+                "state": r.state,
+            }
             for r in rows
         ]
         click.echo(json.dumps(data, ensure_ascii=False))

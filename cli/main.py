@@ -100,7 +100,9 @@ def report() -> None:
 
 
 def _report_options(func: Any) -> Any:
-    func = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE")(func)
+    func = click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE"
+    )(func)
     func = click.option(
         "--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)"
     )(func)
@@ -116,8 +118,14 @@ def _report_options(func: Any) -> Any:
 @click.option("--include-earlier-pending", is_flag=True, help="表四含上年度结转 count cases pending from earlier years")
 @click.pass_context
 @refusals
-def report_annual(ctx: click.Context, year: int, fmt: str, table_format: str | None, output: Path | None,
-                  include_earlier_pending: bool) -> None:
+def report_annual(
+    ctx: click.Context,
+    year: int,
+    fmt: str,
+    table_format: str | None,
+    output: Path | None,
+    include_earlier_pending: bool,
+) -> None:
     """年度报表 Tables 三 and 四 of a year."""
     from cli.reports import emit_report
 
@@ -164,6 +172,8 @@ def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
     from domain.lines import parse_object
 
     with tracker(ctx) as t:
-        line = parse_object({"event": "agency_named", "agency_name": name, "date": date or t.settings.today.isoformat()})
+        line = parse_object(
+            {"event": "agency_named", "agency_name": name, "date": date or t.settings.today.isoformat()}
+        )
         t.record([(1, line)])
         click.echo(json.dumps({"agency_code": t.agency, "agency": name}, ensure_ascii=False), err=True)

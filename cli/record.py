@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import click
 
 from cli.context import refusals, tracker
-from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party
+from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party, Procedure
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Opt:
 
     field: str
     help: str
-    choices: type | None = None
+    choices: type[StrEnum] | None = None
     required: bool = False
     type: Any = str
 
@@ -36,58 +37,121 @@ class EventCommand:
 APPLICANT = Opt("applicant_type", "申请人类别 applicant type", ApplicantType, required=True)
 REASON = Opt("reason", "原因 reason", required=True)
 COMMANDS = (
-    EventCommand("receive", "received", "request", "收到申请 Record a new application.", (
-        Opt("channel", "申请渠道 channel", Channel, required=True), APPLICANT,
-        Opt("applicant", "申请人 applicant's name"), Opt("subject", "申请内容摘要 what is asked for"),
-    )),
+    EventCommand(
+        "receive",
+        "received",
+        "request",
+        "收到申请 Record a new application.",
+        (
+            Opt("channel", "申请渠道 channel", Channel, required=True),
+            APPLICANT,
+            Opt("applicant", "申请人 applicant's name"),
+            Opt("subject", "申请内容摘要 what is asked for"),
+        ),
+    ),
     EventCommand("register", "registered", "request", "报备 Record that the application was reported (报备)."),
     EventCommand("classify", "classified", "request", "更正申请人类别 Correct the applicant type.", (APPLICANT,)),
-    EventCommand("request-correction", "correction_requested", "request", "补正通知 Ask the applicant to correct.", (
-        Opt("until", "补正期限 the 补正 period ends (YYYY-MM-DD)"),
-    )),
-    EventCommand("correction-received", "correction_received", "request", "收到补正 The corrected application arrived."),
-    EventCommand("consult", "consultation_started", "request", "征求意见 Start a consultation.", (
-        Opt("party", "被征求意见方 who is consulted", Party),
-    )),
-    EventCommand("consult-end", "consultation_ended", "request", "征求意见结束 A consultation ended.", (
-        Opt("party", "被征求意见方 who was consulted", Party),
-    )),
-    EventCommand("extend", "extended", "request", "延期答复 Extend the reply time (once).", (
-        Opt("days", "延长工作日 working days (1-20, default 20)", type=int), Opt("approved_by", "批准人 approved by"),
-    )),
-    EventCommand("notify-fee", "fee_notified", "request", "收费通知 Send a fee notice.", (
-        Opt("amount", "金额（元）amount in yuan, e.g. 1700.00", required=True),
-        Opt("served", "申请人收到通知日期 the day the applicant received it"),
-    )),
-    EventCommand("fee-paid", "fee_paid", "request", "缴费 The applicant paid the fee.", (
-        Opt("amount", "金额（元）amount in yuan (default: the notified amount)"),
-    )),
-    EventCommand("answer", "answered", "request", "答复 Record the answer (the day it was served).", (
-        Opt("outcome", "办理结果 outcome code", Outcome, required=True),
-    )),
+    EventCommand(
+        "request-correction",
+        "correction_requested",
+        "request",
+        "补正通知 Ask the applicant to correct.",
+        (Opt("until", "补正期限 the 补正 period ends (YYYY-MM-DD)"),),
+    ),
+    EventCommand(
+        "correction-received", "correction_received", "request", "收到补正 The corrected application arrived."
+    ),
+    EventCommand(
+        "consult",
+        "consultation_started",
+        "request",
+        "征求意见 Start a consultation.",
+        (Opt("party", "被征求意见方 who is consulted", Party),),
+    ),
+    EventCommand(
+        "consult-end",
+        "consultation_ended",
+        "request",
+        "征求意见结束 A consultation ended.",
+        (Opt("party", "被征求意见方 who was consulted", Party),),
+    ),
+    EventCommand(
+        "extend",
+        "extended",
+        "request",
+        "延期答复 Extend the reply time (once).",
+        (
+            Opt("days", "延长工作日 working days (1-20, default 20)", type=int),
+            Opt("approved_by", "批准人 approved by"),
+        ),
+    ),
+    EventCommand(
+        "notify-fee",
+        "fee_notified",
+        "request",
+        "收费通知 Send a fee notice.",
+        (
+            Opt("amount", "金额（元）amount in yuan, e.g. 1700.00", required=True),
+            Opt("served", "申请人收到通知日期 the day the applicant received it"),
+        ),
+    ),
+    EventCommand(
+        "fee-paid",
+        "fee_paid",
+        "request",
+        "缴费 The applicant paid the fee.",
+        (Opt("amount", "金额（元）amount in yuan (default: the notified amount)"),),
+    ),
+    EventCommand(
+        "answer",
+        "answered",
+        "request",
+        "答复 Record the answer (the day it was served).",
+        (Opt("outcome", "办理结果 outcome code", Outcome, required=True),),
+    ),
     EventCommand("withdraw", "withdrawn", "request", "撤回 The applicant withdrew.", (Opt("reason", "原因 reason"),)),
-    EventCommand("correct", "corrected", "request", "更正 Correct recorded values (the latest correction wins).", (
-        REASON, Opt("received_date", "收到申请日期 received date"), Opt("channel", "申请渠道 channel", Channel),
-        Opt("applicant_type", "申请人类别 applicant type", ApplicantType),
-        Opt("outcome", "办理结果 outcome", Outcome), Opt("answered_date", "答复日期 answer date"),
-    )),
+    EventCommand(
+        "correct",
+        "corrected",
+        "request",
+        "更正 Correct recorded values (the latest correction wins).",
+        (
+            REASON,
+            Opt("received_date", "收到申请日期 received date"),
+            Opt("channel", "申请渠道 channel", Channel),
+            Opt("applicant_type", "申请人类别 applicant type", ApplicantType),
+            Opt("outcome", "办理结果 outcome", Outcome),
+            Opt("answered_date", "答复日期 answer date"),
+        ),
+    ),
     EventCommand("void", "voided", "request", "作废 The application was entered by mistake.", (REASON,)),
-    EventCommand("appeal", "appealed", "request", "复议/诉讼 A reconsideration or lawsuit was filed.", (
-        Opt("case", "案号 case number", required=True), Opt("kind", "类型 kind", AppealKind, required=True),
-        Opt("procedure", "简易程序 procedure", click.Choice(["simplified"])),  # type: ignore[arg-type]
-    )),
+    EventCommand(
+        "appeal",
+        "appealed",
+        "request",
+        "复议/诉讼 A reconsideration or lawsuit was filed.",
+        (
+            Opt("case", "案号 case number", required=True),
+            Opt("kind", "类型 kind", AppealKind, required=True),
+            Opt("procedure", "简易程序 procedure", Procedure),
+        ),
+    ),
     EventCommand("appeal-responded", "appeal_responded", "case", "答复/答辩 The reply or defence was filed."),
-    EventCommand("decide-appeal", "appeal_decided", "case", "复议/诉讼结果 Record the decision.", (
-        Opt("result", "结果 result", AppealResult, required=True),
-    )),
+    EventCommand(
+        "decide-appeal",
+        "appeal_decided",
+        "case",
+        "复议/诉讼结果 Record the decision.",
+        (Opt("result", "结果 result", AppealResult, required=True),),
+    ),
     EventCommand("file-monthly", "monthly_filing_submitted", "month", "月报 The monthly filing was submitted."),
     EventCommand("publish-annual", "annual_report_published", "year", "年报 The annual report was published."),
 )
 
 
 def _click_option(opt: Opt) -> click.Option:
-    choice: Any = opt.choices
-    kind = click.Choice([c.value for c in choice]) if isinstance(choice, type) else choice or opt.type
+    codes = opt.choices
+    kind = click.Choice([member.value for member in codes.__members__.values()]) if codes else opt.type
     flag = "--" + opt.field.replace("_", "-")
     return click.Option([flag, opt.field], type=kind, required=opt.required, help=opt.help)
 
@@ -95,10 +159,9 @@ def _click_option(opt: Opt) -> click.Option:
 def _make(spec: EventCommand) -> click.Command:
     @click.pass_context
     @refusals
-    def run(ctx: click.Context, **values: Any) -> None:
-        from domain.lines import parse_object
+    def run(ctx: click.Context, /, **values: Any) -> None:
         from domain.errors import InvalidInputError
-        from domain.lines import LineError
+        from domain.lines import LineError, parse_object
 
         line = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
         if spec.key == "year":

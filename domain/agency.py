@@ -74,13 +74,17 @@ class Agency(BaseAggregate[UUID]):
         """Refuse a filing dated within its own month, or a report within its own year."""
         if name == "monthly_filing_submitted" and date <= month_bounds(fields["month"])[1]:
             raise RefusedError(
-                f"机关 {self.code}", f"the filing for {fields['month']} is dated {date}, within that month",
-                "a monthly filing is submitted after its month ends", "date",
+                f"机关 {self.code}",
+                f"the filing for {fields['month']} is dated {date}, within that month",
+                "a monthly filing is submitted after its month ends",
+                "date",
             )
         if name == "annual_report_published" and date.year <= fields["year"]:
             raise RefusedError(
-                f"机关 {self.code}", f"the annual report for {fields['year']} is dated {date}, within that year",
-                "an annual report is published after its year ends", "date",
+                f"机关 {self.code}",
+                f"the annual report for {fields['year']} is dated {date}, within that year",
+                "an annual report is published after its year ends",
+                "date",
             )
 
 

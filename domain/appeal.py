@@ -79,7 +79,10 @@ class AppealCase(BaseAggregate[UUID]):
             )
         if date < self.appealed:
             raise RefusedError(
-                f"案件 {self.number}", f"{name} is dated {date}, before the case was appealed on {self.appealed}", "", "date"
+                f"案件 {self.number}",
+                f"{name} is dated {date}, before the case was appealed on {self.appealed}",
+                "",
+                "date",
             )
 
 

@@ -69,11 +69,7 @@ class Book:
         stored = self._stored_versions[aggregate.id]
         key = json.dumps([line.event, line.date.isoformat(), fields], sort_keys=True, ensure_ascii=False)
         self._seen[(aggregate.id, key)] += 1
-        held = sum(
-            1
-            for event in aggregate.history[:stored]
-            if event.same_fact(line.event, line.date, fields)
-        )
+        held = sum(1 for event in aggregate.history[:stored] if event.same_fact(line.event, line.date, fields))
         return held >= self._seen[(aggregate.id, key)]
 
     def _record_request(self, line: Line, agency: str, clerk: str) -> bool:
@@ -84,8 +80,10 @@ class Book:
         if request is None:
             if line.event != "received":
                 raise UnknownRequestError(
-                    f"申请 {number}", f"{line.event} for an application that has not been received",
-                    f"record `received` for {number} first (agency {agency})", "request",
+                    f"申请 {number}",
+                    f"{line.event} for an application that has not been received",
+                    f"record `received` for {number} first (agency {agency})",
+                    "request",
                 )
             request = Request._create(
                 Request.Received, id=aggregate_id, date=line.date, agency=agency, clerk=clerk, **line.fields
@@ -108,8 +106,10 @@ class Book:
         if case is None:
             if line.event != "appealed":
                 raise UnknownRequestError(
-                    f"案件 {number}", f"{line.event} for a case that has not been appealed",
-                    f"record `appealed` for case {number} first", "case",
+                    f"案件 {number}",
+                    f"{line.event} for a case that has not been appealed",
+                    f"record `appealed` for case {number} first",
+                    "case",
                 )
             self._check_appealed_request(line, agency)
             case = AppealCase._create(
@@ -129,14 +129,18 @@ class Book:
         request = self.get(request_id(agency, number))
         if request is None:
             raise UnknownRequestError(
-                f"案件 {line.case}", f"appealed against application {number}, which has not been received",
-                "check the application number", "request",
+                f"案件 {line.case}",
+                f"appealed against application {number}, which has not been received",
+                "check the application number",
+                "request",
             )
         assert isinstance(request, Request)
         if line.date < request.received:
             raise RefusedError(
-                f"案件 {line.case}", f"appealed on {line.date}, before application {number} was received on "
-                f"{request.received}", "check the date", "date",
+                f"案件 {line.case}",
+                f"appealed on {line.date}, before application {number} was received on {request.received}",
+                "check the date",
+                "date",
             )
 
     def _record_agency(self, line: Line, agency: str, clerk: str) -> bool:
@@ -159,4 +163,3 @@ def _subject(line: Line) -> str:
     if line.case:
         return f"案件 {line.case}"
     return "机关"
-

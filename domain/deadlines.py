@@ -549,9 +549,7 @@ def annual_report_deadline(year: int, as_of: dt.date) -> Deadline:
     return _deadline(DeadlineKind.ANNUAL_REPORT, compute, as_of, year=year)
 
 
-def case_deadlines(
-    case: AppealCase, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar
-) -> list[Deadline]:
+def case_deadlines(case: AppealCase, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar) -> list[Deadline]:
     """Return a case's reply or defence deadline until the agency responds or the case is decided."""
     events = [event for event in case.history if event.date <= as_of]
     if not events or any(isinstance(e, AppealCase.Responded | AppealCase.Decided) for e in events):

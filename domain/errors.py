@@ -1,11 +1,11 @@
 """The errors a clerk can meet, each saying which request, which rule and what to do.
 
-    GongkaiError
-    ├── RefusedError            an impossible step: nothing was recorded
-    │   ├── UnknownRequestError the request (or case) has not been received
-    │   └── ClosedYearError     the step would change a closed year's tables
-    ├── InvalidInputError       a line or option does not fit the import format
-    └── CalendarYearUnknown     a working-day deadline needs a year nobody has added
+GongkaiError
+├── RefusedError            an impossible step: nothing was recorded
+│   ├── UnknownRequestError the request (or case) has not been received
+│   └── ClosedYearError     the step would change a closed year's tables
+├── InvalidInputError       a line or option does not fit the import format
+└── CalendarYearUnknown     a working-day deadline needs a year nobody has added
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ class DomainEvent(BaseModel):
 
     def business_fields(self) -> dict[str, Any]:
         """Return the fields of the import format besides `event`, `date` and the recorder."""
-        data = self.model_dump(mode="json", exclude=ENVELOPE_FIELDS | RECORDER_FIELDS | {"date"})
+        data = self.model_dump(mode="json", exclude=set(ENVELOPE_FIELDS | RECORDER_FIELDS | {"date"}))
         return {key: value for key, value in data.items() if value is not None}
 
     def same_fact(self, name: str, date: dt.date, fields: dict[str, Any]) -> bool:

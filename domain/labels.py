@@ -89,5 +89,5 @@ RESULT_LABELS: dict[str, str] = {
 
 def outcome_label(outcome: str) -> str:
     """Return the full official label of an outcome (group, sub-group and row)."""
-    group, sub, own = ROW_LABELS[outcome]
+    _, sub, own = ROW_LABELS[outcome]
     return f"{sub}{own}" if sub else own

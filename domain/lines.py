@@ -48,14 +48,11 @@ def _line_model(name: str, event_class: type[DomainEvent]) -> type[BaseModel]:
         if key not in ENVELOPE_FIELDS | {"agency", "clerk"}
     }
     fields.update(_OPTIONAL_IN_LINE.get(name, {}))
-    return create_model(  # type: ignore[no-any-return, call-overload]
-        f"{event_class.__name__}Line",
-        __config__=ConfigDict(extra="forbid", frozen=True),
-        event=(Literal[name], ...),
-        agency=(Code | None, None),
-        clerk=(Text | None, None),
-        **fields,
+    fields.update(event=(Literal[name], ...), agency=(Code | None, None), clerk=(Text | None, None))
+    model: type[BaseModel] = create_model(
+        f"{event_class.__name__}Line", __config__=ConfigDict(extra="forbid", frozen=True), **fields
     )
+    return model
 
 
 LINE_MODELS: dict[str, type[BaseModel]] = {name: _line_model(name, cls) for name, cls in ALL_EVENT_CLASSES.items()}
@@ -80,7 +77,9 @@ def parse_object(data: Any) -> Line:
     name = data.get("event")
     if not isinstance(name, str) or name not in LINE_MODELS:
         known = ", ".join(sorted(LINE_MODELS))
-        raise LineError("event", f"unknown event {name!r}; known events: {known}" if name else "required field is missing")
+        raise LineError(
+            "event", f"unknown event {name!r}; known events: {known}" if name else "required field is missing"
+        )
     try:
         model = LINE_MODELS[name].model_validate(data)
     except ValidationError as error:

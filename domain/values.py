@@ -43,7 +43,7 @@ def _parse_amount(value: Any) -> Decimal:
     elif isinstance(value, str):
         text = value
     else:
-        raise ValueError("an amount in yuan is a decimal string such as \"1700.00\"")
+        raise ValueError('an amount in yuan is a decimal string such as "1700.00"')
     if not _AMOUNT.fullmatch(text):
         raise ValueError(f"{text!r} is not an amount in yuan (digits, at most two decimals, not negative)")
     try:

@@ -24,6 +24,7 @@ class RequestFacts:
     received: dt.date
     applicant_type: str
     state: str = "open"
+    registered: dt.date | None = None
     closed: dt.date | None = None
     outcome: str | None = None
     voided: bool = False
@@ -81,8 +82,10 @@ def fold_request(facts: RequestFacts | None, event: Any) -> RequestFacts | None:
     return _with_open_state(_apply(facts, name, event))
 
 
-def _apply(facts: RequestFacts, name: str, event: Any) -> RequestFacts:  # noqa: PLR0911
+def _apply(facts: RequestFacts, name: str, event: Any) -> RequestFacts:
     match name:
+        case "registered":
+            return replace(facts, registered=facts.registered or event.date)
         case "classified":
             return replace(facts, applicant_type=str(event.applicant_type))
         case "correction_requested":

@@ -10,8 +10,19 @@ from projections.agencies import AgencyFacts
 from projections.facts import CaseFacts, RequestFacts
 
 REQUEST_COLUMNS = (
-    "agency", "number", "received", "applicant_type", "state", "closed", "outcome", "voided", "fees",
-    "awaiting_correction", "open_consultations", "unpaid_fees",
+    "agency",
+    "number",
+    "received",
+    "applicant_type",
+    "state",
+    "registered",
+    "closed",
+    "outcome",
+    "voided",
+    "fees",
+    "awaiting_correction",
+    "open_consultations",
+    "unpaid_fees",
 )
 CASE_COLUMNS = ("agency", "number", "request", "kind", "appealed", "decisions", "responded")
 AGENCY_COLUMNS = ("agency", "first_date", "name", "filed_months", "published_years")
@@ -26,20 +37,42 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def request_row(f: RequestFacts) -> tuple[Any, ...]:
-    """Return the stored row of an application's facts."""
+    """Return the stored row of an application's facts (in REQUEST_COLUMNS order)."""
     fees = json.dumps([[d.isoformat(), fen] for d, fen in f.fees_fen])
     return (
-        f.agency, f.number, f.received.isoformat(), f.applicant_type, f.state, _iso(f.closed), f.outcome,
-        int(f.voided), fees, int(f.awaiting_correction), f.open_consultations, f.unpaid_fees,
+        f.agency,
+        f.number,
+        f.received.isoformat(),
+        f.applicant_type,
+        f.state,
+        _iso(f.registered),
+        _iso(f.closed),
+        f.outcome,
+        int(f.voided),
+        fees,
+        int(f.awaiting_correction),
+        f.open_consultations,
+        f.unpaid_fees,
     )
 
 
 def request_facts(row: Any) -> RequestFacts:
     """Return an application's facts from its stored row."""
-    fees = tuple((dt.date.fromisoformat(d), fen) for d, fen in json.loads(row[8]))
+    data = dict(zip(REQUEST_COLUMNS, row, strict=True))
     return RequestFacts(
-        row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], _day(row[5]), row[6], bool(row[7]), fees,
-        bool(row[9]), row[10], row[11],
+        agency=data["agency"],
+        number=data["number"],
+        received=dt.date.fromisoformat(data["received"]),
+        applicant_type=data["applicant_type"],
+        state=data["state"],
+        registered=_day(data["registered"]),
+        closed=_day(data["closed"]),
+        outcome=data["outcome"],
+        voided=bool(data["voided"]),
+        fees_fen=tuple((dt.date.fromisoformat(d), fen) for d, fen in json.loads(data["fees"])),
+        awaiting_correction=bool(data["awaiting_correction"]),
+        open_consultations=data["open_consultations"],
+        unpaid_fees=data["unpaid_fees"],
     )
 
 
@@ -58,7 +91,10 @@ def case_facts(row: Any) -> CaseFacts:
 def agency_row(f: AgencyFacts) -> tuple[Any, ...]:
     """Return the stored row of an agency's facts."""
     return (
-        f.agency, f.first_date.isoformat(), f.name, json.dumps(sorted(f.filed_months)),
+        f.agency,
+        f.first_date.isoformat(),
+        f.name,
+        json.dumps(sorted(f.filed_months)),
         json.dumps(sorted(f.published_years)),
     )
 

@@ -27,7 +27,7 @@ from projections.rows import (
 TABLES = {
     "gk_requests": (
         "agency TEXT NOT NULL, number TEXT NOT NULL, received TEXT NOT NULL, applicant_type TEXT NOT NULL, "
-        "state TEXT NOT NULL, closed TEXT, outcome TEXT, voided INTEGER NOT NULL, fees TEXT NOT NULL, "
+        "state TEXT NOT NULL, registered TEXT, closed TEXT, outcome TEXT, voided INTEGER NOT NULL, fees TEXT NOT NULL, "
         "awaiting_correction INTEGER NOT NULL, open_consultations INTEGER NOT NULL, unpaid_fees INTEGER NOT NULL, "
         "PRIMARY KEY (agency, number)"
     ),

@@ -55,7 +55,7 @@ class Period:
         return month.startswith(self.key)
 
 
-def _blank(columns: list[str]) -> dict[str, int]:
+def _blank(columns: Iterable[str]) -> dict[str, int]:
     return dict.fromkeys(columns, 0)
 
 
@@ -74,22 +74,24 @@ def applications_table(counts: MonthCounts, period: Period, table_format: TableF
             if handled:
                 rows["total_handled"][column] += n
     for column in COLUMNS:
-        rows["carried_out"][column] = (
-            rows["new"][column] + rows["carried_in"][column] - rows["total_handled"][column]
-        )
+        rows["carried_out"][column] = rows["new"][column] + rows["carried_in"][column] - rows["total_handled"][column]
     for values in rows.values():
         values["total"] = sum(values[column] for column in COLUMNS)
     return rows
 
 
-def appeals_table(cases: Iterable[CaseFacts], period: Period, *, include_earlier_pending: bool = False) -> dict[str, Any]:
+def appeals_table(
+    cases: Iterable[CaseFacts], period: Period, *, include_earlier_pending: bool = False
+) -> dict[str, Any]:
     """Return table 四: cases appealed in the period under their result as of its last day."""
     groups = {kind.value: _blank(APPEAL_COLUMNS) for kind in AppealKind}
     for case in cases:
         in_period = period.first <= case.appealed <= period.last
-        carried = include_earlier_pending and case.appealed < period.first and case.result_as_of(
-            period.first - dt.timedelta(days=1)
-        ) == "pending"
+        carried = (
+            include_earlier_pending
+            and case.appealed < period.first
+            and case.result_as_of(period.first - dt.timedelta(days=1)) == "pending"
+        )
         if in_period or carried:
             groups[case.kind][case.result_as_of(period.last)] += 1
             groups[case.kind]["total"] += 1

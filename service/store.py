@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
@@ -21,7 +21,7 @@ class GongkaiApplication(Application[UUID]):
     """The log of every fact about every application, case and agency."""
 
     name = APPLICATION_NAME
-    env = {"MAPPER_TOPIC": get_topic(PydanticMapper), "IS_SNAPSHOTTING_ENABLED": "no"}
+    env: ClassVar[dict[str, str]] = {"MAPPER_TOPIC": get_topic(PydanticMapper), "IS_SNAPSHOTTING_ENABLED": "no"}
 
 
 def _sqlite_env(path: str) -> dict[str, str]:

@@ -64,7 +64,7 @@ class Tracker:
 
     def _load(self, aggregate_id: Any) -> Aggregate | None:
         try:
-            return self.app.repository.get(aggregate_id)  # type: ignore[no-any-return]
+            return self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
 

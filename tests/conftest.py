@@ -81,7 +81,12 @@ def gongkai(db: str, tmp_path: Path) -> Iterator[Runner]:
         environment = {**os.environ, "GONGKAI_DB": db, "GONGKAI_TODAY": TODAY.isoformat(), "GONGKAI_CLERK": "王芳"}
         environment.update(env or {})
         result = subprocess.run(
-            [str(GONGKAI), *args], input=stdin, capture_output=True, text=True, env=environment, cwd=tmp_path,
+            [str(GONGKAI), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=tmp_path,
             timeout=120,
         )
         if check and result.returncode != 0:

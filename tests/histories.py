@@ -11,8 +11,11 @@ from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outco
 
 START = dt.date(2023, 10, 1)
 END = dt.date(2026, 11, 25)
-PLAIN_OUTCOMES = [o.value for o in Outcome if o not in {
-    Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID, Outcome.UNAVAILABLE_STILL_UNCLEAR}]
+PLAIN_OUTCOMES = [
+    o.value
+    for o in Outcome
+    if o not in {Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID, Outcome.UNAVAILABLE_STILL_UNCLEAR}
+]
 
 
 @st.composite
@@ -27,8 +30,11 @@ def request_history(draw: st.DrawFn, number: str) -> list[dict[str, Any]]:
         lines.append({"event": event, "request": number, "date": day.isoformat(), **fields})
 
     gap = st.integers(0, 40)
-    add("received", channel=draw(st.sampled_from([c.value for c in Channel])),
-        applicant_type=draw(st.sampled_from([t.value for t in ApplicantType])))
+    add(
+        "received",
+        channel=draw(st.sampled_from([c.value for c in Channel])),
+        applicant_type=draw(st.sampled_from([t.value for t in ApplicantType])),
+    )
     if draw(st.booleans()):
         add("registered", draw(st.integers(0, 3)))
     corrected = awaiting = unpaid = False
@@ -71,14 +77,27 @@ def appeal_history(draw: st.DrawFn, request: list[dict[str, Any]], case: str) ->
     day = dt.date.fromisoformat(request[-1]["date"]) + dt.timedelta(days=draw(st.integers(0, 60)))
     day = min(day, END)
     number = request[0]["request"]
-    lines = [{"event": "appealed", "request": number, "case": case, "date": day.isoformat(),
-              "kind": draw(st.sampled_from([k.value for k in AppealKind]))}]
+    lines = [
+        {
+            "event": "appealed",
+            "request": number,
+            "case": case,
+            "date": day.isoformat(),
+            "kind": draw(st.sampled_from([k.value for k in AppealKind])),
+        }
+    ]
     for _ in range(draw(st.integers(0, 2))):
         if day >= END:
             break
         day = min(day + dt.timedelta(days=draw(st.integers(1, 200))), END)  # same-day repeats would be one fact
-        lines.append({"event": "appeal_decided", "case": case, "date": day.isoformat(),
-                      "result": draw(st.sampled_from([r.value for r in AppealResult]))})
+        lines.append(
+            {
+                "event": "appeal_decided",
+                "case": case,
+                "date": day.isoformat(),
+                "result": draw(st.sampled_from([r.value for r in AppealResult])),
+            }
+        )
     return lines
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from domain.errors import GongkaiError
 from domain.labels import APPEAL_GROUP_LABELS, APPLICANT_LABELS
 from projections.render.rows import (
-    APPEAL_COLUMNS,
     APPEAL_GROUPS,
     APPLICANT_COLUMNS,
     Report,
@@ -16,6 +15,7 @@ from projections.render.rows import (
     table3_rows,
     table_format,
 )
+from projections.tables import APPEAL_COLUMNS
 
 _PERSON_COLUMNS = APPLICANT_COLUMNS[:-1]
 _APPEAL_PARTS = APPEAL_COLUMNS[:-1]

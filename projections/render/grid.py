@@ -16,7 +16,8 @@ from domain.labels import (
     LITIGATION_LABEL,
     ORG_GROUP_LABEL,
 )
-from projections.render.rows import APPEAL_COLUMNS, APPLICANT_COLUMNS, Report, Row, table3_rows, table_format
+from projections.render.rows import APPLICANT_COLUMNS, Report, Row, table3_rows, table_format
+from projections.tables import APPEAL_COLUMNS
 
 LABEL_COLUMNS = 3  # table 三: group, sub-group, row label
 _ORGS = APPLICANT_COLUMNS[1:-1]

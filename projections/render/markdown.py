@@ -15,7 +15,6 @@ from domain.labels import (
 )
 from projections.render.balance import check_balance
 from projections.render.rows import (
-    APPEAL_COLUMNS,
     APPEAL_GROUPS,
     APPLICANT_COLUMNS,
     TABLE3_TITLE,
@@ -26,6 +25,7 @@ from projections.render.rows import (
     table_format,
     title,
 )
+from projections.tables import APPEAL_COLUMNS
 
 
 def render_markdown(report: Report) -> str:

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from domain.codes import OTHER_OUTCOMES, AppealKind, ApplicantType, Outcome, TableFormat
 from domain.labels import OTHER_LABEL_2019, ROW_LABELS
-from projections.tables import APPEAL_COLUMNS, outcome_rows
+from projections.tables import outcome_rows
 
 # A report: the contract JSON object of DOMAIN.md §2, as parsed.
 Report = Mapping[str, Any]

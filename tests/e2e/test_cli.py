@@ -20,12 +20,34 @@ def table(result: Any) -> dict[str, Any]:
 
 def test_seed_2020_table_from_clerk_commands(gongkai: Runner) -> None:
     gongkai("agency-name", "宁波市鄞州区司法局", "--date", "2020-01-02", check=True)
-    gongkai("receive", "YZ-2020-1", "--date", "2020-04-07", "--channel", "online", "--applicant-type",
-            "natural_person", "--applicant", "李某", "--subject", "某行政复议决定书", check=True)
+    gongkai(
+        "receive",
+        "YZ-2020-1",
+        "--date",
+        "2020-04-07",
+        "--channel",
+        "online",
+        "--applicant-type",
+        "natural_person",
+        "--applicant",
+        "李某",
+        "--subject",
+        "某行政复议决定书",
+        check=True,
+    )
     gongkai("register", "YZ-2020-1", "--date", "2020-04-08", check=True)
     gongkai("answer", "YZ-2020-1", "--date", "2020-04-28", "--outcome", "unavailable_not_held", check=True)
-    gongkai("receive", "YZ-2020-2", "--date", "2020-09-14", "--channel", "mail", "--applicant-type",
-            "natural_person", check=True)
+    gongkai(
+        "receive",
+        "YZ-2020-2",
+        "--date",
+        "2020-09-14",
+        "--channel",
+        "mail",
+        "--applicant-type",
+        "natural_person",
+        check=True,
+    )
     gongkai("register", "YZ-2020-2", "--date", "2020-09-15", check=True)
     gongkai("answer", "YZ-2020-2", "--date", "2020-09-30", "--outcome", "rejected_petition_complaint", check=True)
     report = table(gongkai("report", "annual", "2020", "--format", "json"))
@@ -60,8 +82,9 @@ def test_shanghai_2024_reproduced_exactly_from_its_history(gongkai: Runner, tmp_
 
 
 @pytest.mark.parametrize("history", REFUSED.values(), ids=REFUSED.keys())
-def test_every_refusal_through_the_cli_writes_nothing(gongkai: Runner, db: str, history: list[dict[str, Any]],
-                                                       tmp_path: Path) -> None:
+def test_every_refusal_through_the_cli_writes_nothing(
+    gongkai: Runner, db: str, history: list[dict[str, Any]], tmp_path: Path
+) -> None:
     setup = tmp_path / "setup.jsonl"
     setup.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in history[:-1]), encoding="utf-8")
     if history[:-1]:
@@ -81,12 +104,15 @@ def _rows(db: str) -> int:
         return 0
     with sqlite3.connect(db) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return connection.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0] if "stored_events" in tables else 0
+        return (
+            connection.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0] if "stored_events" in tables else 0
+        )
 
 
 def test_clerk_command_refusal_says_why_and_records_nothing(gongkai: Runner, db: str) -> None:
-    gongkai("receive", "R1", "--date", "2026-03-02", "--channel", "online", "--applicant-type", "natural_person",
-            check=True)
+    gongkai(
+        "receive", "R1", "--date", "2026-03-02", "--channel", "online", "--applicant-type", "natural_person", check=True
+    )
     gongkai("answer", "R1", "--date", "2026-03-10", "--outcome", "disclosed", check=True)
     result = gongkai("answer", "R1", "--date", "2026-03-11", "--outcome", "partially_disclosed")
     assert result.returncode == 1 and "second answer" in result.stderr and "corrected" in result.stderr
@@ -99,8 +125,15 @@ def test_clerk_command_refusal_says_why_and_records_nothing(gongkai: Runner, db:
 def test_one_bad_line_among_thousands_writes_nothing_and_is_named(gongkai: Runner, db: str, tmp_path: Path) -> None:
     lines = []
     for n in range(1500):
-        lines.append({"event": "received", "request": f"B{n}", "date": "2025-03-03", "channel": "email",
-                      "applicant_type": "natural_person"})
+        lines.append(
+            {
+                "event": "received",
+                "request": f"B{n}",
+                "date": "2025-03-03",
+                "channel": "email",
+                "applicant_type": "natural_person",
+            }
+        )
         lines.append({"event": "answered", "request": f"B{n}", "date": "2025-03-20", "outcome": "disclosed"})
     lines[2223]["outcome"] = "approved"
     file = tmp_path / "year.jsonl"

@@ -48,10 +48,20 @@ def test_maintained_tables_equal_the_pure_fold_and_the_replay(lines: list[dict[s
 
 def seed_lines() -> list[dict[str, Any]]:
     return [
-        {"event": "received", "request": "S1", "date": "2020-03-02", "channel": "online",
-         "applicant_type": "natural_person"},
-        {"event": "received", "request": "S2", "date": "2020-06-02", "channel": "mail",
-         "applicant_type": "natural_person"},
+        {
+            "event": "received",
+            "request": "S1",
+            "date": "2020-03-02",
+            "channel": "online",
+            "applicant_type": "natural_person",
+        },
+        {
+            "event": "received",
+            "request": "S2",
+            "date": "2020-06-02",
+            "channel": "mail",
+            "applicant_type": "natural_person",
+        },
         {"event": "answered", "request": "S1", "date": "2020-03-20", "outcome": "unavailable_not_held"},
         {"event": "answered", "request": "S2", "date": "2020-06-10", "outcome": "rejected_petition_complaint"},
     ]
@@ -97,8 +107,9 @@ def test_a_refused_batch_writes_nothing(tmp_path: Path) -> None:
     tracker = open_tracker(path)
     tracker.record(numbered(seed_lines()))
     bad = [*seed_lines(), {"event": "answered", "request": "S1", "date": "2020-04-01", "outcome": "disclosed"}]
-    bad.insert(0, {"event": "received", "request": "S3", "date": "2020-07-01", "channel": "fax",
-                   "applicant_type": "other_org"})
+    bad.insert(
+        0, {"event": "received", "request": "S3", "date": "2020-07-01", "channel": "fax", "applicant_type": "other_org"}
+    )
     try:
         tracker.record(numbered(bad))
     except Exception as error:

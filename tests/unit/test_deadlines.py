@@ -33,8 +33,13 @@ RULES = DeadlineRules()
 CALENDAR = WorkingCalendar()
 # Test data only: an invented 2027 arrangement (the real notice is not out yet).
 FAKE_2027 = parse_arrangement(2027, ["2027-01-01"], [], "test fixture, not the real notice")
-RECEIVED = {"event": "received", "request": "1", "date": "2026-09-18", "channel": "mail",
-            "applicant_type": "natural_person"}
+RECEIVED = {
+    "event": "received",
+    "request": "1",
+    "date": "2026-09-18",
+    "channel": "mail",
+    "applicant_type": "natural_person",
+}
 
 
 def book_of(*lines: dict[str, Any]) -> Book:
@@ -196,7 +201,11 @@ def test_a_reply_in_an_unknown_year_says_which_year_is_missing() -> None:
     assert (reply.due, reply.calendar_missing, reply.overdue) == (None, 2027, False)
     assert "gongkai calendar add 2027" in reply.steps[-1]
     assert deadline_to_json(reply) == {
-        "request": "1", "kind": "reply", "due": None, "overdue": False, "calendar_missing": 2027,
+        "request": "1",
+        "kind": "reply",
+        "due": None,
+        "overdue": False,
+        "calendar_missing": 2027,
     }
     assert deadlines(received, as_of="2026-12-10")[DeadlineKind.REGISTRATION].due == D("2026-12-14")
 
@@ -233,7 +242,9 @@ def test_a_voided_request_has_no_deadlines() -> None:
 def test_only_events_up_to_the_as_of_date_count() -> None:
     lines = (RECEIVED, event("registered", "2026-09-21"), event("answered", "2026-10-20", outcome="disclosed"))
     assert set(deadlines(*lines, as_of="2026-09-20")) == {
-        DeadlineKind.REGISTRATION, DeadlineKind.CORRECTION_NOTICE, DeadlineKind.REPLY,
+        DeadlineKind.REGISTRATION,
+        DeadlineKind.CORRECTION_NOTICE,
+        DeadlineKind.REPLY,
     }
     assert deadlines(*lines, as_of="2026-09-17") == {}
 
@@ -354,8 +365,12 @@ def test_monthly_filings_are_due_on_the_second_including_empty_months() -> None:
         ("2026-08", D("2026-09-02"), True),
         ("2026-09", D("2026-10-02"), True),
     ]
-    assert deadline_to_json(found[0]) == {"month": "2026-08", "kind": "monthly_filing", "due": "2026-09-02",
-                                          "overdue": True}
+    assert deadline_to_json(found[0]) == {
+        "month": "2026-08",
+        "kind": "monthly_filing",
+        "due": "2026-09-02",
+        "overdue": True,
+    }
 
 
 def test_the_filing_day_can_move_off_holidays() -> None:
@@ -373,8 +388,10 @@ def test_annual_reports_are_due_on_31_january() -> None:
         ("monthly_filing", "2026-01", D("2026-02-02")),
     ]
     assert deadline_to_json(found[0]) == {"year": 2025, "kind": "annual_report", "due": "2026-01-31", "overdue": True}
-    assert agency_deadlines(D("2025-11-03"), {"2025-11", "2025-12", "2026-01"}, {2025}, D("2026-02-01"), RULES,
-                            CALENDAR) == []
+    assert (
+        agency_deadlines(D("2025-11-03"), {"2025-11", "2025-12", "2026-01"}, {2025}, D("2026-02-01"), RULES, CALENDAR)
+        == []
+    )
 
 
 def test_an_agency_without_events_has_no_deadlines() -> None:
@@ -395,8 +412,13 @@ def test_deadlines_sort_by_due_then_kind_with_unknown_dates_last() -> None:
 def test_a_paused_deadline_says_so_in_json() -> None:
     lines = (RECEIVED, event("consultation_started", "2026-10-09"))
     reply = deadlines(*lines, as_of="2026-10-12")[DeadlineKind.REPLY]
-    assert deadline_to_json(reply) == {"request": "1", "kind": "reply", "due": "2026-10-26", "overdue": False,
-                                       "paused": True}
+    assert deadline_to_json(reply) == {
+        "request": "1",
+        "kind": "reply",
+        "due": "2026-10-26",
+        "overdue": False,
+        "paused": True,
+    }
 
 
 def test_rules_refuse_impossible_settings() -> None:

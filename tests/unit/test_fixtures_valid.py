@@ -35,8 +35,19 @@ def _record_all(path: Path) -> int:
 
 def _generate(tmp_path: Path, *options: str) -> tuple[Path, Path]:
     output, expect = tmp_path / "year.jsonl", tmp_path / "expect.json"
-    command = [sys.executable, str(GENERATOR), "--applications", "300", "--seed", "5", "-o", str(output),
-               "--expect", str(expect), *options]
+    command = [
+        sys.executable,
+        str(GENERATOR),
+        "--applications",
+        "300",
+        "--seed",
+        "5",
+        "-o",
+        str(output),
+        "--expect",
+        str(expect),
+        *options,
+    ]
     subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
     return output, expect
 

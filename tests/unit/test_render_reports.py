@@ -15,7 +15,8 @@ import pytest
 from domain.labels import BALANCE_NOTE, OTHER_LABEL_2019
 from projections.render import UnbalancedTableError, render_html, render_markdown, write_docx, write_xlsx
 from projections.render.balance import check_balance
-from projections.render.rows import APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, table3_rows, table_format
+from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, table3_rows, table_format
+from projections.tables import APPEAL_COLUMNS
 
 SHANGHAI_JSON = Path("/work/shared/examples/shanghai-stc-2024.json")
 PERSON_COLUMNS = APPLICANT_COLUMNS[:-1]

@@ -49,8 +49,9 @@ def test_twelve_months_add_up_to_the_year(lines: list[dict[str, Any]]) -> None:
         annual = fold_report(lines, str(year))["applications"]
         months = [fold_report(lines, f"{year}-{m:02d}")["applications"] for m in range(1, 13)]
         for month in months:
-            assert_balanced({"applications": month, "format": annual and fold_report(lines, str(year))["format"],
-                             "appeals": {}})
+            assert_balanced(
+                {"applications": month, "format": annual and fold_report(lines, str(year))["format"], "appeals": {}}
+            )
         for row, values in annual.items():
             if row in ("carried_in", "carried_out"):
                 continue
