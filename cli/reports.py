@@ -11,7 +11,14 @@ from typing import Any
 import click
 
 from domain.codes import TableFormat
-from domain.labels import APPEAL_COLUMN_LABELS, APPEAL_GROUP_LABELS, APPLICANT_LABELS, OTHER_LABEL_2019, ROW_LABELS
+from domain.labels import (
+    APPEAL_COLUMN_LABELS,
+    APPEAL_GROUP_LABELS,
+    APPLICANT_LABELS,
+    BALANCE_NOTE,
+    LITIGATION_LABEL,
+    ORG_GROUP_LABEL,
+)
 from projections.tables import APPEAL_COLUMNS, COLUMNS
 
 
@@ -23,33 +30,40 @@ def _write(text: str, output: Path | None) -> None:
         click.echo(f"已写入 written: {output}", err=True)
 
 
-def _row_label(code: str, table_format: str) -> str:
-    if code == "other" and table_format == TableFormat.F2019:
-        return OTHER_LABEL_2019
-    _, sub, own = ROW_LABELS[code]
-    return f"{sub} {own}" if sub and own.startswith("1.") else own
-
-
 def render_table(report: dict[str, Any]) -> Any:
-    """Return rich tables 三 and 四 with the official labels."""
+    """Return rich tables 三 and 四 in the official layout: group and sub-group headings, then the rows."""
     from rich.console import Group
     from rich.table import Table
 
-    period = f"{report['year']}年" if "year" in report else report["month"]
-    three = Table(title=f"{report['agency']}（{report['agency_code']}）{period} 三、收到和处理政府信息公开申请情况")
-    three.add_column("")
-    for column in [*COLUMNS, "total"]:
-        three.add_column(APPLICANT_LABELS[column], justify="right")
-    for code, values in report["applications"].items():
-        three.add_row(_row_label(code, report["format"]), *(str(values[c]) for c in [*COLUMNS, "total"]))
+    from projections.render.rows import fees_text, period_text, table3_rows, table_format
+
+    columns = [*COLUMNS, "total"]
+    title = f"{report['agency']}（{report['agency_code']}）{period_text(report)} 三、收到和处理政府信息公开申请情况"
+    three = Table(title=title, caption=BALANCE_NOTE)
+    three.add_column("", max_width=36, overflow="fold")
+    for column in columns:
+        label = APPLICANT_LABELS[column]
+        in_org_group = column not in ("natural_person", "total")
+        three.add_column(f"{ORG_GROUP_LABEL}\n{label}" if in_org_group else label, justify="right")
+    heading = ("", "")
+    for row in table3_rows(table_format(report)):
+        if row.group and row.group != heading[0]:
+            three.add_row(f"[bold]{row.group}[/bold]")
+        if row.subgroup and (row.group, row.subgroup) != heading:
+            three.add_row(f"  {row.subgroup}")
+        heading = (row.group, row.subgroup)
+        indent = "    " if row.subgroup else "  " if row.group else ""
+        values = report["applications"][row.code]
+        three.add_row(f"{indent}{row.label}", *(str(values[c]) for c in columns))
     four = Table(title="四、政府信息公开行政复议、行政诉讼情况")
     four.add_column("")
     for column in APPEAL_COLUMNS:
         four.add_column(APPEAL_COLUMN_LABELS[column], justify="right")
     for group, values in report["appeals"].items():
-        four.add_row(APPEAL_GROUP_LABELS[group], *(str(values[c]) for c in APPEAL_COLUMNS))
-    fees = f"收取费用 fees collected: {report['fees_collected']} 元"
-    return Group(three, four, fees)
+        label = APPEAL_GROUP_LABELS[group]
+        label = label if group == "reconsideration" else f"{LITIGATION_LABEL}·{label}"
+        four.add_row(label, *(str(values[c]) for c in APPEAL_COLUMNS))
+    return Group(three, four, fees_text(report) or "")
 
 
 def emit_report(
