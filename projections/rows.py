@@ -26,6 +26,27 @@ REQUEST_COLUMNS = (
 )
 CASE_COLUMNS = ("agency", "number", "request", "kind", "appealed", "decisions", "responded")
 AGENCY_COLUMNS = ("agency", "first_date", "name", "filed_months", "published_years")
+# The view's tables in SQL that SQLite and PostgreSQL both accept (the backends add their own options).
+TABLES = {
+    "gk_requests": (
+        "agency TEXT NOT NULL, number TEXT NOT NULL, received TEXT NOT NULL, applicant_type TEXT NOT NULL, "
+        "state TEXT NOT NULL, registered TEXT, closed TEXT, outcome TEXT, voided INTEGER NOT NULL, fees TEXT NOT NULL, "
+        "awaiting_correction INTEGER NOT NULL, open_consultations INTEGER NOT NULL, unpaid_fees INTEGER NOT NULL, "
+        "PRIMARY KEY (agency, number)"
+    ),
+    "gk_cases": (
+        "agency TEXT NOT NULL, number TEXT NOT NULL, request TEXT NOT NULL, kind TEXT NOT NULL, "
+        "appealed TEXT NOT NULL, decisions TEXT NOT NULL, responded TEXT, PRIMARY KEY (agency, number)"
+    ),
+    "gk_agencies": (
+        "agency TEXT PRIMARY KEY, first_date TEXT NOT NULL, name TEXT, filed_months TEXT NOT NULL, "
+        "published_years TEXT NOT NULL"
+    ),
+    "gk_counts": (
+        "agency TEXT NOT NULL, month TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL, n INTEGER NOT NULL, "
+        "PRIMARY KEY (agency, month, row, col)"
+    ),
+}
 
 
 def _day(text: str | None) -> dt.date | None:

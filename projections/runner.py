@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.persistence import IntegrityError, Notification, Tracking
 
 from projections.agencies import AgencyFacts
 from projections.facts import CaseFacts, CountKey, RequestFacts
 from projections.fold import Changes, Key, fold_events
 
 BATCH = 2000
+MAX_CONFLICTS = 1000  # each conflict means another process advanced the view: progress is always made
 Progress = Callable[[int], None]
 
 
@@ -23,7 +24,7 @@ class View(Protocol):
     def load_requests(self, keys: set[Key]) -> dict[Key, RequestFacts]: ...
     def load_cases(self, keys: set[Key]) -> dict[Key, CaseFacts]: ...
     def load_agencies(self, codes: set[str]) -> dict[str, AgencyFacts]: ...
-    def commit(self, changes: Changes, tracking: Tracking) -> None: ...
+    def commit(self, changes: Changes, tracking: Tracking, start: int | None = None) -> None: ...
     def replace_all(self, changes: Changes, tracking: Tracking | None) -> None: ...
     def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]: ...
     def cases(self, agency: str | None = None) -> list[CaseFacts]: ...
@@ -38,12 +39,25 @@ def _pages(app: Any, start: int) -> Iterator[list[Notification]]:
 
 
 def catch_up(app: Any, view: View, progress: Progress | None = None) -> int:
-    """Apply every event recorded since the view's position, a batch per transaction; return how many."""
-    applied = 0
-    for notes in _pages(app, view.max_tracking_id(app.name) or 0):
+    """Apply every event recorded since the view's position, a batch per transaction; return how many.
+
+    Another process may catch up at the same time: a batch is committed only if the view is still at the
+    position it was folded from; otherwise it is folded again from the position the other process reached.
+    """
+    applied = conflicts = 0
+    start = view.max_tracking_id(app.name) or 0
+    while notes := app.recorder.select_notifications(start=start, limit=BATCH, inclusive_of_start=False):
         events = [app.mapper.to_domain_event(note) for note in notes]
         changes = fold_events(events, view.load_requests, view.load_cases, view.load_agencies)
-        view.commit(changes, Tracking(app.name, notes[-1].id))
+        try:
+            view.commit(changes, Tracking(app.name, notes[-1].id), start=start)
+        except IntegrityError:
+            conflicts += 1
+            if conflicts > MAX_CONFLICTS:
+                raise
+            start = view.max_tracking_id(app.name) or 0
+            continue
+        start = notes[-1].id
         applied += len(notes)
         if progress:
             progress(len(notes))

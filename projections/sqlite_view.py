@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder
 
 from projections.agencies import AgencyFacts
@@ -16,6 +16,7 @@ from projections.rows import (
     AGENCY_COLUMNS,
     CASE_COLUMNS,
     REQUEST_COLUMNS,
+    TABLES,
     agency_facts,
     agency_row,
     case_facts,
@@ -23,27 +24,6 @@ from projections.rows import (
     request_facts,
     request_row,
 )
-
-TABLES = {
-    "gk_requests": (
-        "agency TEXT NOT NULL, number TEXT NOT NULL, received TEXT NOT NULL, applicant_type TEXT NOT NULL, "
-        "state TEXT NOT NULL, registered TEXT, closed TEXT, outcome TEXT, voided INTEGER NOT NULL, fees TEXT NOT NULL, "
-        "awaiting_correction INTEGER NOT NULL, open_consultations INTEGER NOT NULL, unpaid_fees INTEGER NOT NULL, "
-        "PRIMARY KEY (agency, number)"
-    ),
-    "gk_cases": (
-        "agency TEXT NOT NULL, number TEXT NOT NULL, request TEXT NOT NULL, kind TEXT NOT NULL, "
-        "appealed TEXT NOT NULL, decisions TEXT NOT NULL, responded TEXT, PRIMARY KEY (agency, number)"
-    ),
-    "gk_agencies": (
-        "agency TEXT PRIMARY KEY, first_date TEXT NOT NULL, name TEXT, filed_months TEXT NOT NULL, "
-        "published_years TEXT NOT NULL"
-    ),
-    "gk_counts": (
-        "agency TEXT NOT NULL, month TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL, n INTEGER NOT NULL, "
-        "PRIMARY KEY (agency, month, row, col)"
-    ),
-}
 
 
 def _upsert(table: str, columns: tuple[str, ...], keys: int) -> str:
@@ -131,18 +111,43 @@ class SQLiteView(SQLiteTrackingRecorder):
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def commit(self, changes: Changes, tracking: Tracking) -> None:
-        """Store what a run of events changed and the position it reached, in one transaction."""
+    def commit(self, changes: Changes, tracking: Tracking, start: int | None = None) -> None:
+        """Store what a run of events changed and the position it reached, in one transaction.
+
+        With `start`, the tables must still be at that position (another process may have moved them on
+        meanwhile): else IntegrityError, and nothing is written.
+        """
         with self.datastore.transaction(commit=True) as c:
-            self._insert_tracking(c, tracking)
+            if start is None:
+                self._insert_tracking(c, tracking)
+            else:
+                self._advance(c, tracking, start)
             self._write(c, changes)
+
+    @staticmethod
+    def _advance(c: SQLiteCursor, tracking: Tracking, start: int) -> None:
+        """Move the position from `start` to the tracking's, or raise IntegrityError if it is elsewhere now."""
+        if start:
+            c.execute(
+                "UPDATE tracking SET notification_id = ? WHERE application_name = ? AND notification_id = ? "
+                "RETURNING notification_id",
+                (tracking.notification_id, tracking.application_name, start),
+            )
+        else:
+            c.execute(
+                "INSERT INTO tracking (application_name, notification_id) VALUES (?, ?) "
+                "ON CONFLICT (application_name) DO NOTHING RETURNING notification_id",
+                (tracking.application_name, tracking.notification_id),
+            )
+        if c.fetchone() is None:
+            raise IntegrityError(f"the tables moved on from position {start} meanwhile (another process)")
 
     def replace_all(self, changes: Changes, tracking: Tracking | None) -> None:
         """Replace every view table by a replay's result, in one transaction."""
         with self.datastore.transaction(commit=True) as c:
             for table in TABLES:
                 c.execute(f"DELETE FROM {table}")
-            c.execute("DELETE FROM tracking")
+            c.execute("DELETE FROM tracking WHERE application_name <> ?", (self.table_migration_identifier,))
             if tracking is not None:
                 self._insert_tracking(c, tracking)
             self._write(c, changes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any, ClassVar
@@ -41,11 +42,39 @@ def _postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_PORT": str(parts.port or 5432),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        # A command needs one connection per pool (events, tables): many clerks must not exhaust the server.
+        "POSTGRES_POOL_SIZE": "1",
+        "POSTGRES_MAX_OVERFLOW": "2",
     }
     query = dict(item.split("=", 1) for item in parts.query.split("&") if "=" in item)
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"]
     return env
+
+
+def _create_schema(env: dict[str, str]) -> None:
+    """Create the URL's schema on first use (eventsourcing creates tables, not schemas)."""
+    import psycopg
+    from psycopg import sql
+
+    connection = psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        autocommit=True,
+    )
+    with connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_namespace WHERE nspname = %s", [env["POSTGRES_SCHEMA"]]
+        ).fetchone()
+        # Another process may create it at the same moment.
+        with contextlib.suppress(psycopg.errors.UniqueViolation):
+            if not exists:
+                connection.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(env["POSTGRES_SCHEMA"]))
+                )
 
 
 def store_env(db: str) -> dict[str, str]:
@@ -56,6 +85,8 @@ def store_env(db: str) -> dict[str, str]:
 def open_store(db: str) -> tuple[GongkaiApplication, Any]:
     """Return the application and its view on the same store."""
     env = store_env(db)
+    if env.get("POSTGRES_SCHEMA"):
+        _create_schema(env)
     app = GongkaiApplication(env=env)
     factory = InfrastructureFactory.construct(Environment(APPLICATION_NAME, env))
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
