@@ -55,10 +55,30 @@ def print_info(tracker: Any) -> None:
         "clerk": tracker.settings.clerk,
         "today": tracker.settings.today.isoformat(),
         **counts,
-        "encrypted": False,
+        **_protection(tracker),
         "versions": {p: version(p) for p in ("gongkai", "eventsourcing", "pydantic", "structlog", "click")},
     }
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _protection(tracker: Any) -> dict[str, Any]:
+    """Say plainly whether personal data is encrypted at rest (and warn on stderr when it is not)."""
+    from service.crypto import key_store
+
+    keys = key_store(tracker.app)
+    if keys is None:
+        warning = (
+            "NOT ENCRYPTED 未加密: applicant names, ID numbers, phones, addresses and subjects are stored in plain "
+            "text; set GONGKAI_CIPHER_KEY or GONGKAI_CIPHER_KEY_FILE on a new store (README, Security)"
+        )
+        click.echo(f"警告 warning: {warning}", err=True)
+        return {"encrypted": False, "personal_data": warning}
+    return {
+        "encrypted": True,
+        "personal_data": "encrypted at rest (AES-GCM): every event with the master key, personal fields with a "
+        "key per application",
+        "erased_applications": keys.erasures(),
+    }
 
 
 def _describe(event: Any) -> str:

@@ -177,3 +177,10 @@ def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
         )
         t.record([(1, line)])
         click.echo(json.dumps({"agency_code": t.agency, "agency": name}, ensure_ascii=False), err=True)
+
+
+from cli.trust import erase_applicant, new_key, verify  # noqa: E402
+
+main.add_command(verify)
+main.add_command(erase_applicant)
+main.add_command(new_key)

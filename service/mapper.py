@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
+if TYPE_CHECKING:
+    from service.crypto import FieldCipher
+
 
 class PydanticMapper(Mapper[UUID]):
-    """Encode with `model_dump_json` and decode with `model_validate_json` (both in pydantic-core)."""
+    """Encode with `model_dump_json` and decode with `model_validate_json` (both in pydantic-core).
+
+    With `fields` set (an encrypted store), personal fields are sealed per application first (service/crypto.py).
+    """
+
+    fields: FieldCipher | None = None
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         """Return the stored form of a domain event."""
         assert isinstance(domain_event, BaseModel)
-        state = domain_event.model_dump_json().encode()
+        personal = self.fields.personal_fields(type(domain_event)) if self.fields else None
+        if self.fields and personal:
+            data = domain_event.model_dump(mode="json")
+            self.fields.seal(data, domain_event.originator_id, personal)  # type: ignore[attr-defined]
+            state = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        else:
+            state = domain_event.model_dump_json().encode()
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:
@@ -37,7 +52,13 @@ class PydanticMapper(Mapper[UUID]):
                 state = self.cipher.decrypt(state)
             if self.compressor:
                 state = self.compressor.decompress(state)
-            event = cls.model_validate_json(state)
+            personal = self.fields.personal_fields(cls) if self.fields else None
+            if self.fields and personal:
+                data = json.loads(state)
+                self.fields.open(data, UUID(str(stored_event.originator_id)), personal)
+                event = cls.model_validate(data)
+            else:
+                event = cls.model_validate_json(state)
         except (ValueError, ValidationError) as error:
             raise MapperDeserialisationError(
                 f"stored event {stored_event.originator_id} v{stored_event.originator_version} "

@@ -29,6 +29,8 @@ class Settings:
     agency: str | None
     clerk: str
     today: dt.date
+    cipher_key: str | None = None  # GONGKAI_CIPHER_KEY: base64 master key (service/keys.py)
+    cipher_key_file: str | None = None  # GONGKAI_CIPHER_KEY_FILE: a file holding it, readable by no other user
 
     @property
     def is_postgres(self) -> bool:
@@ -50,4 +52,6 @@ def load_settings(*, db: str | None = None, agency: str | None = None, clerk: st
         agency=agency or os.environ.get("GONGKAI_AGENCY") or None,
         clerk=clerk or os.environ.get("GONGKAI_CLERK") or getpass.getuser(),
         today=today_in_shanghai(),
+        cipher_key=os.environ.get("GONGKAI_CIPHER_KEY") or None,
+        cipher_key_file=os.environ.get("GONGKAI_CIPHER_KEY_FILE") or None,
     )

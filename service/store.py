@@ -30,7 +30,12 @@ def _sqlite_env(path: str) -> dict[str, str]:
     file.parent.mkdir(parents=True, exist_ok=True)
     if not file.exists():
         os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))  # the store is not for other users
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(file), "SQLITE_LOCK_TIMEOUT": "30"}
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(file),
+        "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": "service.chain:ChainedSQLiteRecorder",  # the hash chain, in each insert
+    }
 
 
 def _postgres_env(url: str) -> dict[str, str]:
@@ -45,6 +50,7 @@ def _postgres_env(url: str) -> dict[str, str]:
         # A command needs one connection per pool (events, tables): many clerks must not exhaust the server.
         "POSTGRES_POOL_SIZE": "1",
         "POSTGRES_MAX_OVERFLOW": "2",
+        "APPLICATION_RECORDER_TOPIC": "service.chain_postgres:ChainedPostgresRecorder",
     }
     query = dict(item.split("=", 1) for item in parts.query.split("&") if "=" in item)
     if "schema" in query:
@@ -82,12 +88,15 @@ def store_env(db: str) -> dict[str, str]:
     return _postgres_env(db) if db.startswith(("postgresql://", "postgres://")) else _sqlite_env(db)
 
 
-def open_store(db: str) -> tuple[GongkaiApplication, Any]:
-    """Return the application and its view on the same store."""
-    env = store_env(db)
+def open_store(db: str, *, key: bytes | None = None) -> tuple[GongkaiApplication, Any]:
+    """Return the application and its view on the same store (encrypted with the master key, if given)."""
+    from service.crypto import cipher_env, protect
+
+    env = store_env(db) | cipher_env(key)
     if env.get("POSTGRES_SCHEMA"):
         _create_schema(env)
     app = GongkaiApplication(env=env)
+    protect(app, key)
     factory = InfrastructureFactory.construct(Environment(APPLICATION_NAME, env))
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
         from projections.postgres_view import PostgresView

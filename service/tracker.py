@@ -39,7 +39,10 @@ class Tracker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.app, self.view = open_store(settings.db)
+        from service.keys import master_key
+
+        key = master_key(settings.cipher_key, settings.cipher_key_file)
+        self.app, self.view = open_store(settings.db, key=key)
 
     def close(self) -> None:
         """Release the store's connections."""

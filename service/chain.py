@@ -1,0 +1,258 @@
+"""The tamper-evident hash chain over the stored events, written in the same transaction as each insert.
+
+Each stored event's link is SHA-256 over the previous link and everything the row holds: its position
+(notification id), aggregate id, version, topic and stored state (ciphertext when the store is encrypted,
+so checking needs no key). The links live in `gk_chain`, one row per event, beside the events. `verify`
+recomputes the chain from the first event and names the first position where the log no longer matches:
+an event whose row was edited, an event deleted (its link has no event) or inserted (an event without a
+link). What it proves: nobody changed the log *without also rewriting every later link*; an anchor
+printed outside the store (the head in an annual report) closes that gap up to the anchor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+from service.keys import SQLITE_KEY_TABLES
+
+GENESIS = bytes(32)
+CHAIN_TABLE = "gk_chain"
+CHAIN_DDL = (
+    "notification_id BIGINT PRIMARY KEY, originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, "
+    "link TEXT NOT NULL"
+)
+PAGE = 5000
+
+
+def link(previous: bytes, position: int, originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
+    """Return the link of one stored event, given the link before it."""
+    digest = hashlib.sha256(previous)
+    digest.update(position.to_bytes(8, "big"))
+    digest.update(UUID(str(originator_id)).bytes)
+    digest.update(version.to_bytes(8, "big", signed=True))
+    topic_bytes = topic.encode()
+    digest.update(len(topic_bytes).to_bytes(4, "big") + topic_bytes)
+    digest.update(len(state).to_bytes(8, "big"))
+    digest.update(state)
+    return digest.digest()
+
+
+def chain_rows(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
+    """Return the chain rows of newly inserted events, continuing from the previous link."""
+    rows = []
+    for position, event in zip(ids, events, strict=True):
+        previous = link(previous, position, event.originator_id, event.originator_version, event.topic, event.state)
+        rows.append((position, UUID(str(event.originator_id)).hex, event.originator_version, previous.hex()))
+    return rows
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    """eventsourcing's SQLite recorder, extended to write each event's link in the insert's transaction."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        """Add the chain and the key tables to the events table."""
+        statements = super().construct_create_table_statements()
+        statements.append(f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ({CHAIN_DDL})")
+        statements += SQLITE_KEY_TABLES
+        return statements
+
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        # The events' INSERT takes the write lock first, so reading the head below cannot race another writer.
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        assert ids is not None
+        c.execute(f"SELECT link FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
+        row = c.fetchone()
+        previous = bytes.fromhex(row["link"]) if row else GENESIS
+        rows = chain_rows(previous, [int(i) for i in ids if i is not None], stored_events)
+        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", rows)
+        return ids
+
+
+# -- verifying ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first place where the log and its chain disagree."""
+
+    position: int
+    originator_id: str
+    version: int
+    kind: str  # "changed", "deleted", "inserted"
+
+    def describe(self, name: str | None = None) -> str:
+        """Say in plain words what was found, naming the event."""
+        who = name or f"aggregate {self.originator_id}"
+        what = {
+            "changed": "its stored row (content, topic, version or position) or its link no longer match: edited",
+            "deleted": "it is missing from the log: the row was deleted",
+            "inserted": "it has no link in the chain: the row was inserted behind the application's back",
+        }[self.kind]
+        return f"event #{self.position} ({who} v{self.version}): {what}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `verify` found: the events checked, the head link, and the first problem if any."""
+
+    checked: int
+    head: str
+    position: int
+    start: int
+    problem: Problem | None = None
+
+
+def _events(app: Any, start: int) -> Iterator[Any]:
+    while notes := app.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False):
+        yield from notes
+        start = notes[-1].id
+
+
+def _links(reader: ChainReader, start: int) -> Iterator[tuple[int, str, int, bytes]]:
+    while rows := reader.links_after(start, PAGE):
+        yield from rows
+        start = rows[-1][0]
+
+
+def verify_chain(app: Any, reader: ChainReader, *, start: int = 0, anchor: bytes = GENESIS) -> Verdict:
+    """Recompute the chain from a position whose link is trusted; return the first disagreement."""
+    previous, checked, position = anchor, 0, start
+    events, links = _events(app, start), _links(reader, start)
+    event, chained = next(events, None), next(links, None)
+    while event is not None or chained is not None:
+        if chained is None or (event is not None and event.id < chained[0]):
+            assert event is not None
+            return Verdict(checked, previous.hex(), position, start, _problem(event, "inserted"))
+        if event is None or chained[0] < event.id:
+            found = Problem(chained[0], chained[1], chained[2], "deleted")
+            return Verdict(checked, previous.hex(), position, start, found)
+        expected = link(previous, event.id, event.originator_id, event.originator_version, event.topic, event.state)
+        if expected != chained[3]:
+            return Verdict(checked, previous.hex(), position, start, _problem(event, "changed"))
+        previous, position, checked = expected, event.id, checked + 1
+        event, chained = next(events, None), next(links, None)
+    return Verdict(checked, previous.hex(), position, start)
+
+
+def _problem(event: Any, kind: str) -> Problem:
+    return Problem(event.id, UUID(str(event.originator_id)).hex, event.originator_version, kind)
+
+
+class ChainReader:
+    """Read the chain table of a store (SQLite or PostgreSQL)."""
+
+    def __init__(self, datastore: Any, table: str, marker: str) -> None:
+        self.datastore, self.table, self.marker = datastore, table, marker
+
+    def links_after(self, start: int, limit: int) -> list[tuple[int, str, int, bytes]]:
+        """Return up to `limit` links after a position, in order."""
+        m = self.marker
+        sql = (
+            f"SELECT notification_id, originator_id, originator_version, link FROM {self.table} "
+            f"WHERE notification_id > {m} ORDER BY notification_id LIMIT {m}"
+        )
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, (start, limit))
+            return [
+                (int(r["notification_id"]), str(r["originator_id"]), int(r["originator_version"]), _hex(r["link"]))
+                for r in c.fetchall()
+            ]
+
+    def link_at(self, position: int) -> bytes | None:
+        """Return the stored link at a position, if any."""
+        sql = f"SELECT link FROM {self.table} WHERE notification_id = {self.marker}"
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, (position,))
+            row = c.fetchone()
+        return _hex(row["link"]) if row else None
+
+    def link_before(self, position: int) -> tuple[int, bytes] | None:
+        """Return the last link before a position, and its position."""
+        m = self.marker
+        sql = f"SELECT notification_id, link FROM {self.table} WHERE notification_id < {m} "
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql + f"ORDER BY notification_id DESC LIMIT {m}", (position, 1))
+            row = c.fetchone()
+        return (int(row["notification_id"]), _hex(row["link"])) if row else None
+
+
+def _hex(value: str) -> bytes:
+    try:
+        return bytes.fromhex(value)
+    except (ValueError, TypeError):
+        return b""  # an edited link that is not even hex still compares unequal
+
+
+def chain_reader(app: Any) -> ChainReader:
+    """Return the chain reader of an application's store."""
+    recorder = app.recorder
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        return ChainReader(recorder.datastore, CHAIN_TABLE, "?")
+    return ChainReader(recorder.datastore, f'"{recorder.datastore.schema}".{CHAIN_TABLE}', "%s")
+
+
+# -- the use cases ------------------------------------------------------------------------------------
+
+CLOSE_TOPIC = "domain.agency:Agency.YearClosed"
+
+
+def last_close(app: Any) -> tuple[int, int] | None:
+    """Return the position and year of the latest `year_closed` event, if any year was closed."""
+    found, start = None, 0
+    while notes := app.recorder.select_notifications(
+        start=start, limit=PAGE, topics=(CLOSE_TOPIC,), inclusive_of_start=False
+    ):
+        found, start = notes[-1], notes[-1].id
+    if found is None:
+        return None
+    try:
+        year = int(app.mapper.to_domain_event(found).year)
+    except Exception:
+        year = 0
+    return found.id, year
+
+
+def verify_store(app: Any, *, since: int = 0) -> Verdict:
+    """Check the chain from the start of the log, or from the link just before position `since`."""
+    reader = chain_reader(app)
+    if since <= 1:
+        return verify_chain(app, reader)
+    before = reader.link_before(since)
+    if before is None:
+        return verify_chain(app, reader)
+    return verify_chain(app, reader, start=before[0], anchor=before[1])
+
+
+def link_of(app: Any, position: int) -> str | None:
+    """Return the recomputed chain link at a position (None if the chain breaks before it or it is absent)."""
+    previous, reader = GENESIS, chain_reader(app)
+    for event in _events(app, 0):
+        if event.id > position:
+            break
+        previous = link(previous, event.id, event.originator_id, event.originator_version, event.topic, event.state)
+        if event.id == position:
+            return previous.hex() if reader.link_at(position) == previous else None
+    return None
+
+
+def name_event(app: Any, problem: Problem) -> str | None:
+    """Return which application or case an event belongs to, if the log still says so."""
+    try:
+        stored = app.recorder.select_events(UUID(problem.originator_id), lte=1)
+        first = app.mapper.to_domain_event(stored[0]) if stored else None
+    except Exception:
+        return None
+    if first is None:
+        return None
+    if getattr(first, "case", None):
+        return f"案件 {first.case}"
+    if getattr(first, "request", None):
+        return f"申请 {first.request}"
+    return f"机关 {first.agency}"
