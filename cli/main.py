@@ -107,7 +107,12 @@ def _report_options(func: Any) -> Any:
         "--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)"
     )(func)
     func = click.option(
-        "--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "markdown", "html", "xlsx", "docx"]),
+        default="table",
+        show_default=True,
+        help="xlsx/docx need -o FILE; monthly xlsx/html is the filing workbook (汇总表, 表三, 复议（诉讼）表)",
     )(func)
     return func
 

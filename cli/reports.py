@@ -75,13 +75,23 @@ def emit_report(
     *,
     include_earlier_pending: bool = False,
 ) -> None:
-    """Print or write one report in the chosen format."""
+    """Print or write one report in the chosen format (xlsx, docx: a file; html: a page)."""
+    if fmt in ("xlsx", "docx") and output is None:
+        raise click.UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
+    if fmt == "docx" and len(period) == 7:
+        raise click.UsageError(
+            "the monthly filing is a workbook: use --format xlsx or html (docx is for annual tables)"
+        )
     report = tracker.report(
         period,
         table_format=TableFormat(table_format) if table_format else None,
         include_earlier_pending=include_earlier_pending,
     )
-    if fmt == "json":
+    if len(period) == 4:
+        _note_closed(tracker, int(period), report)
+    if fmt in ("xlsx", "html", "docx"):
+        _emit_document(tracker, period, fmt, report, output)
+    elif fmt == "json":
         _write(json.dumps(report, ensure_ascii=False), output)
     elif fmt == "markdown":
         from projections.render.markdown import render_markdown
@@ -92,6 +102,42 @@ def emit_report(
 
         console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=200)
         console.print(render_table(report))
+
+
+def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
+    """Say on stderr (and in the JSON, as an extra key) whether the year is closed and still equal."""
+    from service.closing import closed_status
+
+    status = closed_status(tracker, year)
+    if status is not None:
+        click.echo(status.message(), err=True)
+        report["closed_year"] = status.to_json()
+
+
+def _emit_document(tracker: Any, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
+    """Write the monthly filing workbook or page, or the annual tables as XLSX, DOCX or HTML."""
+    from projections.render import render_html, write_docx, write_xlsx
+
+    if len(period) == 7:
+        from projections.render.monthly import render_monthly_html
+        from projections.render.monthly_xlsx import write_monthly_xlsx
+        from service.documents import monthly_ledger
+
+        ledger = monthly_ledger(tracker, period)
+        if fmt == "xlsx":
+            assert output is not None
+            write_monthly_xlsx(ledger, report, output)
+        else:
+            _write(render_monthly_html(ledger, report), output)
+    elif fmt == "html":
+        from service.documents import monthly_series
+
+        _write(render_html(report, monthly_series=monthly_series(tracker, int(period))), output)
+    else:
+        assert output is not None
+        (write_xlsx if fmt == "xlsx" else write_docx)(report, output)
+    if output is not None and fmt != "html":
+        click.echo(f"已写入 written: {output}", err=True)
 
 
 def run_replay(tracker: Any, progress: Callable[[str, int | None], Any]) -> None:

@@ -9,9 +9,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
 from pydantic import Field
 
+from domain.closing import YearClose
 from domain.errors import RefusedError
 from domain.event import DomainEvent
 from domain.values import Month, Text, month_bounds
+
+_SHA256 = r"^[0-9a-f]{64}$"
 
 
 def agency_id(agency: str) -> UUID:
@@ -59,12 +62,34 @@ class Agency(BaseAggregate[UUID]):
         def evolve(self, agency: Agency) -> None:
             agency.published_years.add(self.year)
 
+    class YearClosed(Event):
+        """The year's tables were declared final (年度结账): `report` is their contract JSON, `sha256` its hash."""
+
+        name = "year_closed"
+        year: int = Field(ge=2008, le=2200, strict=True)
+        sha256: str = Field(pattern=_SHA256)
+        report: dict[str, Any]
+
+        def evolve(self, agency: Agency) -> None:
+            agency.closed_years[self.year] = YearClose(self.year, self.date, self.sha256, self.report)
+
+    class YearReopened(Event):
+        """A closed year was reopened, with the reason (every later change stays visible in the history)."""
+
+        name = "year_reopened"
+        year: int = Field(ge=2008, le=2200, strict=True)
+        reason: Text
+
+        def evolve(self, agency: Agency) -> None:
+            agency.closed_years.pop(self.year, None)
+
     def __init__(self) -> None:
         self.history: list[Agency.Event] = []
         self.code = ""
         self.agency_name: str | None = None
         self.filed_months: set[str] = set()
         self.published_years: set[int] = set()
+        self.closed_years: dict[int, YearClose] = {}
 
     def holds(self, name: str, date: dt.date, fields: dict[str, Any]) -> bool:
         """Tell whether the history already records this fact."""
@@ -87,7 +112,37 @@ class Agency(BaseAggregate[UUID]):
                 "date",
             )
 
+        if name in ("year_closed", "year_reopened"):
+            self.check_closing(name, date, fields["year"])
+
+    def check_closing(self, name: str, date: dt.date, year: int) -> None:
+        """Refuse closing a year before it ends or twice, and reopening a year that is not closed."""
+        closed = self.closed_years.get(year)
+        if name == "year_closed" and date.year <= year:
+            raise RefusedError(
+                f"机关 {self.code}", f"{year} cannot be closed on {date}: the year has not ended", "", "date"
+            )
+        if name == "year_closed" and closed is not None:
+            raise RefusedError(
+                f"机关 {self.code}",
+                f"{year} was already closed on {closed.closed_on}",
+                f"to close it again, first `gongkai reopen-year {year} --reason …`",
+                "year",
+            )
+        if name == "year_reopened" and closed is None:
+            raise RefusedError(f"机关 {self.code}", f"{year} is not closed; there is nothing to reopen", "", "year")
+        if name == "year_reopened" and date < closed.closed_on:  # type: ignore[union-attr]
+            raise RefusedError(
+                f"机关 {self.code}", f"the reopening is dated {date}, before {year} was closed", "", "date"
+            )
 
 AGENCY_EVENT_CLASSES: dict[str, type[Agency.Event]] = {
-    cls.name: cls for cls in (Agency.Named, Agency.MonthlyFilingSubmitted, Agency.AnnualReportPublished)
+    cls.name: cls
+    for cls in (
+        Agency.Named,
+        Agency.MonthlyFilingSubmitted,
+        Agency.AnnualReportPublished,
+        Agency.YearClosed,
+        Agency.YearReopened,
+    )
 }

@@ -14,7 +14,8 @@ from uuid import UUID
 
 from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
-from domain.errors import RefusedError, UnknownRequestError
+from domain.closing import Counted, changed_years
+from domain.errors import ClosedYearError, RefusedError, UnknownRequestError
 from domain.lines import Line
 from domain.request import EVENT_CLASSES, Request, request_id
 
@@ -85,6 +86,7 @@ class Book:
                     f"record `received` for {number} first (agency {agency})",
                     "request",
                 )
+            self.check_open_year(line, agency)
             request = Request._create(
                 Request.Received, id=aggregate_id, date=line.date, agency=agency, clerk=clerk, **line.fields
             )
@@ -94,6 +96,7 @@ class Book:
         fields = request.prepare(line.event, line.fields)
         if self._already(request, line, fields):
             return False
+        self.check_open_year(line, agency, request, fields)
         request.check_step(line.event, line.date)
         request.check_fields(line.event, line.date, fields)
         request.trigger_event(event_class, date=line.date, agency=agency, clerk=clerk, **fields)
@@ -112,6 +115,7 @@ class Book:
                     "case",
                 )
             self._check_appealed_request(line, agency)
+            self.check_open_year(line, agency)
             case = AppealCase._create(
                 AppealCase.Appealed, id=aggregate_id, date=line.date, agency=agency, clerk=clerk, **line.fields
             )
@@ -120,6 +124,7 @@ class Book:
         assert isinstance(case, AppealCase)
         if self._already(case, line, line.fields):
             return False
+        self.check_open_year(line, agency)
         case.check_step(line.event, line.date)
         case.trigger_event(CASE_EVENT_CLASSES[line.event], date=line.date, agency=agency, clerk=clerk, **line.fields)
         return True
@@ -152,9 +157,41 @@ class Book:
         assert isinstance(book, Agency)
         if self._already(book, line, line.fields):
             return False
+        if line.event not in ("year_closed", "year_reopened"):  # those two have their own rules
+            self.check_open_year(line, agency)
         book.check_step(line.event, line.date, line.fields)
         book.trigger_event(AGENCY_EVENT_CLASSES[line.event], date=line.date, agency=agency, clerk=clerk, **line.fields)
         return True
+
+    def check_open_year(
+        self, line: Line, agency: str, request: Request | None = None, fields: dict[str, Any] | None = None
+    ) -> None:
+        """Refuse a step dated in a closed year, or one that would change a closed year's tables (年度结账)."""
+        book = self.get(agency_id(agency))
+        closed = book.closed_years if isinstance(book, Agency) else {}
+        if not closed:
+            return
+        years = [line.date.year] if line.date.year in closed else []
+        if not years and request is not None:
+            before = Counted(
+                request.received,
+                request.closed,
+                str(request.applicant_type),
+                str(request.outcome) if request.outcome else None,
+                request.voided is not None,
+            )
+            years = changed_years(before, line.event, fields or line.fields, set(closed))
+        if years:
+            close = closed[years[0]]
+            what = f"is dated {line.date}, in" if line.date.year == years[0] else "would change the tables of"
+            raise ClosedYearError(
+                _subject(line),
+                f"{line.event} {what} {years[0]}, a closed year (closed on {close.closed_on}, "
+                f"tables sha256 {close.sha256[:12]}…)",
+                f"to change it, first `gongkai reopen-year {years[0]} --reason …` (recorded in the history), "
+                f"then close it again with `gongkai close-year {years[0]}`",
+                "date" if line.date.year == years[0] else "event",
+            )
 
 
 def _subject(line: Line) -> str:

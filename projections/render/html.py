@@ -22,7 +22,8 @@ class _Section:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """Return the Jinja2 environment of the HTML templates (autoescaped, strict)."""
     return Environment(
         loader=PackageLoader("projections.render", "templates"),
         autoescape=True,
@@ -42,5 +43,5 @@ def render_html(report: Report, *, monthly_series: Sequence[MonthlyPoint] | None
     charts: list[BarChart] = [outcome_chart(report)]
     if monthly_series:
         charts.insert(0, monthly_chart(monthly_series))
-    page = _environment().get_template("report.html")
+    page = environment().get_template("report.html")
     return page.render(title=title(report), sections=sections, fees=fees_text(report), charts=charts)

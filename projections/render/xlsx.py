@@ -19,7 +19,7 @@ TITLE_ROWS = 2  # the report's title, then the table's heading
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FONT = Font(name="宋体", size=10)
-_LABEL_WIDTHS = (12.0, 14.0, 40.0)
+LABEL_WIDTHS = (12.0, 14.0, 40.0)
 _VALUE_WIDTH = 10.0
 _LINE_HEIGHT = 14.0
 
@@ -30,12 +30,13 @@ def write_xlsx(report: Report, path: str | PathLike[str]) -> None:
     book = Workbook()
     table3 = book.active
     assert table3 is not None  # a new workbook always has its first sheet
-    _fill(table3, report, TABLE3_TITLE, table3_grid(report), _LABEL_WIDTHS)
-    _fill(book.create_sheet(), report, TABLE4_TITLE, table4_grid(report), ())
+    fill_table(table3, report, TABLE3_TITLE, table3_grid(report), LABEL_WIDTHS)
+    fill_table(book.create_sheet(), report, TABLE4_TITLE, table4_grid(report), ())
     book.save(path)
 
 
-def _fill(sheet: Worksheet, report: Report, heading: str, grid: Grid, label_widths: tuple[float, ...]) -> None:
+def fill_table(sheet: Worksheet, report: Report, heading: str, grid: Grid, label_widths: tuple[float, ...]) -> None:
+    """Write one table's grid to a sheet under the report's title, with widths, borders and page setup."""
     sheet.title = heading
     widths = [*label_widths, *([_VALUE_WIDTH] * (grid.cols - len(label_widths)))]
     for col, width in enumerate(widths, 1):
@@ -46,7 +47,7 @@ def _fill(sheet: Worksheet, report: Report, heading: str, grid: Grid, label_widt
         _write(sheet, cell)
     _fit_rows(sheet, grid, widths)
     fees = fees_text(report)
-    if fees and heading == TABLE3_TITLE:
+    if fees and label_widths:
         sheet.cell(TITLE_ROWS + grid.rows + 2, 1, fees).font = _FONT
     _page(sheet, grid, label_columns=len(label_widths))
 

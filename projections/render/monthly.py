@@ -1,0 +1,146 @@
+"""The monthly filing's layout (DOMAIN.md §5): 汇总表 and 复议（诉讼）表 columns, titles; and its HTML page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from projections.ledger import Ledger, check_ledger
+from projections.render.balance import check_balance
+from projections.render.grid import table3_grid
+from projections.render.rows import TABLE3_TITLE, Report, fees_text, period_text
+
+LEDGER_TITLE = "政府信息依申请公开汇总表"
+CASES_TITLE = "依申请信息公开引起复议（诉讼）表"
+SUMMARY_TITLE = f"本月{TABLE3_TITLE.removeprefix('三、')}"
+
+
+class Kind:
+    """How a column's values are written."""
+
+    TEXT, DATE, MONEY, NUMBER = "text", "date", "money", "number"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One ledger column: its group header ("" when none), its own header, the row attribute, kind and width."""
+
+    group: str
+    label: str
+    attr: str
+    kind: str = Kind.TEXT
+    width: float = 11.0
+
+
+LEDGER_COLUMNS: tuple[Column, ...] = (
+    Column("", "序号", "", Kind.NUMBER, 5.0),
+    Column("", "受理编号", "number", width=14.0),
+    Column("", "收到申请日期", "received", Kind.DATE),
+    Column("", "申请渠道", "channel", width=9.0),
+    Column("", "申请人类别", "applicant_type", width=10.0),
+    Column("", "申请人", "applicant", width=10.0),
+    Column("", "申请内容摘要", "subject", width=24.0),
+    Column("", "报备日期", "registered", Kind.DATE),
+    Column("补正", "补正通知日期", "correction_requested", Kind.DATE),
+    Column("补正", "补正收到日期", "correction_received", Kind.DATE),
+    Column("征求意见", "发出日期", "consultation_started", Kind.DATE),
+    Column("征求意见", "收回日期", "consultation_ended", Kind.DATE),
+    Column("", "延期告知日期", "extended", Kind.DATE),
+    Column("收费", "收费通知日期", "fee_notified", Kind.DATE),
+    Column("收费", "缴费日期", "fee_paid", Kind.DATE),
+    Column("收费", "金额（元）", "fee_amount", Kind.MONEY, 9.0),
+    Column("", "法定答复期限", "reply_due", Kind.DATE),
+    Column("", "答复日期", "answered", Kind.DATE),
+    Column("", "办理结果", "outcome", width=22.0),
+    Column("", "是否按期", "on_time", width=7.0),
+    Column("", "状态（办结/结转）", "status", width=8.0),
+    Column("", "经办人", "clerk", width=8.0),
+    Column("", "备注", "remarks", width=20.0),
+)
+CASE_COLUMNS: tuple[Column, ...] = (
+    Column("", "序号", "", Kind.NUMBER, 5.0),
+    Column("", "申请人", "applicant", width=10.0),
+    Column("", "对应申请", "request", width=14.0),
+    Column("", "类型", "kind", width=22.0),
+    Column("", "复议机关或法院", "authority", width=18.0),
+    Column("", "申请/立案日期", "appealed", Kind.DATE),
+    Column("", "案号", "number", width=18.0),
+    Column("", "答复/答辩日期", "responded", Kind.DATE),
+    Column("", "结果", "result", width=9.0),
+    Column("", "结果日期", "result_date", Kind.DATE),
+    Column("", "备注", "remarks", width=16.0),
+)
+
+
+def ledger_title(report: Report) -> str:
+    """Return the 汇总表 title: agency, period, official name."""
+    return f"{report['agency']}{period_text(report)}{LEDGER_TITLE}"
+
+
+def cases_title(report: Report) -> str:
+    """Return the 复议（诉讼）表 title."""
+    return f"{report['agency']}{period_text(report)}{CASES_TITLE}"
+
+
+def period_line(ledger: Ledger, report: Report) -> str:
+    """Return the line under a title: reporting agency and period."""
+    return f"报送单位：{report['agency']}　　统计期间：{ledger.first:%Y年%m月%d日}至{ledger.last:%Y年%m月%d日}"
+
+
+def cell_value(row: Any, column: Column, index: int) -> Any:
+    """Return a row's value in a column (序号 is the row's position, counted from 1)."""
+    return index if not column.attr else getattr(row, column.attr)
+
+
+def display(value: Any) -> str:
+    """Return a value as text (dates ISO, money with two decimals, nothing as empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def check_monthly(ledger: Ledger, report: Report) -> None:
+    """Check table 三's balance rules and the ledger's agreement with it; raise before anything is written."""
+    check_balance(report)
+    check_ledger(ledger, report)
+
+
+def render_monthly_html(ledger: Ledger, report: Report) -> str:
+    """Return the monthly filing as one standalone HTML page: 汇总表, the month's table 三, 复议（诉讼）表."""
+    from projections.render.html import environment
+
+    check_monthly(ledger, report)
+    page = environment().get_template("monthly.html")
+    return page.render(
+        title=ledger_title(report),
+        cases_title=cases_title(report),
+        period=period_line(ledger, report),
+        ledger=ledger,
+        ledger_columns=LEDGER_COLUMNS,
+        case_columns=CASE_COLUMNS,
+        groups=header_groups(LEDGER_COLUMNS),
+        summary_title=SUMMARY_TITLE,
+        summary=table3_grid(report),
+        fees=fees_text(report),
+        cell_value=cell_value,
+        display=display,
+    )
+
+
+def header_groups(columns: tuple[Column, ...]) -> list[tuple[str, int, bool]]:
+    """Return the first header row: (text, colspan, spans both header rows) for each run of columns."""
+    groups: list[tuple[str, int, bool]] = []
+    for column in columns:
+        if column.group and groups and groups[-1][0] == column.group and not groups[-1][2]:
+            groups[-1] = (column.group, groups[-1][1] + 1, False)
+        elif column.group:
+            groups.append((column.group, 1, False))
+        else:
+            groups.append((column.label, 1, True))
+    return groups

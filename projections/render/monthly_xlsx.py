@@ -1,0 +1,135 @@
+"""Write the monthly filing workbook (openpyxl): 汇总表, the month's table 三, 复议（诉讼）表.
+
+Dates are real Excel dates, every count a value; header rows are frozen and repeated on each printed page,
+printing is A4 landscape, one page wide.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from projections.ledger import Ledger
+from projections.render.grid import table3_grid
+from projections.render.monthly import (
+    CASE_COLUMNS,
+    CASES_TITLE,
+    LEDGER_COLUMNS,
+    LEDGER_TITLE,
+    SUMMARY_TITLE,
+    Column,
+    Kind,
+    cases_title,
+    cell_value,
+    check_monthly,
+    header_groups,
+    ledger_title,
+    period_line,
+)
+from projections.render.rows import Report
+from projections.render.xlsx import LABEL_WIDTHS, fill_table
+
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FONT = Font(name="宋体", size=10)
+_HEAD_FONT = Font(name="宋体", size=10, bold=True)
+_FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.MONEY: "0.00", Kind.NUMBER: "0"}
+DATE_FORMAT = _FORMATS[Kind.DATE]
+
+
+def write_monthly_xlsx(ledger: Ledger, report: Report, path: str | PathLike[str]) -> None:
+    """Write a month's filing workbook, after checking table 三 and the ledger's agreement with it."""
+    check_monthly(ledger, report)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook always has its first sheet
+    sheet.title = LEDGER_TITLE
+    _rows_sheet(sheet, ledger_title(report), period_line(ledger, report), LEDGER_COLUMNS, ledger.rows)
+    fill_table(book.create_sheet(), report, SUMMARY_TITLE, table3_grid(report), LABEL_WIDTHS)
+    cases = book.create_sheet(CASES_TITLE)
+    _rows_sheet(cases, cases_title(report), period_line(ledger, report), CASE_COLUMNS, ledger.cases)
+    book.save(path)
+
+
+def _rows_sheet(
+    sheet: Worksheet, title: str, period: str, columns: tuple[Column, ...], rows: tuple[object, ...]
+) -> None:
+    width = len(columns)
+    for row, text, size in ((1, title, 14), (2, period, 10)):
+        cell = sheet.cell(row, 1, text)
+        cell.font = Font(name="宋体", size=size, bold=row == 1)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet.row_dimensions[1].height = 26
+    header_rows = _header(sheet, columns, top=3)
+    first = 3 + header_rows
+    for index, item in enumerate(rows, 1):
+        for col, column in enumerate(columns, 1):
+            cell = sheet.cell(first + index - 1, col, cell_value(item, column, index))
+            _style(cell, column)
+    if not rows:
+        cell = sheet.cell(
+            first, 1, "本月无依申请公开事项（零报告）" if columns is LEDGER_COLUMNS else "本月无复议、诉讼案件"
+        )
+        cell.font = _FONT
+        sheet.merge_cells(start_row=first, start_column=1, end_row=first, end_column=width)
+    for col, column in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(col)].width = column.width
+    _page(sheet, first)
+
+
+def _header(sheet: Worksheet, columns: tuple[Column, ...], *, top: int) -> int:
+    """Write the header rows (two when some columns are grouped, with merged group cells); return how many."""
+    grouped = any(column.group for column in columns)
+    rows = 2 if grouped else 1
+    col = 1
+    for text, span, both in header_groups(columns) if grouped else [(c.label, 1, True) for c in columns]:
+        _head(sheet, top, col, text)
+        last_row = top + rows - 1 if both else top
+        if (last_row, span) != (top, 1):
+            sheet.merge_cells(start_row=top, start_column=col, end_row=last_row, end_column=col + span - 1)
+        for r in range(top, last_row + 1):
+            for c in range(col, col + span):
+                sheet.cell(r, c).border = _BORDER
+        col += span
+    if grouped:
+        for index, column in enumerate(columns, 1):
+            if column.group:
+                _head(sheet, top + 1, index, column.label)
+    for r in range(top, top + rows):
+        sheet.row_dimensions[r].height = 30
+    return rows
+
+
+def _head(sheet: Worksheet, row: int, col: int, text: str) -> None:
+    cell = sheet.cell(row, col, text)
+    cell.font = _HEAD_FONT
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell.border = _BORDER
+
+
+def _style(cell: object, column: Column) -> None:
+    cell.font = _FONT  # type: ignore[attr-defined]
+    cell.border = _BORDER  # type: ignore[attr-defined]
+    wrap = column.kind == Kind.TEXT
+    horizontal = "left" if wrap else "center"
+    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)  # type: ignore[attr-defined]
+    if column.kind in _FORMATS:
+        cell.number_format = _FORMATS[column.kind]  # type: ignore[attr-defined]
+
+
+def _page(sheet: Worksheet, first_body: int) -> None:
+    sheet.freeze_panes = sheet.cell(first_body, 3).coordinate  # keep 序号 and 受理编号 in view
+    sheet.print_title_rows = f"1:{first_body - 1}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4

@@ -1,0 +1,111 @@
+"""Year-end close (年度结账): freeze a year's tables with their hash, reopen with a reason, compare later tables.
+
+When a year may be closed (decided here, documented in the README):
+- not before it has ended (the domain refuses that too);
+- not while December's monthly filing is still open: until it is submitted or its due day (the 2nd of
+  January by default) has passed, late entries for December are expected and the tables are not final;
+- never with tables that break a balance rule (a bug, said loudly).
+Deadlines of single applications (报备, replies running into January) do not hold a close back: those steps
+are dated in the new year and change only its tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.agency import Agency, agency_id
+from domain.closing import YearClose, tables_hash
+from domain.codes import TableFormat
+from domain.deadlines import DeadlineRules
+from domain.errors import RefusedError
+from domain.lines import parse_object
+from projections.render.balance import check_balance
+
+
+@dataclass(frozen=True)
+class ClosedStatus:
+    """A closed year, and whether the current tables still equal the closed ones."""
+
+    close: YearClose
+    current_sha256: str
+
+    @property
+    def equal(self) -> bool:
+        """Tell whether the current tables equal the closed ones."""
+        return self.current_sha256 == self.close.sha256
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the `closed_year` key added to the report JSON."""
+        return {
+            "closed_on": self.close.closed_on.isoformat(),
+            "sha256": self.close.sha256,
+            "current_sha256": self.current_sha256,
+            "equal": self.equal,
+        }
+
+    def message(self) -> str:
+        """Return a one-line note for the clerk."""
+        head = f"{self.close.year} 年度已结账 closed on {self.close.closed_on} (sha256 {self.close.sha256[:12]}…)"
+        if self.equal:
+            return f"{head}; 当前表格与结账时一致 the current tables equal the closed ones"
+        return (
+            f"{head}; 注意：当前表格与结账时不一致 WARNING: the current tables differ from the closed ones "
+            f"(now sha256 {self.current_sha256[:12]}…); see `gongkai show`/`export --year {self.close.year}`"
+        )
+
+
+def agency_book(tracker: Any) -> Agency | None:
+    """Return the Agency aggregate of the agency commands act for, if anything was recorded for it."""
+    try:
+        found = tracker.app.repository.get(agency_id(tracker.agency))
+    except AggregateNotFoundError:
+        return None
+    return found if isinstance(found, Agency) else None
+
+
+def closed_status(tracker: Any, year: int) -> ClosedStatus | None:
+    """Return the close of a year and whether today's tables (same format) still equal it; None if open."""
+    book = agency_book(tracker)
+    close = book.closed_years.get(year) if book else None
+    if close is None:
+        return None
+    fmt = TableFormat(str(close.report.get("format") or TableFormat.for_year(year).value))
+    current = tracker.report(str(year), table_format=fmt)
+    return ClosedStatus(close, tables_hash(current))
+
+
+def _check_december_filing(book: Agency | None, year: int, today: dt.date, rules: DeadlineRules) -> None:
+    december = f"{year}-12"
+    due = dt.date(year + 1, 1, rules.filing_day_of_month)
+    if today <= due and (book is None or december not in book.filed_months):
+        raise RefusedError(
+            f"{year} 年度",
+            f"cannot be closed on {today}: December's monthly filing ({december}) is due on {due} and not yet "
+            "submitted, so December's tables may still change",
+            f"record `gongkai file-monthly {december}` once it is filed, or close the year after {due}",
+            "year",
+        )
+
+
+def close_year(tracker: Any, year: int, *, rules: DeadlineRules | None = None) -> tuple[str, dict[str, Any]]:
+    """Record a year's final tables and their sha256 (all or nothing); return the hash and the tables."""
+    today = tracker.settings.today
+    if today <= dt.date(year, 12, 31):
+        raise RefusedError(f"{year} 年度", f"cannot be closed on {today}: the year has not ended", "", "year")
+    _check_december_filing(agency_book(tracker), year, today, rules or DeadlineRules())
+    report = tracker.report(str(year))
+    check_balance(report)
+    digest = tables_hash(report)
+    line = {"event": "year_closed", "year": year, "sha256": digest, "report": report, "date": today.isoformat()}
+    tracker.record([(1, parse_object(line))])
+    return digest, report
+
+
+def reopen_year(tracker: Any, year: int, reason: str) -> None:
+    """Record that a closed year is reopened, with the reason."""
+    line = {"event": "year_reopened", "year": year, "reason": reason, "date": tracker.settings.today.isoformat()}
+    tracker.record([(1, parse_object(line))])
