@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,10 +66,77 @@ def fold_report(objects: Iterable[dict[str, Any]], period: str, table_format: An
     return build_report(counts, live_cases, Period(period), chosen, agency="测试机关", agency_code="A")
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    """Return the path of a fresh SQLite store file."""
-    return str(tmp_path / "store.db")
+POSTGRES_URL = os.environ.get("GONGKAI_TEST_POSTGRES", "")
+REQUIRE_POSTGRES = os.environ.get("GONGKAI_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def _postgres_or_skip() -> str:
+    if not POSTGRES_URL:
+        reason = "PostgreSQL tests need GONGKAI_TEST_POSTGRES=postgresql://user@host:port/db (not set)"
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"GONGKAI_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    return POSTGRES_URL
+
+
+def _drop_schema(url: str, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url.split("?", 1)[0], autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=BACKENDS)
+def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Return a maker of fresh, empty stores on each backend: SQLite files, or PostgreSQL schemas."""
+    url = _postgres_or_skip() if request.param == "postgres" else ""
+    made: list[str] = []
+
+    def make() -> str:
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        if not url:
+            return str(tmp_path / f"{schema}.db")
+        made.append(schema)
+        return f"{url}{'&' if '?' in url else '?'}schema={schema}"
+
+    yield make
+    for schema in made:
+        _drop_schema(url, schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Return a fresh store: a SQLite file, and (with GONGKAI_TEST_POSTGRES) a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.db")
+        return
+    url = _postgres_or_skip()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    yield f"{url}{'&' if '?' in url else '?'}schema={schema}"
+    _drop_schema(url, schema)
+
+
+def stored_events(db: str) -> int:
+    """Return how many events a store holds, read with the backend's own driver (0 for a store not yet made)."""
+    if db.startswith("postgresql://"):
+        import psycopg
+
+        url, _, query = db.partition("?")
+        schema = query.split("schema=", 1)[1].split("&", 1)[0]
+        with psycopg.connect(url) as connection:
+            found = connection.execute("SELECT to_regclass(%s)", [f"{schema}.gongkai_events"]).fetchone()
+            if not found or found[0] is None:
+                return 0
+            row = connection.execute(f'SELECT COUNT(*) FROM "{schema}".gongkai_events').fetchone()
+            return int(row[0]) if row else 0
+    if not Path(db).exists():
+        return 0
+    with sqlite3.connect(db) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return (
+            connection.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0] if "stored_events" in tables else 0
+        )
 
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED, Runner
+from tests.conftest import SHARED, Runner, stored_events
 from tests.unit.test_request_rules import REFUSED
 
 
@@ -100,13 +99,7 @@ def test_every_refusal_through_the_cli_writes_nothing(
 
 
 def _rows(db: str) -> int:
-    if not Path(db).exists():
-        return 0
-    with sqlite3.connect(db) as connection:
-        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return (
-            connection.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0] if "stored_events" in tables else 0
-        )
+    return stored_events(db)
 
 
 def test_clerk_command_refusal_says_why_and_records_nothing(gongkai: Runner, db: str) -> None:
@@ -154,9 +147,10 @@ def test_one_bad_line_among_thousands_writes_nothing_and_is_named(gongkai: Runne
     assert "一致 agree" in gongkai("replay", check=True).stdout
 
 
-def test_fresh_store_with_no_settings(gongkai: Runner) -> None:
+def test_fresh_store_with_no_settings(gongkai: Runner, db: str) -> None:
     info = table(gongkai("info"))
-    assert info["agency_is_placeholder"] is True and info["events"] == 0 and info["backend"] == "sqlite"
+    backend = "postgresql" if db.startswith("postgresql://") else "sqlite"
+    assert info["agency_is_placeholder"] is True and info["events"] == 0 and info["backend"] == backend
     report = table(gongkai("report", "monthly", "2026-10", "--format", "json"))
     assert report["month"] == "2026-10" and len(report["applications"]) == 25
     assert "agree" in gongkai("replay", check=True).stdout
