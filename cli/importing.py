@@ -28,9 +28,14 @@ def import_file(tracker: Any, file: str, progress: Callable[[str, int | None], A
     problems: list[str] = []
     with _open(file) as stream:
         head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
-        if (kind := sniff_format(head)) is not None:
+        from service.export import csv_lines, is_export_csv
+
+        if is_export_csv(head):  # a file written by `export --format csv`
+            lines = csv_lines(stream.read(), problems)
+        elif (kind := sniff_format(head)) is not None:
             raise InvalidInputError([f"{file}: {kind}"])
-        lines = list(read_lines(stream, problems))
+        else:
+            lines = list(read_lines(stream, problems))
     if not lines and not problems:
         raise InvalidInputError([f"{file}: empty: no event lines"])
     book = tracker.check(lines, problems)

@@ -189,3 +189,10 @@ from cli.trust import erase_applicant, new_key, verify  # noqa: E402
 main.add_command(verify)
 main.add_command(erase_applicant)
 main.add_command(new_key)
+
+from cli.documents import close_year, export, import_ledger, reopen_year  # noqa: E402
+
+main.add_command(close_year)
+main.add_command(reopen_year)
+main.add_command(import_ledger)
+main.add_command(export)

@@ -13,7 +13,8 @@ from projections.ledger import Ledger, build_ledger
 from projections.render.charts import MonthlyPoint
 
 
-def _get(tracker: Any, aggregate_id: Any) -> Any:
+def load_aggregate(tracker: Any, aggregate_id: Any) -> Any:
+    """Return an aggregate of the store, or None if nothing was recorded under that id."""
     try:
         return tracker.app.repository.get(aggregate_id)
     except AggregateNotFoundError:
@@ -32,8 +33,12 @@ def monthly_ledger(tracker: Any, month: str) -> Ledger:
     ]
     cases = [c for c in tracker.view.cases(code) if c.appealed <= last]
     numbers = {f.number for f in candidates} | {c.request for c in cases}
-    requests = [r for r in (_get(tracker, request_id(code, n)) for n in sorted(numbers)) if isinstance(r, Request)]
-    appeals = [a for a in (_get(tracker, case_id(code, c.number)) for c in cases) if isinstance(a, AppealCase)]
+    requests = [
+        r for r in (load_aggregate(tracker, request_id(code, n)) for n in sorted(numbers)) if isinstance(r, Request)
+    ]
+    appeals = [
+        a for a in (load_aggregate(tracker, case_id(code, c.number)) for c in cases) if isinstance(a, AppealCase)
+    ]
     return build_ledger(month, requests, appeals)
 
 

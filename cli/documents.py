@@ -1,0 +1,107 @@
+"""The year-end and migration commands: close-year, reopen-year, import-ledger, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cli.context import refusals, tracker
+
+YEAR = click.IntRange(2008, 2200)
+
+
+@click.command("close-year")
+@click.argument("year", type=YEAR)
+@click.pass_context
+@refusals
+def close_year(ctx: click.Context, year: int) -> None:
+    """年度结账 Record a year's final tables and their sha256; later changes to the year are refused."""
+    from service.closing import close_year as close
+
+    with tracker(ctx) as t:
+        digest, report = close(t, year)
+        total = report["applications"]["total_handled"]["total"]
+        click.echo(f"已结账 closed: {year} (table 三 total_handled {total}), tables sha256 {digest}")
+
+
+@click.command("reopen-year")
+@click.argument("year", type=YEAR)
+@click.option("--reason", required=True, help="原因 why the closed year must change (kept in the history)")
+@click.pass_context
+@refusals
+def reopen_year(ctx: click.Context, year: int, reason: str) -> None:
+    """重新打开 Reopen a closed year, with the reason; close it again with close-year."""
+    from service.closing import reopen_year as reopen
+
+    with tracker(ctx) as t:
+        reopen(t, year, reason)
+        click.echo(f"已重新打开 reopened: {year} ({reason}); close it again with `gongkai close-year {year}`")
+
+
+@click.command("import-ledger")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", help="工作表 the sheet to read (default: the first)")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='对照表 JSON: {"columns": {"收文号": "number"}, "values": {"channel": {"微信": "online"}}}',
+)
+@click.option("--dry-run", is_flag=True, help="试运行 show what would be recorded and every bad row; record nothing")
+@click.pass_context
+@refusals
+def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Path | None, dry_run: bool) -> None:
+    """导入台账 Import an Excel ledger (台账): every row, or nothing if any row is bad."""
+    from domain.errors import InvalidInputError
+    from service.ledger_import import LedgerError, Mapping_
+    from service.ledger_import import import_ledger as run
+
+    with tracker(ctx) as t:
+        try:
+            done = run(t, file, sheet=sheet, mapping=Mapping_.load(mapping), dry_run=dry_run)
+        except LedgerError as error:
+            raise InvalidInputError(error.problems) from None
+    read = done.read
+    if dry_run:
+        click.echo(f"试运行 dry run: sheet {read.sheet!r}, {read.rows} rows → {len(read.lines)} events")
+        for name, column in read.columns.items():
+            click.echo(f"  column {column} → {name}")
+        for column in read.ignored:
+            click.echo(f"  column {column}: not imported")
+        for line, source in read.lines:
+            fields = " ".join(f"{k}={v}" for k, v in line.fields.items())
+            click.echo(f"  row {source.row}: {line.date} {line.event} {fields}")
+        click.echo(f"would record {done.recorded} events; {done.already} already in the store")
+    if read.problems:
+        raise InvalidInputError(read.problems)
+    if not dry_run:
+        click.echo(
+            f"已导入 imported: {read.rows} rows, {done.recorded} events recorded, {done.already} already in the store",
+            err=True,
+        )
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--year", type=YEAR, help="只导出该年度 only what the year's tables rest on (a file that imports alone)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE")
+@click.pass_context
+@refusals
+def export(ctx: click.Context, fmt: str, year: int | None, output: Path | None) -> None:
+    """导出 Export the event history in the import format, with agency and clerk on each line."""
+    from service.export import Exported, export_objects, to_csv, to_jsonl
+
+    counts = Exported()
+    with tracker(ctx) as t:
+        objects = export_objects(t, year=year, counts=counts)
+        stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            if fmt == "csv":
+                stream.write(to_csv(objects))
+            else:
+                stream.writelines(to_jsonl(objects))
+        finally:
+            if output:
+                stream.close()
+    click.echo(f"已导出 exported: {counts.lines} events ({counts.skipped} internal events not exported)", err=True)
