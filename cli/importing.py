@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from collections.abc import Callable
@@ -15,7 +16,9 @@ from service.reading import read_lines, sniff_format
 
 def _open(file: str) -> BinaryIO:
     if file == "-":
-        return sys.stdin.buffer
+        stdin = sys.stdin.buffer
+        # A buffered stream can be peeked at, so stdin is sniffed (CSV? XLSX?) like a file.
+        return stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)  # type: ignore[arg-type]
     try:
         return open(file, "rb")
     except OSError as error:

@@ -95,6 +95,8 @@ def parse_line(text: str) -> Line:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise LineError("line", f"not valid JSON ({error.msg} at column {error.colno})") from None
+    except RecursionError:  # hostile input: thousands of nested brackets
+        raise LineError("line", "nested too deeply to be an event line") from None
     return parse_object(data)
 
 

@@ -14,7 +14,7 @@ MAX_CODE = 64
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _AMOUNT = re.compile(r"\d{1,9}(\.\d{1,2})?")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff\ud800-\udfff]")  # and lone surrogates (not UTF-8)
 
 
 def _parse_date(value: Any) -> dt.date:

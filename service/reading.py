@@ -10,9 +10,22 @@ BOM = "\ufeff"
 MAX_LINE_BYTES = 1 << 20  # one event is a few hundred bytes; a longer line is not an event
 
 
+def bounded_lines(raw: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield a stream's lines, cutting each after MAX_LINE_BYTES + 1 bytes: a 1 GB line never sits in memory."""
+    readline = getattr(raw, "readline", None)
+    if readline is None:
+        yield from raw
+        return
+    while data := readline(MAX_LINE_BYTES + 1):
+        if len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
+            while (rest := readline(1 << 16)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of an overlong line, a chunk at a time
+        yield data
+
+
 def read_lines(raw: Iterable[bytes], problems: list[str]) -> Iterator[tuple[int, Line]]:
     """Yield (line number, line) for every good non-blank line; append a message for every bad one."""
-    for number, data in enumerate(raw, start=1):
+    for number, data in enumerate(bounded_lines(raw), start=1):
         if len(data) > MAX_LINE_BYTES:
             problems.append(f"line {number}: longer than {MAX_LINE_BYTES} bytes; not an event line")
             continue
@@ -24,7 +37,9 @@ def read_lines(raw: Iterable[bytes], problems: list[str]) -> Iterator[tuple[int,
         if number == 1:
             text = text.removeprefix(BOM)
         if BOM in text:
-            problems.append(f"line {number}: a byte-order mark (BOM) in the middle of the file")
+            problems.append(
+                f"line {number}: a byte-order mark (BOM) inside the file; only one at the very start is allowed"
+            )
             continue
         if not text.strip():
             continue
@@ -40,7 +55,10 @@ def sniff_format(head: bytes) -> str | None:
         return "an Excel/ZIP file (XLSX?); import takes JSON Lines — use import-ledger for Excel ledgers"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "an old Excel file (XLS); import takes JSON Lines"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text (it starts with an FF FE byte-order mark); save the file as UTF-8"
     first = head.lstrip(BOM.encode()).lstrip()
-    if first and not first.startswith((b"{", b"[")) and b"," in head.split(b"\n", 1)[0]:
+    first_line = head.split(b"\n", 1)[0]
+    if first and not first.startswith((b"{", b"[")) and b"," in first_line and b"\0" not in first_line:
         return "a CSV file, it seems; import takes JSON Lines (one JSON object per line)"
     return None
