@@ -48,13 +48,14 @@ def import_file(tracker: Any, file: str, progress: Callable[[str, int | None], A
     events = sum(len(a.pending_events) for a in book.changed())
     bar = progress("导入 importing", events)
     try:
-        tracker.save(book, bar.advance_task if bar else None)
+        # Retried on the aggregates as they are now if another clerk saves the same ones meanwhile.
+        result = tracker.record(lines, bar.advance_task if bar else None, checked=book)
     finally:
         if bar:
             bar.stop()
     seconds = time.perf_counter() - started
     click.echo(
-        f"已导入 imported: {book.recorded} events recorded, {book.already} already in the store, "
+        f"已导入 imported: {result.recorded} events recorded, {result.already} already in the store, "
         f"{len(lines)} lines, {seconds:.1f} s",
         err=True,
     )

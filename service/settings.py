@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLACEHOLDER_AGENCY = "DEFAULT"
 PLACEHOLDER_NAME = "（未设置机关名称）"
+DISTRICT_CODE = "DISTRICT"  # the roll-up of every agency in the store (report --all-agencies)
+DISTRICT_NAME = "全区汇总"
 
 
 def default_store_path() -> Path:
@@ -31,6 +33,8 @@ class Settings:
     today: dt.date
     cipher_key: str | None = None  # GONGKAI_CIPHER_KEY: base64 master key (service/keys.py)
     cipher_key_file: str | None = None  # GONGKAI_CIPHER_KEY_FILE: a file holding it, readable by no other user
+    district: str = DISTRICT_CODE  # GONGKAI_DISTRICT: the code the roll-up of every agency carries
+    district_name: str = DISTRICT_NAME  # GONGKAI_DISTRICT_NAME: its name in report headings
 
     @property
     def is_postgres(self) -> bool:
@@ -54,4 +58,6 @@ def load_settings(*, db: str | None = None, agency: str | None = None, clerk: st
         today=today_in_shanghai(),
         cipher_key=os.environ.get("GONGKAI_CIPHER_KEY") or None,
         cipher_key_file=os.environ.get("GONGKAI_CIPHER_KEY_FILE") or None,
+        district=os.environ.get("GONGKAI_DISTRICT") or DISTRICT_CODE,
+        district_name=os.environ.get("GONGKAI_DISTRICT_NAME") or DISTRICT_NAME,
     )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
+from domain.agency import agency_id
 from domain.appeal import AppealCase, case_id
 from domain.book import Aggregate, Book
 from domain.codes import TableFormat
@@ -19,6 +20,8 @@ from domain.request import Request, request_id
 from projections.facts import RequestFacts
 from projections.runner import Progress, Rebuilt, catch_up, differences, rebuild
 from projections.tables import Period, build_report
+from service.concurrency import ATTEMPTS, describe_meanwhile, is_busy, is_conflict, pause, retrying
+from service.existing import existing_ids
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
 from service.store import open_store
 
@@ -32,6 +35,19 @@ class Recorded:
 
     recorded: int
     already: int
+
+
+class LoadedBook(Book):
+    """A book that remembers the aggregates it loaded, to tell a clerk what others changed meanwhile."""
+
+    def __init__(self, load: Callable[[Any], Aggregate | None], **options: Any) -> None:
+        self.loaded: dict[Any, Aggregate | None] = {}
+
+        def remember(aggregate_id: Any) -> Aggregate | None:
+            self.loaded[aggregate_id] = found = load(aggregate_id)
+            return found
+
+        super().__init__(remember, **options)
 
 
 class Tracker:
@@ -71,9 +87,17 @@ class Tracker:
         except AggregateNotFoundError:
             return None
 
-    def check(self, lines: Iterable[tuple[int, Line]], problems: list[str]) -> Book:
+    def check(self, lines: Sequence[tuple[int, Line]], problems: list[str]) -> LoadedBook:
         """Apply numbered lines to a book in memory; append a message for every refused one."""
-        book = Book(self._load, today=self.settings.today, agency=self.agency, clerk=self.settings.clerk)
+        agency = self.agency
+        absent = _named_ids(lines, agency)
+        absent -= existing_ids(self.app.recorder, absent)  # one query, not one failed load per new application
+        book = LoadedBook(
+            lambda aggregate_id: None if aggregate_id in absent else self._load(aggregate_id),
+            today=self.settings.today,
+            agency=agency,
+            clerk=self.settings.clerk,
+        )
         for number, line in lines:
             try:
                 book.record(line)
@@ -81,17 +105,41 @@ class Tracker:
                 problems.append(f"line {number}, field {error.field}: {error}")
         return book
 
-    def record(self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None) -> Recorded:
-        """Record lines all or nothing: if any is bad, raise InvalidInputError and write nothing."""
-        problems: list[str] = []
-        book = self.check(lines, problems)
-        if problems:
-            raise InvalidInputError(problems)
-        self.save(book, progress)
-        return Recorded(book.recorded, book.already)
+    def record(
+        self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None, *, checked: LoadedBook | None = None
+    ) -> Recorded:
+        """Record lines all or nothing: if any is bad, raise InvalidInputError and write nothing.
+
+        Another clerk may save the same application first: the lines are then applied again to the
+        aggregates as they are now (bounded, with backoff). Only a line the change made impossible is
+        refused, saying what was recorded meanwhile and by whom.
+        """
+        first: LoadedBook | None = None
+        for attempt in range(ATTEMPTS):
+            problems: list[str] = []
+            book = checked if checked is not None and attempt == 0 else self.check(lines, problems)
+            if problems:
+                raise InvalidInputError(_with_meanwhile(problems, first, book))
+            first = first or book
+            try:
+                self._save_all(book, progress)
+            except (IntegrityError, OperationalError) as error:
+                if not (is_conflict(error) or is_busy(error)) or attempt == ATTEMPTS - 1:
+                    raise
+                log.info("retrying", reason=str(error), attempt=attempt + 1)
+                pause(attempt)
+                continue
+            self.catch_up()
+            return Recorded(book.recorded, book.already)
+        raise AssertionError("unreachable")
 
     def save(self, book: Book, progress: Progress | None = None) -> int:
         """Save a checked book in batches (an aggregate's new events never split), then update the tables."""
+        saved = self._save_all(book, progress)
+        self.catch_up()
+        return saved
+
+    def _save_all(self, book: Book, progress: Progress | None = None) -> int:
         batch: list[Aggregate] = []
         size = saved = 0
         for aggregate in book.changed():
@@ -102,7 +150,6 @@ class Tracker:
                 batch, size = [], 0
         if batch:
             saved += self._save(batch, size, progress)
-        self.catch_up()
         return saved
 
     def _save(self, batch: list[Aggregate], size: int, progress: Progress | None) -> int:
@@ -113,8 +160,10 @@ class Tracker:
         return size
 
     def catch_up(self, progress: Progress | None = None) -> int:
-        """Bring the maintained tables up to the end of the log."""
-        return catch_up(self.app, self.view, progress)
+        """Bring the maintained tables up to the end of the log (another process may be doing the same)."""
+        return retrying(
+            lambda: catch_up(self.app, self.view, progress), retry_on=lambda e: is_busy(e) or is_conflict(e)
+        )
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -176,6 +225,35 @@ class Tracker:
             "cases": len(self.view.cases()),
             "agencies": len(self.view.agencies()),
         }
+
+
+def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[Any]:
+    """Return the aggregate ids the lines name: their applications, cases and agencies."""
+    ids: set[Any] = set()
+    for _, line in lines:
+        code = line.agency or agency
+        ids.add(agency_id(code))
+        if line.request:
+            ids.add(request_id(code, line.request))
+        if line.case:
+            ids.add(case_id(code, line.case))
+    return ids
+
+
+def _with_meanwhile(problems: list[str], first: LoadedBook | None, now: LoadedBook) -> list[str]:
+    """Add to each refusal what other clerks recorded on the same aggregates since this command began."""
+    if first is None:
+        return problems
+    before, after = first.loaded, now.loaded
+    events = []
+    for aggregate_id, aggregate in after.items():
+        old = before.get(aggregate_id)
+        version = old.version - len(old.pending_events) if old is not None else 0
+        if aggregate is not None:
+            events += [e for e in aggregate.history if e.originator_version > version]
+    if not events:
+        return problems
+    return [f"{problem} — changed meanwhile: {describe_meanwhile(events)}" for problem in problems]
 
 
 def open_tracker(settings: Settings) -> Tracker:
