@@ -38,6 +38,9 @@ EVENT_LABELS = {
     "appealed": "复议/诉讼",
     "appeal_responded": "答复/答辩",
     "appeal_decided": "复议/诉讼结果",
+    "reminder_sending": "发送提醒",
+    "reminder_sent": "已发送提醒",
+    "reminder_failed": "提醒发送失败",
 }
 
 

@@ -190,6 +190,14 @@ main.add_command(verify)
 main.add_command(erase_applicant)
 main.add_command(new_key)
 
+from cli.deadlines import calendar, due, status  # noqa: E402
+from cli.scheduler import scheduler  # noqa: E402
+
+main.add_command(due)
+main.add_command(status)
+main.add_command(calendar)
+main.add_command(scheduler)
+
 from cli.documents import close_year, export, import_ledger, reopen_year  # noqa: E402
 
 main.add_command(close_year)

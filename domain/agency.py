@@ -12,6 +12,7 @@ from pydantic import Field
 from domain.closing import YearClose
 from domain.errors import RefusedError
 from domain.event import DomainEvent
+from domain.reminders import ReminderFields
 from domain.values import Month, Text, month_bounds
 
 _SHA256 = r"^[0-9a-f]{64}$"
@@ -83,6 +84,17 @@ class Agency(BaseAggregate[UUID]):
         def evolve(self, agency: Agency) -> None:
             agency.closed_years.pop(self.year, None)
 
+    class ReminderSending(Event, ReminderFields):
+        """The scheduler claimed a reminder about a monthly filing or annual report (not an import line)."""
+
+        name = "reminder_sending"
+
+    class ReminderSent(Event, ReminderFields):
+        name = "reminder_sent"
+
+    class ReminderFailed(Event, ReminderFields):
+        name = "reminder_failed"
+
     def __init__(self) -> None:
         self.history: list[Agency.Event] = []
         self.code = ""
@@ -111,7 +123,6 @@ class Agency(BaseAggregate[UUID]):
                 "an annual report is published after its year ends",
                 "date",
             )
-
         if name in ("year_closed", "year_reopened"):
             self.check_closing(name, date, fields["year"])
 
@@ -135,6 +146,7 @@ class Agency(BaseAggregate[UUID]):
             raise RefusedError(
                 f"机关 {self.code}", f"the reopening is dated {date}, before {year} was closed", "", "date"
             )
+
 
 AGENCY_EVENT_CLASSES: dict[str, type[Agency.Event]] = {
     cls.name: cls

@@ -11,6 +11,7 @@ from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggre
 from domain.codes import AppealKind, AppealResult, Procedure
 from domain.errors import RefusedError
 from domain.event import DomainEvent
+from domain.reminders import ReminderFields
 from domain.values import Code
 
 
@@ -54,6 +55,17 @@ class AppealCase(BaseAggregate[UUID]):
 
         def evolve(self, case: AppealCase) -> None:
             case.decisions.append((self.date, self.result))
+
+    class ReminderSending(Event, ReminderFields):
+        """The scheduler claimed a reminder about the case's deadline (not an import line)."""
+
+        name = "reminder_sending"
+
+    class ReminderSent(Event, ReminderFields):
+        name = "reminder_sent"
+
+    class ReminderFailed(Event, ReminderFields):
+        name = "reminder_failed"
 
     def __init__(self) -> None:
         self.history: list[AppealCase.Event] = []

@@ -131,6 +131,17 @@ class WorkingCalendar:
                 n -= 1
         return day
 
+    def subtract_working_days(self, start: dt.date, n: int) -> dt.date:
+        """Return the n-th working day strictly before `start` (reminders count back from a deadline)."""
+        if n < 0:
+            raise ValueError(f"cannot count {n} working days back: the count must not be negative")
+        day = start
+        while n:
+            day -= _ONE_DAY
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
     def working_days_between(self, first: dt.date, last: dt.date) -> int:
         """Count the working days in the half-open interval (first, last]; zero when last <= first."""
         count, day = 0, first

@@ -12,6 +12,7 @@ from pydantic import Field
 from domain.codes import ApplicantType, Channel, Outcome, Party
 from domain.errors import RefusedError
 from domain.event import DomainEvent
+from domain.reminders import REMINDER_EVENT_NAMES, ReminderFields
 from domain.values import Amount, Code, IsoDate, Text
 
 # Steps still possible once a request is closed or voided (DOMAIN.md §4).
@@ -173,6 +174,17 @@ class Request(BaseAggregate[UUID]):
         def evolve(self, req: Request) -> None:
             req.voided = self.date
 
+    class ReminderSending(Event, ReminderFields):
+        """The scheduler claimed a reminder about one of the request's deadlines (not an import line)."""
+
+        name = "reminder_sending"
+
+    class ReminderSent(Event, ReminderFields):
+        name = "reminder_sent"
+
+    class ReminderFailed(Event, ReminderFields):
+        name = "reminder_failed"
+
     def __init__(self) -> None:
         self.history: list[Request.Event] = []
         self.agency = self.number = ""
@@ -324,7 +336,7 @@ class Request(BaseAggregate[UUID]):
         received = dt.date.fromisoformat(fields.get("received_date", self.received.isoformat()))
         answered_text = fields.get("answered_date")
         closed = dt.date.fromisoformat(answered_text) if answered_text else self.closed
-        first_step = min((e.date for e in self.history[1:]), default=date)
+        first_step = min((e.date for e in self.history[1:] if e.name not in REMINDER_EVENT_NAMES), default=date)
         if received > min(first_step, date):
             raise self._refuse(
                 f"received_date {received} would fall after the request's step of {min(first_step, date)}",

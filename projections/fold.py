@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.agency import Agency
 from domain.appeal import AppealCase
+from domain.calendar_years import CalendarYears
 from domain.request import Request
 from projections.agencies import AgencyFacts, fold_agency
 from projections.facts import CaseFacts, CountKey, RequestFacts, delta, fold_case, fold_request
@@ -43,6 +44,8 @@ def fold_events(
         agencies=dict(load_agencies({e.agency for e in events})),
     )
     for event in events:
+        if isinstance(event, CalendarYears.Event):
+            continue  # the working-day calendar is the whole store's, no agency's, and counts in no table
         changes.agencies[event.agency] = fold_agency(changes.agencies.get(event.agency), event)
         if isinstance(event, Request.Event):
             key = (event.agency, event.request)

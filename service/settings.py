@@ -43,9 +43,32 @@ class Settings:
 
 
 def today_in_shanghai() -> dt.date:
-    """Return today's date in Asia/Shanghai (GONGKAI_TODAY overrides it for tests and drills)."""
+    """Return today's date in Asia/Shanghai (GONGKAI_TODAY, else GONGKAI_NOW, overrides it for tests and drills)."""
     fixed = os.environ.get("GONGKAI_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.datetime.now(SHANGHAI).date()
+    if fixed:
+        return dt.date.fromisoformat(fixed)
+    return (fake_now() or dt.datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
+
+
+def fake_now() -> dt.datetime | None:
+    """Return the time the scheduler's clock starts from (GONGKAI_NOW, e.g. 2026-10-20T09:00+08:00), if set."""
+    fixed = os.environ.get("GONGKAI_NOW")
+    if not fixed:
+        return None
+    start = dt.datetime.fromisoformat(fixed)
+    return start if start.tzinfo else start.replace(tzinfo=SHANGHAI)
+
+
+def scheduler_environment() -> dict[str, str]:
+    """Return the GONGKAI_* variables, from which the scheduler reads its notifier settings."""
+    return {key: value for key, value in os.environ.items() if key.startswith("GONGKAI_")}
+
+
+def default_settings_file() -> Path:
+    """Return the per-user settings file (~/.config/gongkai/settings.toml on Linux); it need not exist."""
+    from platformdirs import user_config_path
+
+    return user_config_path("gongkai", appauthor=False) / "settings.toml"
 
 
 def load_settings(*, db: str | None = None, agency: str | None = None, clerk: str | None = None) -> Settings:

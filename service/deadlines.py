@@ -1,0 +1,187 @@
+"""The deadline use cases: the working-day calendar of the store, open deadlines as of a date, one request's status.
+
+Deadlines are computed on read from the events and the calendar, never stored: adding a calendar year or
+recording a step changes them at once. Candidates come from the maintained view; each candidate's whole
+history is then loaded and `domain.deadlines` decides, counting only events dated on or before the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.agency import Agency, agency_id
+from domain.appeal import AppealCase, case_id
+from domain.calendar import WorkingCalendar, YearArrangement
+from domain.calendar_years import CALENDAR_ID, CalendarYears
+from domain.deadlines import (
+    Deadline,
+    DeadlineRules,
+    agency_deadlines,
+    case_deadlines,
+    request_deadlines,
+    sort_deadlines,
+)
+from domain.request import Request, request_id
+from projections.agencies import AgencyFacts
+from projections.facts import CaseFacts, RequestFacts
+
+Owner = Request | AppealCase | Agency
+
+
+@dataclass(frozen=True)
+class OpenDeadline:
+    """An open deadline and the aggregate its reminders are recorded on (None: an agency not yet opened)."""
+
+    deadline: Deadline
+    owner_id: UUID
+    owner: Owner | None
+    agency: str
+
+
+def load(app: Any, aggregate_id: UUID) -> Any | None:
+    """Return an aggregate with its whole history, or None if the store has none with this id."""
+    try:
+        return app.repository.get(aggregate_id)
+    except AggregateNotFoundError:
+        return None
+
+
+# -- the calendar ------------------------------------------------------------------------------------
+
+
+def calendar_years(app: Any) -> CalendarYears | None:
+    """Return the store's recorded calendar years, or None when nobody has added one."""
+    found = load(app, CALENDAR_ID)
+    return found if isinstance(found, CalendarYears) else None
+
+
+def working_calendar(app: Any) -> WorkingCalendar:
+    """Return the working-day calendar: the years the agency added, else the chinesecalendar package."""
+    years = calendar_years(app)
+    return WorkingCalendar(years.arrangements() if years else ())
+
+
+def add_calendar_year(tracker: Any, arrangement: YearArrangement, *, date: dt.date) -> bool:
+    """Record a year's arrangement from the State Council's notice; return False if it is already recorded."""
+    years = calendar_years(tracker.app)
+    who = {"agency": tracker.agency, "clerk": tracker.settings.clerk}
+    if years is None:
+        years = CalendarYears._create(CalendarYears.Opened, id=CALENDAR_ID, date=date, **who)
+    added = years.add_year(arrangement, date=date, **who)
+    if years.pending_events:
+        tracker.app.save(years)
+    return added
+
+
+# -- open deadlines ----------------------------------------------------------------------------------
+
+
+def _request_candidate(facts: RequestFacts, as_of: dt.date) -> bool:
+    """Tell whether an application may have a deadline open on `as_of` (its history decides)."""
+    if facts.received > as_of:
+        return False
+    open_then = facts.closed is None or facts.closed > as_of
+    unregistered_then = facts.registered is None or facts.registered > as_of
+    return open_then or unregistered_then
+
+
+def _case_candidate(facts: CaseFacts, as_of: dt.date) -> bool:
+    if facts.appealed > as_of or (facts.responded is not None and facts.responded <= as_of):
+        return False
+    return not any(day <= as_of for day, _result in facts.decisions)
+
+
+def _request_deadlines(
+    app: Any, agency: str, requests: list[RequestFacts], as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
+) -> Iterator[OpenDeadline]:
+    for facts in requests:
+        if not _request_candidate(facts, as_of):
+            continue
+        owner_id = request_id(agency, facts.number)
+        request = load(app, owner_id)
+        if isinstance(request, Request):
+            for deadline in request_deadlines(request, as_of, rules, cal):
+                yield OpenDeadline(deadline, owner_id, request, agency)
+
+
+def _case_deadlines(
+    app: Any, agency: str, cases: list[CaseFacts], as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
+) -> Iterator[OpenDeadline]:
+    for facts in cases:
+        if not _case_candidate(facts, as_of):
+            continue
+        owner_id = case_id(agency, facts.number)
+        case = load(app, owner_id)
+        if isinstance(case, AppealCase):
+            for deadline in case_deadlines(case, as_of, rules, cal):
+                yield OpenDeadline(deadline, owner_id, case, agency)
+
+
+def _agency_deadlines(
+    app: Any, facts: AgencyFacts, as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
+) -> Iterator[OpenDeadline]:
+    owner_id = agency_id(facts.agency)
+    agency = load(app, owner_id)
+    handed_in = [e for e in agency.history if e.date <= as_of] if isinstance(agency, Agency) else []
+    months = {e.month for e in handed_in if isinstance(e, Agency.MonthlyFilingSubmitted)}
+    years = {e.year for e in handed_in if isinstance(e, Agency.AnnualReportPublished)}
+    for deadline in agency_deadlines(facts.first_date, months, years, as_of, rules, cal):
+        yield OpenDeadline(deadline, owner_id, agency if isinstance(agency, Agency) else None, facts.agency)
+
+
+def open_deadlines(
+    tracker: Any,
+    *,
+    as_of: dt.date,
+    rules: DeadlineRules,
+    calendar: WorkingCalendar,
+    agencies: list[str] | None = None,
+) -> list[OpenDeadline]:
+    """Return every deadline open on `as_of` for the given agencies (default: the one commands act for)."""
+    tracker.catch_up()
+    codes = agencies if agencies is not None else [tracker.agency]
+    view, app = tracker.view, tracker.app
+    found: list[OpenDeadline] = []
+    for code in codes:
+        found += _request_deadlines(app, code, view.requests(code), as_of, rules, calendar)
+        found += _case_deadlines(app, code, view.cases(code), as_of, rules, calendar)
+        for facts in view.agencies():
+            if facts.agency == code:
+                found += _agency_deadlines(app, facts, as_of, rules, calendar)
+    order = {id(d): n for n, d in enumerate(sort_deadlines(o.deadline for o in found))}
+    return sorted(found, key=lambda o: order[id(o.deadline)])
+
+
+def within(deadlines: list[Deadline], as_of: dt.date, days: int | None) -> list[Deadline]:
+    """Keep the deadlines due within `days` calendar days of `as_of`, with every overdue or undated one."""
+    if days is None:
+        return deadlines
+    last = as_of + dt.timedelta(days=days)
+    return [d for d in deadlines if d.due is None or d.due <= last]
+
+
+@dataclass(frozen=True)
+class Status:
+    """One application's open deadlines, with those of its appeal cases, and the reminders sent about them."""
+
+    request: Request
+    deadlines: list[Deadline]
+    reminders: list[Any]
+
+
+def request_status(
+    tracker: Any, number: str, *, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar
+) -> Status:
+    """Return an application's deadlines as of a date, each explained step by step."""
+    request = tracker.request(number)
+    deadlines = request_deadlines(request, as_of, rules, calendar)
+    for case in tracker.cases_of(number):
+        deadlines += case_deadlines(case, as_of, rules, calendar)
+    reminders = [e for e in request.history if e.name == "reminder_sent" and e.date <= as_of]
+    return Status(request, sort_deadlines(deadlines), reminders)
