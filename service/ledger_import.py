@@ -429,7 +429,7 @@ def _row_lines(cells: Mapping[str, Any]) -> list[tuple[dict[str, Any], str]]:
         lines.append(({**base, "event": "answered", "date": _day(answered), "outcome": outcome}, "outcome"))
     lines.extend(_appeal_lines(cells, base))
     order = {name: i for i, name in enumerate(("received", *steps, "outcome", "appealed", "appeal_result"))}
-    return sorted(lines, key=lambda item: (item[0]["date"], order.get(item[1], 99)))
+    return [lines[0], *sorted(lines[1:], key=lambda item: (item[0]["date"], order.get(item[1], 99)))]
 
 
 def _appeal_lines(cells: Mapping[str, Any], base: Mapping[str, Any]) -> list[tuple[dict[str, Any], str]]:
