@@ -31,17 +31,32 @@ CHAIN_DDL = (
 PAGE = 5000
 
 
-def link(previous: bytes, position: int, originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
-    """Return the link of one stored event, given the link before it."""
+def link(previous: bytes, position: int, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
+    """Return the link of one stored event, given the link before it (total: a tampered row of any type hashes)."""
     digest = hashlib.sha256(previous)
-    digest.update(position.to_bytes(8, "big"))
-    digest.update(UUID(str(originator_id)).bytes)
-    digest.update(version.to_bytes(8, "big", signed=True))
-    topic_bytes = topic.encode()
-    digest.update(len(topic_bytes).to_bytes(4, "big") + topic_bytes)
-    digest.update(len(state).to_bytes(8, "big"))
-    digest.update(state)
+    digest.update(position.to_bytes(8, "big", signed=True))
+    for value in (_id_bytes(originator_id), version, topic, state):
+        encoded = _typed(value)
+        digest.update(len(encoded).to_bytes(8, "big") + encoded)
     return digest.digest()
+
+
+def _id_bytes(originator_id: Any) -> Any:
+    try:
+        return UUID(str(originator_id)).bytes
+    except ValueError:
+        return originator_id  # not an id at all: hashed as whatever it is
+
+
+def _typed(value: Any) -> bytes:
+    """Return a value's bytes with a type tag, so a BLOB edited into TEXT (or a number) hashes differently."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return b"B" + bytes(value)
+    if isinstance(value, str):
+        return b"S" + value.encode("utf-8", "surrogatepass")
+    if isinstance(value, int):
+        return b"I" + str(value).encode()
+    return b"R" + repr(value).encode()
 
 
 def chain_rows(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
@@ -142,7 +157,9 @@ def verify_chain(app: Any, reader: ChainReader, *, start: int = 0, anchor: bytes
 
 
 def _problem(event: Any, kind: str) -> Problem:
-    return Problem(event.id, UUID(str(event.originator_id)).hex, event.originator_version, kind)
+    found = _id_bytes(event.originator_id)
+    name = found.hex() if isinstance(found, bytes) else str(found)
+    return Problem(event.id, name, event.originator_version, kind)
 
 
 class ChainReader:
