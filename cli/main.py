@@ -117,10 +117,25 @@ def _report_options(func: Any) -> Any:
     return func
 
 
+def _district_options(func: Any) -> Any:
+    func = click.option("--by-agency", is_flag=True, help="各机关分表 one table per agency (JSON: an array)")(func)
+    func = click.option(
+        "--all-agencies", is_flag=True, help="全区汇总 the district roll-up: the sum of every agency [GONGKAI_DISTRICT]"
+    )(func)
+    return func
+
+
+def _whole_district(all_agencies: bool, by_agency: bool) -> bool:
+    if all_agencies and by_agency:
+        raise click.UsageError("choose --all-agencies (one roll-up) or --by-agency (one table per agency)")
+    return all_agencies or by_agency
+
+
 @report.command("annual")
 @click.argument("year", type=click.IntRange(2008, 2200))
 @_report_options
 @click.option("--include-earlier-pending", is_flag=True, help="表四含上年度结转 count cases pending from earlier years")
+@_district_options
 @click.pass_context
 @refusals
 def report_annual(
@@ -130,20 +145,45 @@ def report_annual(
     table_format: str | None,
     output: Path | None,
     include_earlier_pending: bool,
+    all_agencies: bool,
+    by_agency: bool,
 ) -> None:
     """年度报表 Tables 三 and 四 of a year."""
     from cli.reports import emit_report
 
+    district = _whole_district(all_agencies, by_agency)
     with tracker(ctx) as t:
+        if district:
+            from cli.district import emit_district
+
+            emit_district(
+                t,
+                str(year),
+                fmt,
+                table_format,
+                output,
+                by_agency=by_agency,
+                include_earlier_pending=include_earlier_pending,
+            )
+            return
         emit_report(t, str(year), fmt, table_format, output, include_earlier_pending=include_earlier_pending)
 
 
 @report.command("monthly")
 @click.argument("month")
 @_report_options
+@_district_options
 @click.pass_context
 @refusals
-def report_monthly(ctx: click.Context, month: str, fmt: str, table_format: str | None, output: Path | None) -> None:
+def report_monthly(
+    ctx: click.Context,
+    month: str,
+    fmt: str,
+    table_format: str | None,
+    output: Path | None,
+    all_agencies: bool,
+    by_agency: bool,
+) -> None:
     """月度报表 Tables 三 and 四 of a month (YYYY-MM)."""
     from cli.reports import emit_report
     from domain.values import parse_month
@@ -152,7 +192,13 @@ def report_monthly(ctx: click.Context, month: str, fmt: str, table_format: str |
         parse_month(month)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="MONTH") from None
+    district = _whole_district(all_agencies, by_agency)
     with tracker(ctx) as t:
+        if district:
+            from cli.district import emit_district
+
+            emit_district(t, month, fmt, table_format, output, by_agency=by_agency)
+            return
         emit_report(t, month, fmt, table_format, output)
 
 

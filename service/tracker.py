@@ -14,9 +14,10 @@ from domain.agency import agency_id
 from domain.appeal import AppealCase, case_id
 from domain.book import Aggregate, Book
 from domain.codes import TableFormat
-from domain.errors import InvalidInputError, RefusedError, UnknownRequestError
+from domain.errors import GongkaiError, InvalidInputError, RefusedError, UnknownRequestError
 from domain.lines import Line
 from domain.request import Request, request_id
+from projections.district import roll_up_differences
 from projections.facts import RequestFacts
 from projections.runner import Progress, Rebuilt, catch_up, differences, rebuild
 from projections.tables import Period, build_report
@@ -204,6 +205,36 @@ class Tracker:
             agency_code=code,
             include_earlier_pending=include_earlier_pending,
         )
+
+    def reports_by_agency(
+        self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
+    ) -> list[dict[str, Any]]:
+        """Return one contract report per agency in the store, sorted by agency code."""
+        self.catch_up()
+        codes = sorted(a.agency for a in self.view.agencies())
+        options: dict[str, Any] = {"table_format": table_format, "include_earlier_pending": include_earlier_pending}
+        return [self.report(period, agency=code, **options) for code in codes]
+
+    def district_report(
+        self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
+    ) -> dict[str, Any]:
+        """Return the district's roll-up of every agency, checked equal to the sum of their reports."""
+        options: dict[str, Any] = {"table_format": table_format, "include_earlier_pending": include_earlier_pending}
+        agencies = self.reports_by_agency(period, **options)
+        chosen = table_format or TableFormat.for_year(int(period[:4]))
+        roll_up = build_report(
+            self.view.month_counts(None),
+            self.view.cases(None),
+            Period(period),
+            chosen,
+            agency=self.settings.district_name,
+            agency_code=self.settings.district,
+            include_earlier_pending=include_earlier_pending,
+        )
+        if found := roll_up_differences(roll_up, agencies):
+            raise GongkaiError(f"the district roll-up is not the sum of its agencies: {'; '.join(found[:5])}")
+        roll_up["agencies"] = [{"agency_code": r["agency_code"], "agency": r["agency"]} for r in agencies]
+        return roll_up
 
     def replay(self, progress: Progress | None = None) -> tuple[Rebuilt, list[str]]:
         """Rebuild every table from an empty state, compare with the maintained ones, and replace them."""

@@ -1,0 +1,60 @@
+"""`report … --all-agencies` and `--by-agency`: a district's roll-up, or one table per agency in one document."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from domain.codes import TableFormat
+
+FORMATS = ("table", "json", "markdown")
+
+
+def emit_district(
+    tracker: Any,
+    period: str,
+    fmt: str,
+    table_format: str | None,
+    output: Path | None,
+    *,
+    by_agency: bool,
+    include_earlier_pending: bool = False,
+) -> None:
+    """Print or write the roll-up (one contract object) or every agency's report (a JSON array by agency code)."""
+    if fmt not in FORMATS:
+        raise click.UsageError(f"--all-agencies and --by-agency print {', '.join(FORMATS)}; not --format {fmt}")
+    options: dict[str, Any] = {
+        "table_format": TableFormat(table_format) if table_format else None,
+        "include_earlier_pending": include_earlier_pending,
+    }
+    if by_agency:
+        reports = tracker.reports_by_agency(period, **options)
+    else:
+        reports = [tracker.district_report(period, **options)]
+    if fmt == "json":
+        document: Any = reports if by_agency else reports[0]
+        _write(json.dumps(document, ensure_ascii=False), output)
+    elif fmt == "markdown":
+        from projections.render.markdown import render_markdown
+
+        _write("\n\n".join(render_markdown(report) for report in reports), output)
+    else:
+        from rich.console import Console
+
+        from cli.reports import render_table
+
+        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=200)
+        for report in reports:
+            console.print(render_table(report))
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"已写入 written: {output}", err=True)
