@@ -41,7 +41,7 @@ class Inbox:
     def __init__(self) -> None:
         self.subjects: list[str] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content)
         self.subjects.append(str(make_header(decode_header(message["Subject"]))))
         return "250 OK"
@@ -50,7 +50,7 @@ class Inbox:
 class Hook(BaseHTTPRequestHandler):
     received: list[tuple[str, dict[str, Any]]]
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.received.append((self.path, body))
         answer = b'{"errcode": 0, "errmsg": "ok"}'

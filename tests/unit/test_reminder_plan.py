@@ -105,7 +105,8 @@ def test_settings_come_from_the_file_and_the_variables_win(tmp_path: Path) -> No
     path.write_text(
         '[deadlines]\nregistration_working_days = 3\n[reminders]\nbefore_working_days = [1, 5]\ntime = "08:30"\n'
         '[smtp]\nhost = "mail"\nsecurity = "ssl"\nto = ["a@x"]\n[smtp.to_by_kind]\nreply = ["b@x"]\n'
-        '[[webhooks]]\nname = "ding"\nurl = "https://oapi.dingtalk.com/robot/send?access_token=x"\nformat = "dingtalk"\n',
+        '[[webhooks]]\nname = "ding"\nurl = "https://oapi.dingtalk.com/robot/send?access_token=x"\n'
+        'format = "dingtalk"\n',
         encoding="utf-8",
     )
     settings = load_scheduler_settings({"GONGKAI_SMTP_TO": "c@x, d@x"}, path)
