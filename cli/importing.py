@@ -18,7 +18,7 @@ def _open(file: str) -> BinaryIO:
     if file == "-":
         stdin = sys.stdin.buffer
         # A buffered stream can be peeked at, so stdin is sniffed (CSV? XLSX?) like a file.
-        return stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)  # type: ignore[arg-type]
+        return stdin if hasattr(stdin, "peek") else io.BufferedReader(stdin)  # type: ignore[type-var]
     try:
         return open(file, "rb")
     except OSError as error:
