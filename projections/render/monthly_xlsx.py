@@ -6,6 +6,7 @@ printing is A4 landscape, one page wide.
 
 from __future__ import annotations
 
+import math
 from os import PathLike
 
 from openpyxl import Workbook
@@ -32,7 +33,7 @@ from projections.render.monthly import (
     period_line,
 )
 from projections.render.rows import Report
-from projections.render.xlsx import LABEL_WIDTHS, fill_table
+from projections.render.xlsx import LABEL_WIDTHS, fill_table, text_width
 
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -40,6 +41,7 @@ _FONT = Font(name="宋体", size=10)
 _HEAD_FONT = Font(name="宋体", size=10, bold=True)
 _FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.MONEY: "0.00", Kind.NUMBER: "0"}
 DATE_FORMAT = _FORMATS[Kind.DATE]
+_LINE_HEIGHT = 13.0
 
 
 def write_monthly_xlsx(ledger: Ledger, report: Report, path: str | PathLike[str]) -> None:
@@ -69,9 +71,13 @@ def _rows_sheet(
     header_rows = _header(sheet, columns, top=3)
     first = 3 + header_rows
     for index, item in enumerate(rows, 1):
+        lines = 1
         for col, column in enumerate(columns, 1):
-            cell = sheet.cell(first + index - 1, col, cell_value(item, column, index))
-            _style(cell, column)
+            value = cell_value(item, column, index)
+            _style(sheet.cell(first + index - 1, col, value), column)
+            if column.kind == Kind.TEXT and value:
+                lines = max(lines, math.ceil(text_width(str(value)) / max(column.width - 1, 1)))
+        sheet.row_dimensions[first + index - 1].height = _LINE_HEIGHT * lines + 4  # Excel does not measure wraps
     if not rows:
         cell = sheet.cell(
             first, 1, "本月无依申请公开事项（零报告）" if columns is LEDGER_COLUMNS else "本月无复议、诉讼案件"

@@ -74,7 +74,7 @@ def _write(sheet: Worksheet, cell: Cell) -> None:
         sheet.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
 
 
-def _text_width(text: str) -> int:
+def text_width(text: str) -> int:
     """Return the width of text in Excel character units (a CJK character counts two)."""
     return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
 
@@ -85,7 +85,7 @@ def _fit_rows(sheet: Worksheet, grid: Grid, widths: list[float]) -> None:
     for cell in grid.cells:
         if cell.rowspan == 1:
             width = sum(widths[cell.col : cell.last_col + 1])
-            lines[cell.row] = max(lines[cell.row], math.ceil(_text_width(cell.text) / max(width - 1, 1)))
+            lines[cell.row] = max(lines[cell.row], math.ceil(text_width(cell.text) / max(width - 1, 1)))
     for row, count in enumerate(lines):
         sheet.row_dimensions[TITLE_ROWS + row + 1].height = _LINE_HEIGHT * count + 4
 
