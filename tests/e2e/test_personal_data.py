@@ -134,3 +134,15 @@ def test_store_files_are_private(gongkai: Runner, db: str) -> None:
         path = Path(db + suffix)
         if path.exists():
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, f"{path} is readable by others"
+
+
+def test_reimport_after_erasure_doubles_nothing(gongkai: Runner, tmp_path: Path) -> None:
+    env = {"GONGKAI_CIPHER_KEY": _key()}
+    file = tmp_path / "e.jsonl"
+    line = {"event": "received", "request": "E-1", "date": "2026-03-02", "channel": "online"}
+    line |= {"applicant_type": "natural_person", "applicant": NAME, "subject": SUBJECT}
+    file.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    gongkai("import", str(file), env=env, check=True)
+    gongkai("erase-applicant", "E-1", "--yes", env=env, check=True)
+    again = gongkai("import", str(file), env=env, check=True)
+    assert "0 events recorded, 1 already in the store" in again.stderr
