@@ -360,3 +360,33 @@ def test_a_year_export_imports_alone_with_that_years_tables(clerk: Clerk, tmp_pa
     copy("import", str(exported))
     assert copy.report("2024") == clerk.report("2024")
     assert copy.report("2024-03") == clerk.report("2024-03")
+
+
+def test_reminder_events_are_not_exported_and_the_round_trip_still_holds(clerk: Clerk, tmp_path: Path) -> None:
+    from domain.request import Request
+
+    tracker = Tracker(Settings(db=str(clerk.store), agency=None, clerk="scheduler", today=dt.date(2025, 1, 20)))
+    try:
+        request = tracker.request("Y-07")
+        request.trigger_event(
+            Request.ReminderSent,
+            date=dt.date(2025, 1, 2),
+            agency="DEFAULT",
+            clerk="scheduler",
+            request="Y-07",
+            key="reply:Y-07:2025-01-27",
+            kind="reply",
+            offset="before_3",
+            notifier="log",
+            at=dt.datetime(2025, 1, 2, 9, 0),
+        )
+        tracker.app.save(request)
+    finally:
+        tracker.close()
+    exported = tmp_path / "all.jsonl"
+    result = clerk("export", "-o", str(exported))
+    assert "reminder" not in exported.read_text(encoding="utf-8")
+    assert "(2 internal events not exported)" in result.stderr  # agency_opened and reminder_sent
+    copy = Clerk(tmp_path / "copy.db")
+    copy("import", str(exported))
+    assert _tables(copy) == _tables(clerk)
