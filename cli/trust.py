@@ -21,7 +21,7 @@ from cli.context import EXIT_REFUSED, fail, refusals, tracker
 @refusals
 def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) -> None:
     """校验 Check that no stored event was edited, deleted or inserted behind the application's back."""
-    from service.chain import last_close, link_of, name_event, verify_store
+    from service.chain import chain_reader, last_close, link_of, name_event, verify_store
 
     with tracker(ctx) as t:
         close = last_close(t.app) if since_close else None
@@ -33,12 +33,15 @@ def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) 
                 raise click.BadParameter("give POSITION:HASH, as `verify` prints it", param_hint="--anchor")
             anchored = link_of(t.app, int(position)) == expected.strip().lower()
         name = name_event(t.app, verdict.problem) if verdict.problem else None
+        at_close = chain_reader(t.app).link_at(close[0]) if close and not verdict.problem else None
     data = {
         "ok": verdict.problem is None and anchored is not False,
         "events_checked": verdict.checked,
         "from_position": verdict.start,
         "head": {"position": verdict.position, "hash": verdict.head},
-        "since_close": {"year": close[1], "position": close[0]} if close else None,
+        "since_close": {"year": close[1], "position": close[0], "hash": at_close.hex() if at_close else None}
+        if close
+        else None,
         "anchor_matches": anchored,
         "problem": verdict.problem.describe(name) if verdict.problem else None,
     }
@@ -51,7 +54,9 @@ def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) 
     if anchored is False:
         fail(f"the published head {anchor} does not match this log: it was rewritten before that position")
     if fmt == "text":
-        start = f"from the close of {close[1]} (event #{close[0]})" if close else "from the first event"
+        start = "from the first event"
+        if close and at_close:
+            start = f"from the close of {close[1]}, whose chain head is #{close[0]} sha256 {at_close.hex()}"
         click.echo(
             f"完整 intact: {verdict.checked} events checked {start}; "
             f"head #{verdict.position} sha256 {verdict.head}" + ("; the published head matches" if anchored else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -207,3 +208,18 @@ class _Note:
     def __init__(self, id: int, originator_id: Any, originator_version: int, topic: str, state: bytes) -> None:
         self.id, self.originator_id, self.originator_version = id, originator_id, originator_version
         self.topic, self.state = topic, bytes(state)
+
+
+def test_since_close_checks_from_the_close_and_a_published_head_is_checked(gongkai: Runner) -> None:
+    assert gongkai("import", str(FIXTURES / "seed_2020.jsonl")).returncode == 0
+    without = gongkai("verify", "--since-close")
+    assert without.returncode == 0 and "no year has been closed yet" in without.stderr
+    assert gongkai("close-year", "2020").returncode == 0
+    assert gongkai("register", "鄞司依申〔2020〕1号", "--date", "2021-01-05").returncode == 0
+    since = gongkai("verify", "--since-close", "--format", "json")
+    data = json.loads(since.stdout)
+    assert since.returncode == 0 and data["since_close"]["year"] == 2020 and data["events_checked"] == 2
+    published = f"{data['since_close']['position']}:{data['since_close']['hash']}"
+    assert gongkai("verify", "--anchor", published).returncode == 0
+    forged = gongkai("verify", "--anchor", published[:-4] + "0000")
+    assert forged.returncode == 1 and "does not match this log" in forged.stderr
