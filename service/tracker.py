@@ -43,9 +43,11 @@ class LoadedBook(Book):
 
     def __init__(self, load: Callable[[Any], Aggregate | None], **options: Any) -> None:
         self.loaded: dict[Any, Aggregate | None] = {}
+        self.versions: dict[Any, int] = {}  # as loaded: a failed save has emptied the pending events
 
         def remember(aggregate_id: Any) -> Aggregate | None:
             self.loaded[aggregate_id] = found = load(aggregate_id)
+            self.versions[aggregate_id] = found.version if found is not None else 0
             return found
 
         super().__init__(remember, **options)
@@ -275,11 +277,9 @@ def _with_meanwhile(problems: list[str], first: LoadedBook | None, now: LoadedBo
     """Add to each refusal what other clerks recorded on the same aggregates since this command began."""
     if first is None:
         return problems
-    before, after = first.loaded, now.loaded
     events = []
-    for aggregate_id, aggregate in after.items():
-        old = before.get(aggregate_id)
-        version = old.version - len(old.pending_events) if old is not None else 0
+    for aggregate_id, aggregate in now.loaded.items():
+        version = first.versions.get(aggregate_id, 0)
         if aggregate is not None:
             events += [e for e in aggregate.history if e.originator_version > version]
     if not events:
