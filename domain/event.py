@@ -21,7 +21,7 @@ RECORDER_FIELDS = frozenset({"agency", "clerk"})
 class DomainEvent(BaseModel):
     """A fact with its business date, the agency it belongs to and the clerk who recorded it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # build a schema on first use
 
     name: ClassVar[str]  # the `event` value of the import format (DOMAIN.md §4)
 

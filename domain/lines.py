@@ -50,7 +50,7 @@ def _line_model(name: str, event_class: type[DomainEvent]) -> type[BaseModel]:
     fields.update(_OPTIONAL_IN_LINE.get(name, {}))
     fields.update(event=(Literal[name], ...), agency=(Code | None, None), clerk=(Text | None, None))
     model: type[BaseModel] = create_model(
-        f"{event_class.__name__}Line", __config__=ConfigDict(extra="forbid", frozen=True), **fields
+        f"{event_class.__name__}Line", __config__=ConfigDict(extra="forbid", frozen=True, defer_build=True), **fields
     )
     return model
 
