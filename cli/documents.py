@@ -54,12 +54,12 @@ def reopen_year(ctx: click.Context, year: int, reason: str) -> None:
 def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Path | None, dry_run: bool) -> None:
     """导入台账 Import an Excel ledger (台账): every row, or nothing if any row is bad."""
     from domain.errors import InvalidInputError
-    from service.ledger_import import LedgerError, Mapping_
+    from service.ledger_import import LedgerError, LedgerMapping
     from service.ledger_import import import_ledger as run
 
     with tracker(ctx) as t:
         try:
-            done = run(t, file, sheet=sheet, mapping=Mapping_.load(mapping), dry_run=dry_run)
+            done = run(t, file, sheet=sheet, mapping=LedgerMapping.load(mapping), dry_run=dry_run)
         except LedgerError as error:
             raise InvalidInputError(error.problems) from None
     read = done.read

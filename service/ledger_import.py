@@ -166,14 +166,14 @@ DATE_FIELDS = frozenset(
 
 
 @dataclass(frozen=True)
-class Mapping_:
+class LedgerMapping:
     """An agency's own words: header label → field, and per field, value → code (from a JSON file)."""
 
     headers: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path | None) -> Mapping_:
+    def load(cls, path: Path | None) -> LedgerMapping:
         """Read a mapping file: {"columns": {"收文号": "number"}, "values": {"channel": {"微信": "online"}}}."""
         if path is None:
             return cls()
@@ -251,7 +251,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _code(field_name: str, value: Any, mapping: Mapping_) -> str | None:
+def _code(field_name: str, value: Any, mapping: LedgerMapping) -> str | None:
     text = _text(value)
     if not text:
         return None
@@ -265,7 +265,7 @@ def _code(field_name: str, value: Any, mapping: Mapping_) -> str | None:
     raise ValueError(f"unknown {field_name.replace('_', ' ')} (add it to a --mapping file under values.{field_name})")
 
 
-def _field_of(label: Any, mapping: Mapping_) -> str | None:
+def _field_of(label: Any, mapping: LedgerMapping) -> str | None:
     key = norm(_text(label))
     if not key:
         return None
@@ -278,7 +278,7 @@ def _field_of(label: Any, mapping: Mapping_) -> str | None:
     return None
 
 
-def _find_header(rows: list[tuple[Any, ...]], mapping: Mapping_) -> tuple[int, dict[int, str], list[str]]:
+def _find_header(rows: list[tuple[Any, ...]], mapping: LedgerMapping) -> tuple[int, dict[int, str], list[str]]:
     """Return the header row's index, column index → field (sub-header row merged in), and ignored labels."""
     best, best_index = 0, -1
     for index, row in enumerate(rows[:15]):
@@ -311,11 +311,11 @@ def _letter(col: int) -> str:
     return get_column_letter(col + 1)
 
 
-def read_ledger(path: Path, *, sheet: str | None = None, mapping: Mapping_ | None = None) -> LedgerRead:
+def read_ledger(path: Path, *, sheet: str | None = None, mapping: LedgerMapping | None = None) -> LedgerRead:
     """Read a ledger workbook into import lines, with every problem named by row, column, value and reason."""
     from openpyxl import load_workbook
 
-    mapping = mapping or Mapping_()
+    mapping = mapping or LedgerMapping()
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError) as error:
@@ -343,7 +343,7 @@ def read_ledger(path: Path, *, sheet: str | None = None, mapping: Mapping_ | Non
 
 
 def _map_row(
-    row: int, values: Mapping[str, Any], columns: Mapping[int, str], mapping: Mapping_, result: LedgerRead
+    row: int, values: Mapping[str, Any], columns: Mapping[int, str], mapping: LedgerMapping, result: LedgerRead
 ) -> None:
     where = {name: _letter(col) for col, name in columns.items()}
     cells: dict[str, Any] = {}
@@ -467,7 +467,7 @@ class LedgerImport:
 
 
 def import_ledger(
-    tracker: Any, path: Path, *, sheet: str | None = None, mapping: Mapping_ | None = None, dry_run: bool = False
+    tracker: Any, path: Path, *, sheet: str | None = None, mapping: LedgerMapping | None = None, dry_run: bool = False
 ) -> LedgerImport:
     """Map a ledger, check every event against the store, then record all of it, or nothing if any row is bad."""
     from domain.book import Book

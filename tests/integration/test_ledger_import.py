@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from service.ledger_import import Mapping_, parse_date, read_ledger
+from service.ledger_import import LedgerMapping, parse_date, read_ledger
 from service.settings import Settings
 from service.tracker import Tracker
 
@@ -285,7 +285,7 @@ def test_a_two_row_grouped_header_is_read(tmp_path: Path) -> None:
     sheet.merge_cells("D1:E1")
     sheet.append(["N-1", "2024-02-01", "自然人", "2024-02-02", "2024-02-05", "2024-02-20", "予以公开"])
     book.save(tmp_path / "grouped.xlsx")
-    read = read_ledger(tmp_path / "grouped.xlsx", mapping=Mapping_())
+    read = read_ledger(tmp_path / "grouped.xlsx", mapping=LedgerMapping())
     assert not read.problems
     assert [line.event for line, _ in read.lines] == [
         "received",
