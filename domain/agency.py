@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
+from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field
 
 from domain.closing import YearClose
 from domain.errors import RefusedError
-from domain.event import DomainEvent
+from domain.event import AggregateEvent, KeepsHistory
 from domain.reminders import ReminderFields
 from domain.values import Month, Text, month_bounds
 
@@ -23,16 +23,11 @@ def agency_id(agency: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"gongkai:agency:{agency}")
 
 
-class Agency(BaseAggregate[UUID]):
+class Agency(KeepsHistory, BaseAggregate[UUID]):
     """An agency's own facts, which belong to no single application."""
 
-    class Event(DomainEvent, CanMutateAggregate[UUID]):
-        def apply(self, aggregate: Any) -> None:
-            aggregate.history.append(self)
-            self.evolve(aggregate)
-
-        def evolve(self, agency: Agency) -> None:
-            """Change the agency's state."""
+    class Event(AggregateEvent):
+        """An event of this aggregate."""
 
     class Opened(Event, CanInitAggregate[UUID]):
         """The first fact recorded for an agency (implicit: no import line)."""
@@ -102,10 +97,6 @@ class Agency(BaseAggregate[UUID]):
         self.filed_months: set[str] = set()
         self.published_years: set[int] = set()
         self.closed_years: dict[int, YearClose] = {}
-
-    def holds(self, name: str, date: dt.date, fields: dict[str, Any]) -> bool:
-        """Tell whether the history already records this fact."""
-        return any(event.same_fact(name, date, fields) for event in self.history)
 
     def check_step(self, name: str, date: dt.date, fields: dict[str, Any]) -> None:
         """Refuse a filing dated within its own month, or a report within its own year."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
+from eventsourcing.domain import BaseAggregate, CanInitAggregate
 
 from domain.codes import AppealKind, AppealResult, Procedure
 from domain.errors import RefusedError
-from domain.event import DomainEvent
+from domain.event import AggregateEvent, KeepsHistory
 from domain.reminders import ReminderFields
 from domain.values import Code
 
@@ -20,18 +19,11 @@ def case_id(agency: str, case: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"gongkai:case:{agency}:{case}")
 
 
-class AppealCase(BaseAggregate[UUID]):
+class AppealCase(KeepsHistory, BaseAggregate[UUID]):
     """A reconsideration or lawsuit against an agency's handling of one application."""
 
-    class Event(DomainEvent, CanMutateAggregate[UUID]):
+    class Event(AggregateEvent):
         case: Code
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.history.append(self)
-            self.evolve(aggregate)
-
-        def evolve(self, case: AppealCase) -> None:
-            """Change the case's state; most events only join its history."""
 
     class Appealed(Event, CanInitAggregate[UUID]):
         name = "appealed"
@@ -75,10 +67,6 @@ class AppealCase(BaseAggregate[UUID]):
         self.appealed = dt.date.min
         self.responded: dt.date | None = None
         self.decisions: list[tuple[dt.date, AppealResult]] = []
-
-    def holds(self, name: str, date: dt.date, fields: dict[str, Any]) -> bool:
-        """Tell whether the history already records this fact."""
-        return any(event.same_fact(name, date, fields) for event in self.history)
 
     def check_step(self, name: str, date: dt.date) -> None:
         """Refuse a step dated before the case was appealed, or a second `appealed`."""

@@ -8,29 +8,23 @@ computed on read, so every open deadline that needed the year is recomputed from
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
+from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field
 
 from domain.calendar import YearArrangement
-from domain.event import DomainEvent
+from domain.event import AggregateEvent, KeepsHistory
 from domain.values import IsoDate, Text
 
 CALENDAR_ID: UUID = uuid5(NAMESPACE_URL, "gongkai:calendar")
 
 
-class CalendarYears(BaseAggregate[UUID]):
+class CalendarYears(KeepsHistory, BaseAggregate[UUID]):
     """The years of holiday arrangements recorded in this store."""
 
-    class Event(DomainEvent, CanMutateAggregate[UUID]):
-        def apply(self, aggregate: Any) -> None:
-            aggregate.history.append(self)
-            self.evolve(aggregate)
-
-        def evolve(self, calendar: CalendarYears) -> None:
-            """Change the recorded years."""
+    class Event(AggregateEvent):
+        """An event of this aggregate."""
 
     class Opened(Event, CanInitAggregate[UUID]):
         """The store's first calendar fact (implicit)."""

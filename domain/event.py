@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, ClassVar
 from uuid import UUID
 
+from eventsourcing.domain import CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
 from domain.values import Code, IsoDate, Text
@@ -47,3 +48,25 @@ class DomainEvent(BaseModel):
         return {k: v for k, v in held.items() if k not in erased} == {
             k: v for k, v in fields.items() if k not in erased
         }
+
+
+class AggregateEvent(DomainEvent, CanMutateAggregate[UUID]):
+    """An event of one of gongkai's aggregates: it joins the aggregate's history, then changes its state."""
+
+    def apply(self, aggregate: Any) -> None:
+        """Append the event to the aggregate's history and let it change the state."""
+        aggregate.history.append(self)
+        self.evolve(aggregate)
+
+    def evolve(self, aggregate: Any) -> None:
+        """Change the aggregate's state; many events only join its history."""
+
+
+class KeepsHistory:
+    """An aggregate that keeps its events, so a repeated fact can be recognised (DOMAIN.md §4)."""
+
+    history: list[Any]
+
+    def holds(self, name: str, date: dt.date, fields: dict[str, Any]) -> bool:
+        """Tell whether the history already records this fact (re-import records it once)."""
+        return any(event.same_fact(name, date, fields) for event in self.history)

@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
+from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field
 
 from domain.codes import ApplicantType, Channel, Outcome, Party
 from domain.errors import RefusedError
-from domain.event import DomainEvent
+from domain.event import AggregateEvent, KeepsHistory
 from domain.reminders import REMINDER_EVENT_NAMES, ReminderFields
 from domain.values import Amount, Code, IsoDate, Text
 
@@ -48,18 +48,11 @@ class FeeNotice:
         self.paid: dt.date | None = None
 
 
-class Request(BaseAggregate[UUID]):
+class Request(KeepsHistory, BaseAggregate[UUID]):
     """One application under the 条例: received, handled step by step, closed once."""
 
-    class Event(DomainEvent, CanMutateAggregate[UUID]):
+    class Event(AggregateEvent):
         request: Code
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.history.append(self)
-            self.evolve(aggregate)
-
-        def evolve(self, req: Request) -> None:
-            """Change the request's state; most events only join its history."""
 
     class Received(Event, CanInitAggregate[UUID]):
         name = "received"
@@ -235,10 +228,6 @@ class Request(BaseAggregate[UUID]):
         if self.unpaid_fee():
             return "awaiting_fee"
         return "open"
-
-    def holds(self, name: str, date: dt.date, fields: dict[str, Any]) -> bool:
-        """Tell whether the history already records this fact (re-import records it once)."""
-        return any(event.same_fact(name, date, fields) for event in self.history)
 
     # -- the rules -------------------------------------------------------------------------------
 
