@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -21,7 +23,16 @@ from projections.district import roll_up_differences
 from projections.facts import RequestFacts
 from projections.runner import Progress, Rebuilt, catch_up, differences, rebuild
 from projections.tables import Period, build_report
-from service.concurrency import ATTEMPTS, describe_meanwhile, is_busy, is_conflict, pause, retrying
+from service.concurrency import (
+    ATTEMPTS,
+    TURN_LINES,
+    describe_meanwhile,
+    is_busy,
+    is_conflict,
+    pause,
+    retrying,
+    writer_turn,
+)
 from service.existing import existing_ids
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
 from service.store import open_store
@@ -125,7 +136,12 @@ class Tracker:
                 raise InvalidInputError(_with_meanwhile(problems, first, book))
             first = first or book
             try:
-                self._save_all(book, progress)
+                with self._writer_turn(len(lines), attempt):
+                    if attempt and checked is None:  # loaded again while holding the turn: nobody writes meanwhile
+                        book = self.check(lines, problems)
+                        if problems:
+                            raise InvalidInputError(_with_meanwhile(problems, first, book))
+                    self._save_all(book, progress)
             except (IntegrityError, OperationalError) as error:
                 if not (is_conflict(error) or is_busy(error)) or attempt == ATTEMPTS - 1:
                     raise
@@ -135,6 +151,16 @@ class Tracker:
             self.catch_up()
             return Recorded(book.recorded, book.already)
         raise AssertionError("unreachable")
+
+    def _writer_turn(self, lines: int, attempt: int) -> Any:
+        """Return a turn among clerks retrying on one SQLite file (a lock file beside it); elsewhere, nothing.
+
+        SQLite's busy handler is not fair: a clerk who loaded an application and then waits for the write lock
+        finds it changed again and again. A clerk who lost once therefore loads and saves holding the turn.
+        """
+        if attempt == 0 or self.settings.is_postgres or lines > TURN_LINES:
+            return contextlib.nullcontext()
+        return writer_turn(Path(self.settings.db).expanduser().with_name(Path(self.settings.db).name + ".lock"))
 
     def save(self, book: Book, progress: Progress | None = None) -> int:
         """Save a checked book in batches (an aggregate's new events never split), then update the tables."""
