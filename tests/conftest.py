@@ -22,7 +22,7 @@ from projections.tables import Period, build_report
 
 TODAY = dt.date(2026, 11, 25)
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHANGHAI_EXAMPLE = FIXTURES / "shanghai-stc-2024.json"  # the published table, copied from shared/examples
 GONGKAI = Path(sys.executable).with_name("gongkai")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED, Runner, stored_events
+from tests.conftest import SHANGHAI_EXAMPLE, Runner, stored_events
 from tests.unit.test_request_rules import REFUSED
 
 
@@ -73,7 +73,7 @@ def test_shanghai_2024_reproduced_exactly_from_its_history(gongkai: Runner, tmp_
     gongkai("agency-name", "上海市科学技术委员会", "--date", "2023-01-03", check=True)
     result = gongkai("import", str(fixture))
     assert result.returncode == 0, result.stderr
-    expected = json.loads((SHARED / "examples" / "shanghai-stc-2024.json").read_text(encoding="utf-8"))
+    expected = json.loads(SHANGHAI_EXAMPLE.read_text(encoding="utf-8"))
     report = table(gongkai("report", "annual", "2024", "--format", "json"))
     assert report["format"] == expected["format"] and report["agency"] == expected["agency"]
     assert report["applications"] == expected["applications"]

@@ -19,7 +19,7 @@ from domain.lines import parse_line
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 GENERATOR = ROOT / "bench" / "generate.py"
-SHANGHAI_EXAMPLE = Path("/work/shared/examples/shanghai-stc-2024.json")
+SHANGHAI_EXAMPLE = Path(__file__).parents[1] / "fixtures" / "shanghai-stc-2024.json"
 TODAY = dt.date(2026, 11, 25)
 
 

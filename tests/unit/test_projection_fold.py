@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from domain.codes import TableFormat
-from tests.conftest import FIXTURES, SHARED, fold_report, lines_of
+from tests.conftest import FIXTURES, SHANGHAI_EXAMPLE, fold_report, lines_of
 
 
 def received(number: str, date: str, applicant_type: str = "natural_person") -> dict[str, Any]:
@@ -18,7 +18,7 @@ def answered(number: str, date: str, outcome: str = "disclosed") -> dict[str, An
 
 
 def test_shanghai_2024_published_table_is_reproduced() -> None:
-    expected = json.loads((SHARED / "examples" / "shanghai-stc-2024.json").read_text(encoding="utf-8"))
+    expected = json.loads(SHANGHAI_EXAMPLE.read_text(encoding="utf-8"))
     report = fold_report(lines_of(FIXTURES / "shanghai_2024.jsonl"), "2024")
     assert report["format"] == "2021"
     assert report["applications"] == expected["applications"]
