@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
+
+from projections.facts import replace
 
 
 @dataclass(frozen=True, slots=True)

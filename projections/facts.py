@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from domain.values import month_of
 
@@ -52,6 +53,22 @@ class CaseFacts:
         return results[-1] if results else "pending"
 
 
+T = TypeVar("T")
+_FIELDS: dict[type, tuple[tuple[str, ...], Any]] = {}
+
+
+def replace(facts: T, **changes: Any) -> T:
+    """Return a copy of frozen facts with some fields changed (`dataclasses.replace`, without its generality)."""
+    cls = type(facts)
+    known = _FIELDS.get(cls)
+    if known is None:
+        names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        known = _FIELDS[cls] = (names, attrgetter(*names))
+    values = dict(zip(known[0], known[1](facts), strict=True))
+    values.update(changes)
+    return cls(**values)
+
+
 def _fen(amount: Any) -> int:
     return int(Decimal(str(amount)) * 100)
 
@@ -69,7 +86,8 @@ def _open_state(facts: RequestFacts) -> str:
 def _with_open_state(facts: RequestFacts) -> RequestFacts:
     if facts.voided or facts.closed is not None:
         return facts
-    return replace(facts, state=_open_state(facts))
+    state = _open_state(facts)
+    return facts if state == facts.state else replace(facts, state=state)
 
 
 def fold_request(facts: RequestFacts | None, event: Any) -> RequestFacts | None:

@@ -7,11 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.agency import Agency
-from domain.appeal import AppealCase
-from domain.calendar_years import CalendarYears
-from domain.request import Request
 from projections.agencies import AgencyFacts, fold_agency
+from projections.decode import AGENCY, CALENDAR, CASE, REQUEST, Slim, family_of
 from projections.facts import CaseFacts, CountKey, RequestFacts, delta, fold_case, fold_request
 
 Key = tuple[str, str]  # (agency, number)
@@ -35,26 +32,52 @@ def fold_events(
 ) -> Changes:
     """Apply events in order to the facts they touch (loaded once) and return what changed."""
     events = list(events)
-    request_keys = {(e.agency, e.request) for e in events if isinstance(e, Request.Event)}
-    case_keys = {(e.agency, e.case) for e in events if isinstance(e, AppealCase.Event)}
+    families = [_family(e) for e in events]
+    request_keys = {(e.agency, e.request) for e, f in zip(events, families, strict=True) if f == REQUEST}
+    case_keys = {(e.agency, e.case) for e, f in zip(events, families, strict=True) if f == CASE}
     before = load_requests(request_keys)
     changes = Changes(
         requests=dict(before),
         cases=dict(load_cases(case_keys)),
         agencies=dict(load_agencies({e.agency for e in events})),
     )
-    for event in events:
-        if isinstance(event, CalendarYears.Event):
-            continue  # the working-day calendar is the whole store's, no agency's, and counts in no table
-        changes.agencies[event.agency] = fold_agency(changes.agencies.get(event.agency), event)
-        if isinstance(event, Request.Event):
-            key = (event.agency, event.request)
-            changes.requests[key] = fold_request(changes.requests.get(key), event)
-        elif isinstance(event, AppealCase.Event):
-            key = (event.agency, event.case)
-            changes.cases[key] = fold_case(changes.cases.get(key), event)
-        elif not isinstance(event, Agency.Event):
-            raise TypeError(f"unknown event {type(event).__qualname__}")
+    fold_into(events, families, changes.requests, changes.cases, changes.agencies)
     for key, after in changes.requests.items():
         changes.counts.update(delta(before.get(key), after))
     return changes
+
+
+_FAMILIES: dict[type, str] = {}
+
+
+def _family(event: Any) -> str:
+    if type(event) is Slim:
+        return event.family
+    cls = type(event)
+    family = _FAMILIES.get(cls)
+    if family is None:
+        family = _FAMILIES[cls] = family_of(cls)
+    return family
+
+
+def fold_into(
+    events: list[Any],
+    families: list[str],
+    requests: dict[Key, RequestFacts | None],
+    cases: dict[Key, CaseFacts | None],
+    agencies: dict[str, AgencyFacts],
+) -> None:
+    """Apply events in order to the facts in the dictionaries (which hold every fact the events touch)."""
+    for event, family in zip(events, families, strict=True):
+        if family == CALENDAR:
+            continue  # the working-day calendar is the whole store's, no agency's, and counts in no table
+        agency = event.agency
+        agencies[agency] = fold_agency(agencies.get(agency), event)
+        if family == REQUEST:
+            key = (agency, event.request)
+            requests[key] = fold_request(requests.get(key), event)
+        elif family == CASE:
+            key = (agency, event.case)
+            cases[key] = fold_case(cases.get(key), event)
+        elif family != AGENCY:
+            raise TypeError(f"unknown event {type(event).__qualname__}")

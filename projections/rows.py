@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from sys import intern
 from typing import Any
 
 from projections.agencies import AgencyFacts
@@ -49,8 +50,18 @@ TABLES = {
 }
 
 
+_DATES: dict[str, dt.date] = {}  # a store's business dates are a few thousand strings: parse each once, share it
+
+
+def _date(text: str) -> dt.date:
+    day = _DATES.get(text)
+    if day is None:
+        day = _DATES[text] = dt.date.fromisoformat(text)
+    return day
+
+
 def _day(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+    return _date(text) if text else None
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -78,22 +89,36 @@ def request_row(f: RequestFacts) -> tuple[Any, ...]:
 
 
 def request_facts(row: Any) -> RequestFacts:
-    """Return an application's facts from its stored row."""
-    data = dict(zip(REQUEST_COLUMNS, row, strict=True))
+    """Return an application's facts from its stored row (codes interned: a replay compares a whole table)."""
+    (
+        agency,
+        number,
+        received,
+        applicant_type,
+        state,
+        registered,
+        closed,
+        outcome,
+        voided,
+        fees,
+        awaiting,
+        consulting,
+        unpaid,
+    ) = row
     return RequestFacts(
-        agency=data["agency"],
-        number=data["number"],
-        received=dt.date.fromisoformat(data["received"]),
-        applicant_type=data["applicant_type"],
-        state=data["state"],
-        registered=_day(data["registered"]),
-        closed=_day(data["closed"]),
-        outcome=data["outcome"],
-        voided=bool(data["voided"]),
-        fees_fen=tuple((dt.date.fromisoformat(d), fen) for d, fen in json.loads(data["fees"])),
-        awaiting_correction=bool(data["awaiting_correction"]),
-        open_consultations=data["open_consultations"],
-        unpaid_fees=data["unpaid_fees"],
+        agency=intern(agency),
+        number=number,
+        received=_date(received),
+        applicant_type=intern(applicant_type),
+        state=intern(state),
+        registered=_day(registered),
+        closed=_day(closed),
+        outcome=outcome and intern(outcome),
+        voided=bool(voided),
+        fees_fen=tuple((_date(d), fen) for d, fen in json.loads(fees)) if fees != "[]" else (),
+        awaiting_correction=bool(awaiting),
+        open_consultations=consulting,
+        unpaid_fees=unpaid,
     )
 
 

@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from projections.agencies import AgencyFacts
-from projections.facts import CaseFacts, CountKey, RequestFacts
-from projections.fold import Changes, Key, fold_events
+from projections.decode import pages
+from projections.facts import CaseFacts, CountKey, RequestFacts, contributions
+from projections.fold import Changes, Key, _family, fold_events, fold_into
 
 BATCH = 2000
 MAX_CONFLICTS = 1000  # each conflict means another process advanced the view: progress is always made
@@ -32,12 +33,6 @@ class View(Protocol):
     def all_counts(self) -> dict[CountKey, int]: ...
 
 
-def _pages(app: Any, start: int) -> Iterator[list[Notification]]:
-    while notes := app.recorder.select_notifications(start=start, limit=BATCH, inclusive_of_start=False):
-        yield notes
-        start = notes[-1].id
-
-
 def catch_up(app: Any, view: View, progress: Progress | None = None) -> int:
     """Apply every event recorded since the view's position, a batch per transaction; return how many.
 
@@ -46,21 +41,21 @@ def catch_up(app: Any, view: View, progress: Progress | None = None) -> int:
     """
     applied = conflicts = 0
     start = view.max_tracking_id(app.name) or 0
-    while notes := app.recorder.select_notifications(start=start, limit=BATCH, inclusive_of_start=False):
-        events = [app.mapper.to_domain_event(note) for note in notes]
+    while page := next(pages(app, start, BATCH), None):
+        position, count, events = page
         changes = fold_events(events, view.load_requests, view.load_cases, view.load_agencies)
         try:
-            view.commit(changes, Tracking(app.name, notes[-1].id), start=start)
+            view.commit(changes, Tracking(app.name, position), start=start)
         except IntegrityError:
             conflicts += 1
             if conflicts > MAX_CONFLICTS:
                 raise
             start = view.max_tracking_id(app.name) or 0
             continue
-        start = notes[-1].id
-        applied += len(notes)
+        start = position
+        applied += count
         if progress:
-            progress(len(notes))
+            progress(count)
     return applied
 
 
@@ -74,24 +69,20 @@ class Rebuilt:
 
 
 def rebuild(app: Any, progress: Progress | None = None) -> Rebuilt:
-    """Fold the whole log from an empty state, streaming it page by page."""
+    """Fold the whole log from an empty state, streaming it page by page.
+
+    The facts are folded in place (the same fold as the catch-up's); the counts are the sum of the final facts'
+    contributions, which is what the catch-up's deltas add up to.
+    """
     result = Rebuilt()
     state = result.changes
-    for notes in _pages(app, 0):
-        events = [app.mapper.to_domain_event(note) for note in notes]
-        step = fold_events(
-            events,
-            lambda keys: {k: v for k in keys if (v := state.requests.get(k))},
-            lambda keys: {k: v for k in keys if (v := state.cases.get(k))},
-            lambda codes: {c: state.agencies[c] for c in codes if c in state.agencies},
-        )
-        state.requests.update(step.requests)
-        state.cases.update(step.cases)
-        state.agencies.update(step.agencies)
-        state.counts.update(step.counts)
-        result.position, result.events = notes[-1].id, result.events + len(notes)
+    for position, count, events in pages(app, 0, BATCH):
+        fold_into(events, [_family(e) for e in events], state.requests, state.cases, state.agencies)
+        result.position, result.events = position, result.events + count
         if progress:
-            progress(len(notes))
+            progress(count)
+    for facts in state.requests.values():
+        state.counts.update(contributions(facts))
     state.counts = +state.counts  # drop zeros
     return result
 
@@ -103,8 +94,8 @@ def differences(view: View, rebuilt: Rebuilt, application_name: str, limit: int 
     cases = {k: v for k, v in rebuilt.changes.cases.items() if v is not None and (v.agency, v.request) not in voided}
     found = [
         *_compare("count", view.all_counts(), dict(rebuilt.changes.counts)),
-        *_compare("application", {(f.agency, f.number): f for f in view.requests()}, requests),
-        *_compare("case", {(f.agency, f.number): f for f in view.cases()}, cases),
+        *_compare_rows("application", view.requests(), requests),
+        *_compare_rows("case", view.cases(), cases),
         *_compare("agency", {f.agency: f for f in view.agencies()}, rebuilt.changes.agencies),
     ]
     position = view.max_tracking_id(application_name) or 0
@@ -113,7 +104,16 @@ def differences(view: View, rebuilt: Rebuilt, application_name: str, limit: int 
     return found[:limit]
 
 
+def _compare_rows(what: str, maintained: list[Any], replayed: dict[Key, Any]) -> Iterator[str]:
+    """Compare stored facts (unique by agency and number) with replayed ones, without indexing the stored ones."""
+    if len(maintained) == len(replayed) and all(replayed.get((f.agency, f.number)) == f for f in maintained):
+        return
+    yield from _compare(what, {(f.agency, f.number): f for f in maintained}, replayed)
+
+
 def _compare(what: str, maintained: dict[Any, Any], replayed: dict[Any, Any]) -> Iterator[str]:
+    if maintained == replayed:
+        return  # the usual case, compared in C; otherwise find which keys differ
     for key in sorted(set(maintained) | set(replayed), key=str):
         if maintained.get(key) != replayed.get(key):
             name = "/".join(key) if isinstance(key, tuple) else key

@@ -83,7 +83,12 @@ class SQLiteView(SQLiteTrackingRecorder):
         if open_only:
             where += (" AND " if where else " WHERE ") + "closed IS NULL AND voided = 0"
         sql = f"SELECT {', '.join(REQUEST_COLUMNS)} FROM gk_requests{where} ORDER BY agency, received, number"
-        return [request_facts(tuple(row)) for row in self._select(sql, params)]
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            facts: list[RequestFacts] = []
+            while (row := c.fetchone()) is not None:  # row by row: a replay reads the whole table
+                facts.append(request_facts(tuple(row)))
+            return facts
 
     def cases(self, agency: str | None = None) -> list[CaseFacts]:
         """Return the cases whose application was not voided."""
@@ -153,9 +158,9 @@ class SQLiteView(SQLiteTrackingRecorder):
             self._write(c, changes)
 
     def _write(self, c: SQLiteCursor, changes: Changes) -> None:
-        requests = [request_row(f) for f in changes.requests.values() if f is not None]
-        c.executemany(_upsert("gk_requests", REQUEST_COLUMNS, 2), requests)
-        cases = [case_row(f) for f in changes.cases.values() if f is not None]
+        requests = (request_row(f) for f in changes.requests.values() if f is not None)  # streamed: a replay's rows
+        c.executemany(_upsert("gk_requests", REQUEST_COLUMNS, 2), requests)  # are never all in memory at once
+        cases = (case_row(f) for f in changes.cases.values() if f is not None)
         c.executemany(_upsert("gk_cases", CASE_COLUMNS, 2), cases)
         c.executemany(_upsert("gk_agencies", AGENCY_COLUMNS, 1), [agency_row(f) for f in changes.agencies.values()])
         self._add_counts(c, changes.counts)

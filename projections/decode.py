@@ -1,0 +1,146 @@
+"""Decode stored events for the fold: `json.loads` + the few fields the fold reads, no pydantic (fast path).
+
+The fold (projections/fold.py, facts.py, agencies.py) reads only an event's name and family and a few fields:
+agency, request/case, date, applicant_type, outcome, received_date, answered_date, amount, kind, result, month,
+year, agency_name. A `Slim` event carries exactly those, as the pydantic event would give them to the fold (dates
+as `datetime.date`, codes as their string values, amounts as strings). A store whose states are encrypted or
+compressed, or whose personal fields are sealed, is decoded by its mapper instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import json.scanner
+from collections.abc import Iterator, Sequence
+from sys import intern
+from typing import Any
+
+from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import resolve_topic
+
+from domain.agency import Agency
+from domain.appeal import AppealCase
+from domain.calendar_years import CalendarYears
+from domain.request import Request
+
+# The C scanner of `json` on str: skips json.loads' encoding detection and whitespace checks (states are compact).
+_scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+REQUEST, CASE, AGENCY, CALENDAR = "request", "case", "agency", "calendar"
+_OPTIONAL = (
+    "request",
+    "case",
+    "applicant_type",
+    "outcome",
+    "received_date",
+    "answered_date",
+    "amount",
+    "kind",
+    "result",
+    "month",
+    "year",
+    "agency_name",
+)
+
+
+def family_of(cls: type) -> str:
+    """Return which aggregate an event class belongs to: request, case, agency or calendar."""
+    if issubclass(cls, Request.Event):
+        return REQUEST
+    if issubclass(cls, AppealCase.Event):
+        return CASE
+    if issubclass(cls, Agency.Event):
+        return AGENCY
+    if issubclass(cls, CalendarYears.Event):
+        return CALENDAR
+    raise TypeError(f"unknown event {cls.__qualname__}")
+
+
+class Slim:
+    """The part of a stored event the fold reads."""
+
+    __slots__ = ("name", "family", "agency", "date", *_OPTIONAL)
+
+    def __init__(self, name: str, family: str, data: dict[str, Any], day: dt.date) -> None:
+        get = data.get
+        # codes repeat across hundreds of thousands of facts: share one string each
+        self.name, self.family, self.agency, self.date = name, family, intern(data["agency"]), day
+        self.request, self.case = get("request"), get("case")
+        self.applicant_type = (text := get("applicant_type")) and intern(text)
+        self.outcome = (text := get("outcome")) and intern(text)
+        self.received_date = (text := get("received_date")) and _date(text)
+        self.answered_date = (text := get("answered_date")) and _date(text)
+        self.amount, self.kind, self.result = get("amount"), get("kind"), get("result")
+        self.month, self.year, self.agency_name = get("month"), get("year"), get("agency_name")
+
+
+_DATES: dict[str, dt.date] = {}  # a year of business dates is a few hundred strings: parse each once, share it
+_TOPICS: dict[str, tuple[str, str]] = {}  # topic → (event name, family)
+
+
+def _date(text: str) -> dt.date:
+    day = _DATES.get(text)
+    if day is None:
+        day = _DATES[text] = dt.date.fromisoformat(text)
+    return day
+
+
+def _kind(topic: str) -> tuple[str, str]:
+    known = _TOPICS.get(topic)
+    if known is None:
+        cls = resolve_topic(topic)
+        known = _TOPICS[topic] = (cls.name, family_of(cls))
+    return known
+
+
+def fast(mapper: Any) -> bool:
+    """Tell whether the mapper stores plain JSON, so `decode` may skip it."""
+    return not (mapper.cipher or mapper.compressor or getattr(mapper, "fields", None))
+
+
+def slim(stored: StoredEvent) -> Slim:
+    """Return the fold's view of one plain-JSON stored event."""
+    return _slim(stored.topic, stored.state)
+
+
+def _slim(topic: str, state: bytes) -> Slim:
+    name, family = _kind(topic)
+    try:
+        data = _scan(state.decode(), 0)[0] if type(state) is bytes else json.loads(state)
+        text = data["date"]
+        day = _DATES.get(text)
+        if day is None:
+            day = _DATES[text] = dt.date.fromisoformat(text)
+        return Slim(name, family, data, day)
+    except (ValueError, KeyError, TypeError, StopIteration) as error:
+        raise MapperDeserialisationError(f"stored event ({topic}) cannot be read: {error!r}") from error
+
+
+def decode(mapper: Any, notes: Sequence[StoredEvent]) -> list[Any]:
+    """Return the events of stored ones for the fold: slim ones when the store is plain JSON, else the mapper's."""
+    if fast(mapper):
+        return [slim(note) for note in notes]
+    return [mapper.to_domain_event(note) for note in notes]
+
+
+def pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, int, list[Any]]]:
+    """Yield (last position, how many, events for the fold) for each page of the log after `start`.
+
+    A plain-JSON SQLite store is read with one narrow query per page (position, topic, state), not through the
+    recorder's notifications; other stores page with `select_notifications` and `decode`.
+    """
+    recorder = app.recorder
+    if fast(app.mapper) and isinstance(recorder, SQLiteApplicationRecorder):
+        sql = f"SELECT rowid, topic, state FROM {recorder.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?"
+        while True:
+            with recorder.datastore.transaction(commit=False) as c:
+                c.execute(sql, (start, limit))
+                rows = c.fetchall()
+            if not rows:
+                return
+            start = rows[-1][0]
+            yield start, len(rows), [_slim(topic, state) for _, topic, state in rows]
+    while notes := recorder.select_notifications(start=start, limit=limit, inclusive_of_start=False):
+        start = notes[-1].id
+        yield start, len(notes), decode(app.mapper, notes)
