@@ -69,7 +69,7 @@ def _clerk(db: str, worker: int, commands: int, start: Any) -> dict[str, Any]:
 
     configure_logging(0)  # warnings only, on stderr, as a clerk's command
     tracker = _tracker(db, f"clerk{worker}")
-    start.wait()
+    start.wait(timeout=120)  # a clerk that failed to start must not leave the others waiting forever
     began = time.perf_counter()
     recorded = 0
     for n in range(commands):

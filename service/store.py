@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -58,29 +59,28 @@ def _postgres_env(url: str) -> dict[str, str]:
     return env
 
 
-def _create_schema(env: dict[str, str]) -> None:
-    """Create the URL's schema on first use (eventsourcing creates tables, not schemas)."""
+@contextlib.contextmanager
+def _postgres_setup_lock(env: dict[str, str]) -> Iterator[None]:
+    """Serialise opening a PostgreSQL store: concurrent `CREATE … IF NOT EXISTS` of one table can still collide."""
     import psycopg
     from psycopg import sql
 
-    connection = psycopg.connect(
+    schema = env.get("POSTGRES_SCHEMA") or "public"
+    with psycopg.connect(
         dbname=env["POSTGRES_DBNAME"],
         host=env["POSTGRES_HOST"],
         port=env["POSTGRES_PORT"],
         user=env["POSTGRES_USER"],
         password=env["POSTGRES_PASSWORD"],
         autocommit=True,
-    )
-    with connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_namespace WHERE nspname = %s", [env["POSTGRES_SCHEMA"]]
-        ).fetchone()
-        # Another process may create it at the same moment.
-        with contextlib.suppress(psycopg.errors.UniqueViolation):
-            if not exists:
-                connection.execute(
-                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(env["POSTGRES_SCHEMA"]))
-                )
+    ) as connection:
+        connection.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"gongkai:{schema}"])
+        try:
+            if env.get("POSTGRES_SCHEMA"):  # eventsourcing creates tables, not schemas
+                connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"gongkai:{schema}"])
 
 
 def store_env(db: str) -> dict[str, str]:
@@ -90,11 +90,18 @@ def store_env(db: str) -> dict[str, str]:
 
 def open_store(db: str, *, key: bytes | None = None) -> tuple[GongkaiApplication, Any]:
     """Return the application and its view on the same store (encrypted with the master key, if given)."""
-    from service.crypto import cipher_env, protect
+    from service.crypto import cipher_env
 
     env = store_env(db) | cipher_env(key)
-    if env.get("POSTGRES_SCHEMA"):
-        _create_schema(env)
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+        with _postgres_setup_lock(env):
+            return _open(env, key)
+    return _open(env, key)
+
+
+def _open(env: dict[str, str], key: bytes | None) -> tuple[GongkaiApplication, Any]:
+    from service.crypto import protect
+
     app = GongkaiApplication(env=env)
     protect(app, key)
     factory = InfrastructureFactory.construct(Environment(APPLICATION_NAME, env))
