@@ -27,6 +27,7 @@ from projections.rows import (
     request_facts,
     request_row,
 )
+from projections.view_commit import CommitsWithTracking
 
 COUNT_COLUMNS = ("agency", "month", "row", "col", "n")
 # Keys of each table: the leading columns of its row encoding.
@@ -42,7 +43,7 @@ def _names(columns: Sequence[str], prefix: str = "") -> Composed:
     return SQL(", ").join(SQL(prefix) + Identifier(c) for c in columns)
 
 
-class PostgresView(PostgresTrackingRecorder):
+class PostgresView(CommitsWithTracking, PostgresTrackingRecorder):
     """Facts per application, case and agency, and monthly counts, maintained event by event."""
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
@@ -139,19 +140,6 @@ class PostgresView(PostgresTrackingRecorder):
         return (SQL(" WHERE " + prefix + "agency = %s"), [agency]) if agency else (SQL(""), [])
 
     # -- writing ---------------------------------------------------------------------------------
-
-    def commit(self, changes: Changes, tracking: Tracking, start: int | None = None) -> None:
-        """Store what a run of events changed and the position it reached, in one transaction.
-
-        With `start`, the tables must still be at that position (another process may have moved them on
-        meanwhile): else IntegrityError, and nothing is written.
-        """
-        with self.datastore.transaction(commit=True) as c:
-            if start is None:
-                self._insert_tracking(c, tracking)
-            else:
-                self._advance(c, tracking, start)
-            self._write(c, changes)
 
     def _advance(self, c: Cursor[Any], tracking: Tracking, start: int) -> None:
         """Move the position from `start` to the tracking's, or raise IntegrityError if it is elsewhere now."""

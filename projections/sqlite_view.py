@@ -24,6 +24,7 @@ from projections.rows import (
     request_facts,
     request_row,
 )
+from projections.view_commit import CommitsWithTracking
 
 
 def _upsert(table: str, columns: tuple[str, ...], keys: int) -> str:
@@ -32,7 +33,7 @@ def _upsert(table: str, columns: tuple[str, ...], keys: int) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT DO UPDATE SET {updates}"
 
 
-class SQLiteView(SQLiteTrackingRecorder):
+class SQLiteView(CommitsWithTracking, SQLiteTrackingRecorder):
     """Facts per application, case and agency, and monthly counts, maintained event by event."""
 
     def construct_create_table_statements(self) -> list[str]:
@@ -115,19 +116,6 @@ class SQLiteView(SQLiteTrackingRecorder):
         return (f" WHERE {prefix}agency = ?", [agency]) if agency else ("", [])
 
     # -- writing ---------------------------------------------------------------------------------
-
-    def commit(self, changes: Changes, tracking: Tracking, start: int | None = None) -> None:
-        """Store what a run of events changed and the position it reached, in one transaction.
-
-        With `start`, the tables must still be at that position (another process may have moved them on
-        meanwhile): else IntegrityError, and nothing is written.
-        """
-        with self.datastore.transaction(commit=True) as c:
-            if start is None:
-                self._insert_tracking(c, tracking)
-            else:
-                self._advance(c, tracking, start)
-            self._write(c, changes)
 
     @staticmethod
     def _advance(c: SQLiteCursor, tracking: Tracking, start: int) -> None:
