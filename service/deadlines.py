@@ -97,30 +97,30 @@ def _case_candidate(facts: CaseFacts, as_of: dt.date) -> bool:
     return not any(day <= as_of for day, _result in facts.decisions)
 
 
-def _request_deadlines(
-    app: Any, agency: str, requests: list[RequestFacts], as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
+def _owner_deadlines(
+    app: Any,
+    agency: str,
+    owners: list[Any],
+    as_of: dt.date,
+    rules: DeadlineRules,
+    cal: WorkingCalendar,
 ) -> Iterator[OpenDeadline]:
-    for facts in requests:
-        if not _request_candidate(facts, as_of):
-            continue
-        owner_id = request_id(agency, facts.number)
-        request = load(app, owner_id)
-        if isinstance(request, Request):
-            for deadline in request_deadlines(request, as_of, rules, cal):
-                yield OpenDeadline(deadline, owner_id, request, agency)
-
-
-def _case_deadlines(
-    app: Any, agency: str, cases: list[CaseFacts], as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
-) -> Iterator[OpenDeadline]:
-    for facts in cases:
-        if not _case_candidate(facts, as_of):
-            continue
-        owner_id = case_id(agency, facts.number)
-        case = load(app, owner_id)
-        if isinstance(case, AppealCase):
-            for deadline in case_deadlines(case, as_of, rules, cal):
-                yield OpenDeadline(deadline, owner_id, case, agency)
+    """Yield the open deadlines of the applications and cases whose facts say one may be open on `as_of`."""
+    for facts in owners:
+        if isinstance(facts, RequestFacts):
+            if not _request_candidate(facts, as_of):
+                continue
+            owner_id = request_id(agency, facts.number)
+            owner = load(app, owner_id)
+            deadlines = request_deadlines(owner, as_of, rules, cal) if isinstance(owner, Request) else []
+        else:
+            if not _case_candidate(facts, as_of):
+                continue
+            owner_id = case_id(agency, facts.number)
+            owner = load(app, owner_id)
+            deadlines = case_deadlines(owner, as_of, rules, cal) if isinstance(owner, AppealCase) else []
+        for deadline in deadlines:
+            yield OpenDeadline(deadline, owner_id, owner, agency)
 
 
 def _agency_deadlines(
@@ -149,8 +149,8 @@ def open_deadlines(
     view, app = tracker.view, tracker.app
     found: list[OpenDeadline] = []
     for code in codes:
-        found += _request_deadlines(app, code, view.requests(code), as_of, rules, calendar)
-        found += _case_deadlines(app, code, view.cases(code), as_of, rules, calendar)
+        owners = [*view.requests(code), *view.cases(code)]
+        found += _owner_deadlines(app, code, owners, as_of, rules, calendar)
         for facts in view.agencies():
             if facts.agency == code:
                 found += _agency_deadlines(app, facts, as_of, rules, calendar)
