@@ -116,16 +116,21 @@ def test_import_killed_at_random_points_loses_and_doubles_nothing(
     file, reference, seconds = year
     chance = random.Random(20261125)
     outcomes: Counter[str] = Counter()
-    for point in range(KILL_POINTS):
+    point = 0
+    # Kill until KILL_POINTS imports died midway with a store on disk, however fast or slow the machine is today.
+    while outcomes["killed midway"] < KILL_POINTS and point < KILL_POINTS * 4:
         db = tmp_path / f"kill{point}.db"
         child = _child(db, "import", str(file))
-        time.sleep(chance.uniform(0.2, seconds * 1.05))
+        time.sleep(chance.uniform(0.2, seconds * 0.9))
         child.send_signal(signal.SIGKILL)
         code = child.wait(timeout=60)
-        outcomes["killed" if code == -signal.SIGKILL else "finished"] += 1
+        killed = code == -signal.SIGKILL
+        outcomes["killed" if killed else "finished"] += 1
         if not db.exists():
             outcomes["before the store existed"] += 1
+            point += 1
             continue
+        outcomes["killed midway"] += killed
         _check(db, reference, finish=file if point % 5 == 0 else None)
         if point % 5 == 1:  # a killed import, re-run as a clerk would (and killed again half the time)
             again = _child(db, "import", str(file))
@@ -135,7 +140,8 @@ def test_import_killed_at_random_points_loses_and_doubles_nothing(
             again.wait(timeout=60)
             _check(db, reference, finish=file)
         shutil.rmtree(db.parent / f"{db.name}-journal", ignore_errors=True)
-    assert outcomes["killed"] >= KILL_POINTS * 0.8, outcomes
+        point += 1
+    assert outcomes["killed midway"] >= KILL_POINTS, outcomes
 
 
 def test_catch_up_killed_midway_resumes_to_the_same_tables(
