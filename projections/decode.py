@@ -26,7 +26,7 @@ from domain.calendar_years import CalendarYears
 from domain.request import Request
 
 # The C scanner of `json` on str: skips json.loads' encoding detection and whitespace checks (states are compact).
-_scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 REQUEST, CASE, AGENCY, CALENDAR = "request", "case", "agency", "calendar"
 _OPTIONAL = (
     "request",
@@ -86,7 +86,8 @@ def _date(text: str) -> dt.date:
     return day
 
 
-def _kind(topic: str) -> tuple[str, str]:
+def topic_kind(topic: str) -> tuple[str, str]:
+    """Return the event name and family of a stored topic (resolved once per topic)."""
     known = _TOPICS.get(topic)
     if known is None:
         cls = resolve_topic(topic)
@@ -105,9 +106,9 @@ def slim(stored: StoredEvent) -> Slim:
 
 
 def _slim(topic: str, state: bytes) -> Slim:
-    name, family = _kind(topic)
+    name, family = topic_kind(topic)
     try:
-        data = _scan(state.decode(), 0)[0] if type(state) is bytes else json.loads(state)
+        data = scan_json(state.decode(), 0)[0] if type(state) is bytes else json.loads(state)
         text = data["date"]
         day = _DATES.get(text)
         if day is None:
@@ -124,23 +125,40 @@ def decode(mapper: Any, notes: Sequence[StoredEvent]) -> list[Any]:
     return [mapper.to_domain_event(note) for note in notes]
 
 
-def pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, int, list[Any]]]:
-    """Yield (last position, how many, events for the fold) for each page of the log after `start`.
+def plain_pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, list[tuple[str, bytes]]]]:
+    """Yield (last position, (topic, state) of each event) for each page of a plain-JSON store's log after `start`.
 
-    A plain-JSON SQLite store is read with one narrow query per page (position, topic, state), not through the
-    recorder's notifications; other stores page with `select_notifications` and `decode`.
+    SQLite is read with one narrow query per page (position, topic, state), not through the recorder's
+    notifications; other stores page with `select_notifications`.
     """
     recorder = app.recorder
-    if fast(app.mapper) and isinstance(recorder, SQLiteApplicationRecorder):
+    if isinstance(recorder, SQLiteApplicationRecorder):
         sql = f"SELECT rowid, topic, state FROM {recorder.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?"
         while True:
             with recorder.datastore.transaction(commit=False) as c:
+                c.sqlite_cursor.row_factory = None  # plain tuples, not sqlite3.Row
                 c.execute(sql, (start, limit))
                 rows = c.fetchall()
             if not rows:
                 return
             start = rows[-1][0]
-            yield start, len(rows), [_slim(topic, state) for _, topic, state in rows]
+            yield start, [(topic, state) for _, topic, state in rows]
+    while notes := recorder.select_notifications(start=start, limit=limit, inclusive_of_start=False):
+        start = notes[-1].id
+        yield start, [(note.topic, note.state) for note in notes]
+
+
+def pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, int, list[Any]]]:
+    """Yield (last position, how many, events for the fold) for each page of the log after `start`.
+
+    A plain-JSON store is read as (topic, state) pairs and decoded slim; other stores page with
+    `select_notifications` and their mapper.
+    """
+    if fast(app.mapper):
+        for position, rows in plain_pages(app, start, limit):
+            yield position, len(rows), [_slim(topic, state) for topic, state in rows]
+        return
+    recorder = app.recorder
     while notes := recorder.select_notifications(start=start, limit=limit, inclusive_of_start=False):
         start = notes[-1].id
         yield start, len(notes), decode(app.mapper, notes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -20,6 +20,8 @@ from projections.rows import (
     CASE_COLUMNS,
     REQUEST_COLUMNS,
     TABLES,
+    Row,
+    TableRows,
     agency_facts,
     agency_row,
     case_facts,
@@ -122,6 +124,22 @@ class PostgresView(CommitsWithTracking, PostgresTrackingRecorder):
         )
         return [case_facts(row) for row in self._select(statement, params)]
 
+    def table_rows(self, table: str) -> Iterator[Row]:
+        """Yield every stored row of a view table as a tuple, streamed (a replay compares whole tables)."""
+        columns = {"gk_requests": REQUEST_COLUMNS, "gk_cases": CASE_COLUMNS, "gk_agencies": AGENCY_COLUMNS}[table]
+        statement = SQL("SELECT {} FROM {} c").format(_names(columns, "c."), self._table(table))
+        if table == "gk_cases":  # the cases of voided applications are in no table
+            statement += SQL(
+                " LEFT JOIN {} r ON r.agency = c.agency AND r.number = c.request WHERE COALESCE(r.voided, 0) = 0"
+            ).format(self._table("gk_requests"))
+        with (
+            self.datastore.transaction(commit=False) as c,
+            c.connection.cursor("gk_table_rows", row_factory=tuple_row) as rows,  # server side: streamed
+        ):
+            rows.itersize = 5000
+            rows.execute(statement)
+            yield from rows
+
     def month_counts(self, agency: str | None = None) -> dict[tuple[str, str, str], int]:
         """Return the monthly counts of one agency, or of all agencies summed."""
         where, params = self._agency_filter(agency)
@@ -159,8 +177,8 @@ class PostgresView(CommitsWithTracking, PostgresTrackingRecorder):
         if c.fetchone() is None:
             raise IntegrityError(f"the tables moved on from position {start} meanwhile (another process)")
 
-    def replace_all(self, changes: Changes, tracking: Tracking | None) -> None:
-        """Replace every view table by a replay's result, in one transaction."""
+    def replace_all(self, rows: TableRows, tracking: Tracking | None) -> None:
+        """Replace every view table by a replay's rows, in one transaction."""
         with self.datastore.transaction(commit=True) as c:
             for table in TABLES:
                 c.execute(SQL("DELETE FROM {}").format(self._table(table)))
@@ -170,10 +188,10 @@ class PostgresView(CommitsWithTracking, PostgresTrackingRecorder):
             )
             if tracking is not None:
                 self._insert_tracking(c, tracking)
-            self._copy(c, "gk_requests", REQUEST_COLUMNS, (request_row(f) for f in changes.requests.values() if f))
-            self._copy(c, "gk_cases", CASE_COLUMNS, (case_row(f) for f in changes.cases.values() if f))
-            self._copy(c, "gk_agencies", AGENCY_COLUMNS, (agency_row(f) for f in changes.agencies.values()))
-            self._copy(c, "gk_counts", COUNT_COLUMNS, ((*key, n) for key, n in changes.counts.items() if n))
+            self._copy(c, "gk_requests", REQUEST_COLUMNS, rows.requests.values())
+            self._copy(c, "gk_cases", CASE_COLUMNS, rows.cases.values())
+            self._copy(c, "gk_agencies", AGENCY_COLUMNS, rows.agencies.values())
+            self._copy(c, "gk_counts", COUNT_COLUMNS, ((*key, n) for key, n in rows.counts.items() if n))
 
     def _copy(self, c: Cursor[Any], table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
         """Fill an empty table with COPY, PostgreSQL's bulk path."""

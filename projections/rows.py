@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
+from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
 from projections.agencies import AgencyFacts
-from projections.facts import CaseFacts, RequestFacts
+from projections.facts import CaseFacts, CountKey, RequestFacts
 
 REQUEST_COLUMNS = (
     "agency",
@@ -48,6 +50,19 @@ TABLES = {
         "PRIMARY KEY (agency, month, row, col)"
     ),
 }
+
+
+Row = tuple[Any, ...]
+
+
+@dataclass
+class TableRows:
+    """Every row of the view's tables, as stored: what a replay compares with the view and writes in its place."""
+
+    requests: dict[tuple[str, str], Row] = field(default_factory=dict)  # (agency, number) → gk_requests row
+    cases: dict[tuple[str, str], Row] = field(default_factory=dict)  # (agency, number) → gk_cases row
+    agencies: dict[str, Row] = field(default_factory=dict)  # agency → gk_agencies row
+    counts: Counter[CountKey] = field(default_factory=Counter)  # (agency, month, row, col) → n
 
 
 _DATES: dict[str, dt.date] = {}  # a store's business dates are a few thousand strings: parse each once, share it

@@ -1,17 +1,16 @@
-"""Keep the view up to date with the log (catch-up) and rebuild it from nothing (replay)."""
+"""Keep the view up to date with the log (catch-up); replay.py rebuilds it from nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from projections.agencies import AgencyFacts
 from projections.decode import pages
-from projections.facts import CaseFacts, CountKey, RequestFacts, contributions
-from projections.fold import Changes, Key, _family, fold_events, fold_into
+from projections.facts import CaseFacts, CountKey, RequestFacts
+from projections.fold import Changes, Key, fold_events
 
 BATCH = 2000
 MAX_CONFLICTS = 1000  # each conflict means another process advanced the view: progress is always made
@@ -26,7 +25,6 @@ class View(Protocol):
     def load_cases(self, keys: set[Key]) -> dict[Key, CaseFacts]: ...
     def load_agencies(self, codes: set[str]) -> dict[str, AgencyFacts]: ...
     def commit(self, changes: Changes, tracking: Tracking, start: int | None = None) -> None: ...
-    def replace_all(self, changes: Changes, tracking: Tracking | None) -> None: ...
     def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]: ...
     def cases(self, agency: str | None = None) -> list[CaseFacts]: ...
     def agencies(self) -> list[AgencyFacts]: ...
@@ -57,64 +55,3 @@ def catch_up(app: Any, view: View, progress: Progress | None = None) -> int:
         if progress:
             progress(count)
     return applied
-
-
-@dataclass
-class Rebuilt:
-    """A view folded from nothing, in memory."""
-
-    changes: Changes = field(default_factory=Changes)
-    position: int = 0
-    events: int = 0
-
-
-def rebuild(app: Any, progress: Progress | None = None) -> Rebuilt:
-    """Fold the whole log from an empty state, streaming it page by page.
-
-    The facts are folded in place (the same fold as the catch-up's); the counts are the sum of the final facts'
-    contributions, which is what the catch-up's deltas add up to.
-    """
-    result = Rebuilt()
-    state = result.changes
-    for position, count, events in pages(app, 0, BATCH):
-        fold_into(events, [_family(e) for e in events], state.requests, state.cases, state.agencies)
-        result.position, result.events = position, result.events + count
-        if progress:
-            progress(count)
-    for facts in state.requests.values():
-        state.counts.update(contributions(facts))
-    state.counts = +state.counts  # drop zeros
-    return result
-
-
-def differences(view: View, rebuilt: Rebuilt, application_name: str, limit: int = 20) -> list[str]:
-    """Compare the maintained view with a rebuilt one; return the differences found (empty: they agree)."""
-    requests = {k: v for k, v in rebuilt.changes.requests.items() if v is not None}
-    voided = {k for k, v in requests.items() if v.voided}
-    cases = {k: v for k, v in rebuilt.changes.cases.items() if v is not None and (v.agency, v.request) not in voided}
-    found = [
-        *_compare("count", view.all_counts(), dict(rebuilt.changes.counts)),
-        *_compare_rows("application", view.requests(), requests),
-        *_compare_rows("case", view.cases(), cases),
-        *_compare("agency", {f.agency: f for f in view.agencies()}, rebuilt.changes.agencies),
-    ]
-    position = view.max_tracking_id(application_name) or 0
-    if position != rebuilt.position:
-        found.append(f"position: maintained {position}, log {rebuilt.position}")
-    return found[:limit]
-
-
-def _compare_rows(what: str, maintained: list[Any], replayed: dict[Key, Any]) -> Iterator[str]:
-    """Compare stored facts (unique by agency and number) with replayed ones, without indexing the stored ones."""
-    if len(maintained) == len(replayed) and all(replayed.get((f.agency, f.number)) == f for f in maintained):
-        return
-    yield from _compare(what, {(f.agency, f.number): f for f in maintained}, replayed)
-
-
-def _compare(what: str, maintained: dict[Any, Any], replayed: dict[Any, Any]) -> Iterator[str]:
-    if maintained == replayed:
-        return  # the usual case, compared in C; otherwise find which keys differ
-    for key in sorted(set(maintained) | set(replayed), key=str):
-        if maintained.get(key) != replayed.get(key):
-            name = "/".join(key) if isinstance(key, tuple) else key
-            yield f"{what} {name}: maintained {maintained.get(key)}, replay {replayed.get(key)}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -17,6 +17,8 @@ from projections.rows import (
     CASE_COLUMNS,
     REQUEST_COLUMNS,
     TABLES,
+    Row,
+    TableRows,
     agency_facts,
     agency_row,
     case_facts,
@@ -25,6 +27,20 @@ from projections.rows import (
     request_row,
 )
 from projections.view_commit import CommitsWithTracking
+
+# Every stored row of a table, as a replay compares them (the cases of voided applications are in no table).
+ROWS_SQL = {
+    "gk_requests": f"SELECT {', '.join(REQUEST_COLUMNS)} FROM gk_requests",
+    "gk_cases": (
+        f"SELECT {', '.join('c.' + col for col in CASE_COLUMNS)} FROM gk_cases c "
+        "LEFT JOIN gk_requests r ON r.agency = c.agency AND r.number = c.request WHERE COALESCE(r.voided, 0) = 0"
+    ),
+    "gk_agencies": f"SELECT {', '.join(AGENCY_COLUMNS)} FROM gk_agencies",
+}
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def _upsert(table: str, columns: tuple[str, ...], keys: int) -> str:
@@ -101,6 +117,14 @@ class SQLiteView(CommitsWithTracking, SQLiteTrackingRecorder):
         )
         return [case_facts(tuple(row)) for row in self._select(sql, params)]
 
+    def table_rows(self, table: str) -> Iterator[Row]:
+        """Yield every stored row of a view table as a tuple, streamed (a replay compares whole tables)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.sqlite_cursor.row_factory = None  # plain tuples, as the rows a replay builds
+            c.execute(ROWS_SQL[table])
+            while rows := c.sqlite_cursor.fetchmany(5000):
+                yield from rows
+
     def month_counts(self, agency: str | None = None) -> dict[tuple[str, str, str], int]:
         """Return the monthly counts of one agency, or of all agencies summed."""
         where, params = self._agency_filter(agency)
@@ -135,15 +159,19 @@ class SQLiteView(CommitsWithTracking, SQLiteTrackingRecorder):
         if c.fetchone() is None:
             raise IntegrityError(f"the tables moved on from position {start} meanwhile (another process)")
 
-    def replace_all(self, changes: Changes, tracking: Tracking | None) -> None:
-        """Replace every view table by a replay's result, in one transaction."""
+    def replace_all(self, rows: TableRows, tracking: Tracking | None) -> None:
+        """Replace every view table by a replay's rows, in one transaction."""
         with self.datastore.transaction(commit=True) as c:
             for table in TABLES:
                 c.execute(f"DELETE FROM {table}")
             c.execute("DELETE FROM tracking WHERE application_name <> ?", (self.table_migration_identifier,))
             if tracking is not None:
                 self._insert_tracking(c, tracking)
-            self._write(c, changes)
+            c.executemany(_insert("gk_requests", REQUEST_COLUMNS), rows.requests.values())
+            c.executemany(_insert("gk_cases", CASE_COLUMNS), rows.cases.values())
+            c.executemany(_insert("gk_agencies", AGENCY_COLUMNS), rows.agencies.values())
+            counts = ((*key, n) for key, n in rows.counts.items() if n)
+            c.executemany(_insert("gk_counts", ("agency", "month", "row", "col", "n")), counts)
 
     def _write(self, c: SQLiteCursor, changes: Changes) -> None:
         requests = (request_row(f) for f in changes.requests.values() if f is not None)  # streamed: a replay's rows

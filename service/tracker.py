@@ -21,7 +21,8 @@ from domain.lines import Line
 from domain.request import Request, request_id
 from projections.district import roll_up_differences
 from projections.facts import RequestFacts
-from projections.runner import Progress, Rebuilt, catch_up, differences, rebuild
+from projections.replay import Rebuilt, compare, rebuild
+from projections.runner import Progress, catch_up
 from projections.tables import Period, build_report
 from service.concurrency import (
     ATTEMPTS,
@@ -265,14 +266,15 @@ class Tracker:
         return roll_up
 
     def replay(self, progress: Progress | None = None) -> tuple[Rebuilt, list[str]]:
-        """Rebuild every table from an empty state, compare with the maintained ones, and replace them."""
+        """Rebuild every table from an empty state, compare with the maintained ones, and replace them unless equal."""
         self.catch_up()
         rebuilt = rebuild(self.app, progress)
-        found = differences(self.view, rebuilt, self.app.name)
-        tracking = Tracking(self.app.name, rebuilt.position) if rebuilt.position else None
-        self.view.replace_all(rebuilt.changes, tracking)
-        log.info("replayed", events=rebuilt.events, agree=not found)
-        return rebuilt, found
+        verdict = compare(self.view, rebuilt, self.app.name)
+        if verdict.rewrite:  # rows the same to the letter, and the same position, are left as they are
+            tracking = Tracking(self.app.name, rebuilt.position) if rebuilt.position else None
+            self.view.replace_all(rebuilt.rows, tracking)
+        log.info("replayed", events=rebuilt.events, agree=not verdict.found, rewritten=verdict.rewrite)
+        return rebuilt, verdict.found
 
     def counts(self) -> dict[str, int]:
         """Return how many events, applications, cases and agencies the store holds."""
