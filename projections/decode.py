@@ -76,7 +76,7 @@ class Slim:
 
 
 _DATES: dict[str, dt.date] = {}  # a year of business dates is a few hundred strings: parse each once, share it
-_TOPICS: dict[str, tuple[str, str]] = {}  # topic → (event name, family)
+KNOWN_TOPICS: dict[str, tuple[str, str]] = {}  # topic → (event name, family), filled by topic_kind
 
 
 def _date(text: str) -> dt.date:
@@ -88,10 +88,10 @@ def _date(text: str) -> dt.date:
 
 def topic_kind(topic: str) -> tuple[str, str]:
     """Return the event name and family of a stored topic (resolved once per topic)."""
-    known = _TOPICS.get(topic)
+    known = KNOWN_TOPICS.get(topic)
     if known is None:
         cls = resolve_topic(topic)
-        known = _TOPICS[topic] = (cls.name, family_of(cls))
+        known = KNOWN_TOPICS[topic] = (cls.name, family_of(cls))
     return known
 
 
@@ -125,8 +125,8 @@ def decode(mapper: Any, notes: Sequence[StoredEvent]) -> list[Any]:
     return [mapper.to_domain_event(note) for note in notes]
 
 
-def plain_pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, list[tuple[str, bytes]]]]:
-    """Yield (last position, (topic, state) of each event) for each page of a plain-JSON store's log after `start`.
+def plain_pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, list[tuple[int, str, bytes]]]]:
+    """Yield (last position, (position, topic, state) of each event) for each page of the log after `start`.
 
     SQLite is read with one narrow query per page (position, topic, state), not through the recorder's
     notifications; other stores page with `select_notifications`.
@@ -142,10 +142,10 @@ def plain_pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, list[tu
             if not rows:
                 return
             start = rows[-1][0]
-            yield start, [(topic, state) for _, topic, state in rows]
+            yield start, rows
     while notes := recorder.select_notifications(start=start, limit=limit, inclusive_of_start=False):
         start = notes[-1].id
-        yield start, [(note.topic, note.state) for note in notes]
+        yield start, [(note.id, note.topic, note.state) for note in notes]
 
 
 def pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, int, list[Any]]]:
@@ -156,7 +156,7 @@ def pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, int, list[Any
     """
     if fast(app.mapper):
         for position, rows in plain_pages(app, start, limit):
-            yield position, len(rows), [_slim(topic, state) for topic, state in rows]
+            yield position, len(rows), [_slim(topic, state) for _, topic, state in rows]
         return
     recorder = app.recorder
     while notes := recorder.select_notifications(start=start, limit=limit, inclusive_of_start=False):

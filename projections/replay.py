@@ -11,6 +11,7 @@ from the database without building facts for them; the facts decide only where t
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -20,7 +21,17 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import MapperDeserialisationError
 
-from projections.decode import CALENDAR, CASE, REQUEST, fast, pages, plain_pages, scan_json, topic_kind
+from projections.decode import (
+    CALENDAR,
+    CASE,
+    KNOWN_TOPICS,
+    REQUEST,
+    fast,
+    pages,
+    plain_pages,
+    scan_json,
+    topic_kind,
+)
 from projections.facts import FEES_ROW, CountKey, _fen, contributions
 from projections.fold import Changes, _family, fold_into
 from projections.rows import Row, TableRows, agency_facts, agency_row, case_facts, case_row, request_facts, request_row
@@ -36,7 +47,7 @@ class ReplayView(Protocol):
     """What a view backend offers the replay (SQLite and PostgreSQL implement it)."""
 
     def max_tracking_id(self, application_name: str) -> int | None: ...
-    def table_rows(self, table: str) -> Iterator[Row]: ...
+    def table_rows(self, table: str) -> Iterator[list[Row]]: ...
     def all_counts(self) -> dict[CountKey, int]: ...
 
 
@@ -82,6 +93,18 @@ def _rebuild_decoded(app: Any, progress: Progress | None) -> Rebuilt:
 
 
 def _rebuild_plain(app: Any, progress: Progress | None) -> Rebuilt:
+    # The fold makes millions of short-lived acyclic containers and keeps hundreds of thousands: the cyclic
+    # collector's passes over them would cost ~10% of the replay and free nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _fold_log(app, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _fold_log(app: Any, progress: Progress | None) -> Rebuilt:
     result = Rebuilt()
     requests: dict[Any, list[Any]] = {}
     cases: dict[Any, list[Any]] = {}
@@ -97,20 +120,22 @@ def _rebuild_plain(app: Any, progress: Progress | None) -> Rebuilt:
 
 
 def fold_plain(
-    events: list[tuple[str, bytes]],
+    events: list[tuple[int, str, bytes]],
     requests: dict[Any, list[Any]],
     cases: dict[Any, list[Any]],
     agencies: dict[str, list[Any]],
     days: dict[str, str],
 ) -> None:
-    """Apply plain-JSON events (topic, state) in order to mutable rows: the rules of fold_request/case/agency.
+    """Apply plain-JSON events (position, topic, state) in order to mutable rows: the rules of fold_request/case/agency.
 
-    `days` maps each date's text to its ISO form, checked once per distinct text and shared by every row.
+    `days` maps each date's text to its ISO form, checked once per distinct text and shared by every row. The
+    three steps nearly every application takes (received, registered, answered) are folded inline: this loop
+    runs once per event of the whole log.
     """
-    topic = ""
+    topic, kinds = "", KNOWN_TOPICS
     try:
-        for topic, state in events:
-            name, family = topic_kind(topic)
+        for _, topic, state in events:
+            name, family = kinds.get(topic) or topic_kind(topic)
             if family == CALENDAR:
                 continue  # the working-day calendar is the whole store's, no agency's, and counts in no table
             data = scan_json(state.decode() if type(state) is bytes else bytes(state).decode(), 0)[0]
@@ -123,7 +148,31 @@ def fold_plain(
             elif day < facts[1]:
                 facts[1] = day
             if family == REQUEST:
-                _fold_request(requests, (facts[0], data["request"]), name, data, day, days)
+                key = (facts[0], data["request"])
+                if name == "received":
+                    requests[key] = [
+                        *key,
+                        day,
+                        intern(data["applicant_type"]),
+                        "open",
+                        None,
+                        None,
+                        None,
+                        0,
+                        [],
+                        0,
+                        0,
+                        0,
+                    ]
+                elif (row := requests.get(key)) is None:
+                    continue  # an event before the application's receipt changes nothing (as in fold_request)
+                elif name == "registered":
+                    if row[REGISTERED] is None:
+                        row[REGISTERED] = day
+                elif name == "answered":
+                    row[STATE], row[CLOSED], row[OUTCOME] = "answered", day, intern(data["outcome"])
+                else:
+                    _request_step(row, name, data, day, days)
             elif family == CASE:
                 _fold_case(cases, (facts[0], data["case"]), name, data, day)
             elif name == "agency_named":
@@ -136,26 +185,9 @@ def fold_plain(
         raise MapperDeserialisationError(f"stored event ({topic}) cannot be read: {error!r}") from error
 
 
-def _fold_request(
-    requests: dict[Any, list[Any]],
-    key: tuple[str, str],
-    name: str,
-    data: dict[str, Any],
-    day: str,
-    days: dict[str, str],
-) -> None:
-    if name == "received":
-        requests[key] = [key[0], key[1], day, intern(data["applicant_type"]), "open", None, None, None, 0, [], 0, 0, 0]
-        return
-    row = requests.get(key)
-    if row is None:
-        return  # an event before the application's receipt changes nothing (as in fold_request)
-    if name == "registered":
-        if row[REGISTERED] is None:
-            row[REGISTERED] = day
-    elif name == "answered":
-        row[STATE], row[CLOSED], row[OUTCOME] = "answered", day, intern(data["outcome"])
-    elif name == "correction_requested":
+def _request_step(row: list[Any], name: str, data: dict[str, Any], day: str, days: dict[str, str]) -> None:
+    """Apply any other step of an application to its row (as facts._apply, then _with_open_state)."""
+    if name == "correction_requested":
         row[AWAITING_CORRECTION] = 1
         _open_state(row)
     elif name == "correction_received":
@@ -277,21 +309,19 @@ def _compare_rows(
     keyed_by_code: bool = False,
 ) -> bool:
     """Compare a stored table, row by row, with the replayed rows; return whether every row is the same text."""
-
-    def _key(row: Row) -> Any:
-        return row[0] if keyed_by_code else (row[0], row[1])
-
     seen = 0
     differing: dict[Any, tuple[Row | None, Row | None]] = {}
-    for row in view.table_rows(table):
-        seen += 1
-        mine = replayed.get(key := _key(row))
-        if mine != row:
-            differing[key] = (row, mine)
+    for rows in view.table_rows(table):
+        seen += len(rows)
+        for row in rows:
+            key = row[0] if keyed_by_code else (row[0], row[1])
+            if (mine := replayed.get(key)) != row:
+                differing[key] = (row, mine)
     if not differing and seen == len(replayed):
         return True
     if seen - sum(1 for _, mine in differing.values() if mine is None) != len(replayed):
-        stored = {_key(row) for row in view.table_rows(table)}  # some replayed rows are missing: find which
+        # some replayed rows are missing from the table: find which
+        stored = {row[0] if keyed_by_code else (row[0], row[1]) for rows in view.table_rows(table) for row in rows}
         differing.update((key, (None, row)) for key, row in replayed.items() if key not in stored)
     maintained = {key: pair[0] and facts(pair[0]) for key, pair in differing.items()}
     replay = {key: pair[1] and facts(pair[1]) for key, pair in differing.items()}

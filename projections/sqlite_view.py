@@ -117,13 +117,13 @@ class SQLiteView(CommitsWithTracking, SQLiteTrackingRecorder):
         )
         return [case_facts(tuple(row)) for row in self._select(sql, params)]
 
-    def table_rows(self, table: str) -> Iterator[Row]:
-        """Yield every stored row of a view table as a tuple, streamed (a replay compares whole tables)."""
+    def table_rows(self, table: str) -> Iterator[list[Row]]:
+        """Yield every stored row of a view table as tuples, a few thousand at a time (a replay compares them all)."""
         with self.datastore.transaction(commit=False) as c:
             c.sqlite_cursor.row_factory = None  # plain tuples, as the rows a replay builds
             c.execute(ROWS_SQL[table])
             while rows := c.sqlite_cursor.fetchmany(5000):
-                yield from rows
+                yield rows
 
     def month_counts(self, agency: str | None = None) -> dict[tuple[str, str, str], int]:
         """Return the monthly counts of one agency, or of all agencies summed."""

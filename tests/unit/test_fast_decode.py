@@ -110,7 +110,7 @@ def assert_replay_fold_equals_pure_fold(lines: list[dict[str, Any]]) -> None:
     days: dict[str, str] = {}
     notes = _stored(events)
     for start in range(0, len(notes), 7):  # in pages, mutable rows carried from one page to the next
-        fold_plain([(n.topic, n.state) for n in notes[start : start + 7]], requests, cases, agencies, days)
+        fold_plain([(n.id, n.topic, n.state) for n in notes[start : start + 7]], requests, cases, agencies, days)
     rows = freeze(requests, cases, agencies)
     assert rows.requests == {k: request_row(f) for k, f in pure.requests.items() if f is not None}
     assert rows.cases == {k: case_row(f) for k, f in pure.cases.items() if f is not None}
