@@ -15,6 +15,7 @@ import gc
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any, Protocol
@@ -92,19 +93,22 @@ def _rebuild_decoded(app: Any, progress: Progress | None) -> Rebuilt:
     return result
 
 
-def _rebuild_plain(app: Any, progress: Progress | None) -> Rebuilt:
-    # The fold makes millions of short-lived acyclic containers and keeps hundreds of thousands: the cyclic
-    # collector's passes over them would cost ~10% of the replay and free nothing.
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the block runs."""
+    # The replay makes millions of short-lived acyclic containers and keeps hundreds of thousands: the collector's
+    # passes over them cost ~10% of the replay and free nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _fold_log(app, progress)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
-def _fold_log(app: Any, progress: Progress | None) -> Rebuilt:
+@_without_cycle_collection()
+def _rebuild_plain(app: Any, progress: Progress | None) -> Rebuilt:
     result = Rebuilt()
     requests: dict[Any, list[Any]] = {}
     cases: dict[Any, list[Any]] = {}
@@ -280,6 +284,7 @@ def freeze(requests: dict[Any, list[Any]], cases: dict[Any, list[Any]], agencies
     return TableRows(requests, cases, rows, +counts)  # type: ignore[arg-type]
 
 
+@_without_cycle_collection()
 def compare(view: ReplayView, rebuilt: Rebuilt, application_name: str, limit: int = 20) -> Verdict:
     """Compare the maintained view with a rebuilt one, streaming the stored rows; say what differs."""
     rows = rebuilt.rows
