@@ -40,7 +40,7 @@ from projections.rows import Row, TableRows, agency_facts, agency_row, case_fact
 BATCH = 2000
 Progress = Callable[[int], None]
 # Where the rebuild's mutable request rows keep each column (REQUEST_COLUMNS order, rows.py).
-AGENCY_, NUMBER, RECEIVED, APPLICANT_TYPE, STATE, REGISTERED, CLOSED, OUTCOME, VOIDED, FEES = range(10)
+AGENCY_CODE, NUMBER, RECEIVED, APPLICANT_TYPE, STATE, REGISTERED, CLOSED, OUTCOME, VOIDED, FEES = range(10)
 AWAITING_CORRECTION, OPEN_CONSULTATIONS, UNPAID_FEES = 10, 11, 12
 
 
@@ -266,7 +266,7 @@ def freeze(requests: dict[Any, list[Any]], cases: dict[Any, list[Any]], agencies
     for key, row in requests.items():
         fees = row[FEES]
         if not row[VOIDED]:
-            agency, column = row[AGENCY_], row[APPLICANT_TYPE]
+            agency, column = row[AGENCY_CODE], row[APPLICANT_TYPE]
             counts[(agency, row[RECEIVED][:7], "new", column)] += 1
             if row[CLOSED] is not None and row[OUTCOME] is not None:
                 counts[(agency, row[CLOSED][:7], row[OUTCOME], column)] += 1

@@ -104,7 +104,7 @@ def request_row(f: RequestFacts) -> tuple[Any, ...]:
 
 
 def request_facts(row: Any) -> RequestFacts:
-    """Return an application's facts from its stored row (codes interned: a replay compares a whole table)."""
+    """Return an application's facts from its stored row (codes interned: many rows share them)."""
     (
         agency,
         number,

@@ -103,7 +103,7 @@ class SQLiteView(CommitsWithTracking, SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             facts: list[RequestFacts] = []
-            while (row := c.fetchone()) is not None:  # row by row: a replay reads the whole table
+            while (row := c.fetchone()) is not None:  # row by row: a store may hold a great many
                 facts.append(request_facts(tuple(row)))
             return facts
 
@@ -174,8 +174,8 @@ class SQLiteView(CommitsWithTracking, SQLiteTrackingRecorder):
             c.executemany(_insert("gk_counts", ("agency", "month", "row", "col", "n")), counts)
 
     def _write(self, c: SQLiteCursor, changes: Changes) -> None:
-        requests = (request_row(f) for f in changes.requests.values() if f is not None)  # streamed: a replay's rows
-        c.executemany(_upsert("gk_requests", REQUEST_COLUMNS, 2), requests)  # are never all in memory at once
+        requests = (request_row(f) for f in changes.requests.values() if f is not None)
+        c.executemany(_upsert("gk_requests", REQUEST_COLUMNS, 2), requests)
         cases = (case_row(f) for f in changes.cases.values() if f is not None)
         c.executemany(_upsert("gk_cases", CASE_COLUMNS, 2), cases)
         c.executemany(_upsert("gk_agencies", AGENCY_COLUMNS, 1), [agency_row(f) for f in changes.agencies.values()])
