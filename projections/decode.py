@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import json.scanner
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from sys import intern
 from typing import Any
 
@@ -128,24 +129,51 @@ def decode(mapper: Any, notes: Sequence[StoredEvent]) -> list[Any]:
 def plain_pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, list[tuple[int, str, bytes]]]]:
     """Yield (last position, (position, topic, state) of each event) for each page of the log after `start`.
 
-    SQLite is read with one narrow query per page (position, topic, state), not through the recorder's
-    notifications; other stores page with `select_notifications`.
+    SQLite and PostgreSQL are read with one narrow query per page (position, topic, state), not through the
+    recorder's notifications (no `Notification` or `UUID` per event); other stores page with `select_notifications`.
     """
     recorder = app.recorder
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        sql = f"SELECT rowid, topic, state FROM {recorder.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?"
-        while True:
-            with recorder.datastore.transaction(commit=False) as c:
-                c.sqlite_cursor.row_factory = None  # plain tuples, not sqlite3.Row
-                c.execute(sql, (start, limit))
-                rows = c.fetchall()
-            if not rows:
-                return
+    read = _narrow_reader(recorder)
+    if read is not None:
+        while rows := read(start, limit):
             start = rows[-1][0]
             yield start, rows
+        return
     while notes := recorder.select_notifications(start=start, limit=limit, inclusive_of_start=False):
         start = notes[-1].id
         yield start, [(note.id, note.topic, note.state) for note in notes]
+
+
+def _narrow_reader(recorder: Any) -> Callable[[int, int], list[Any]] | None:
+    """Return a reader of one page of (position, topic, state) after a position, for SQLite and PostgreSQL."""
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        sql = f"SELECT rowid, topic, state FROM {recorder.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?"
+
+        def read_sqlite(start: int, limit: int) -> list[Any]:
+            with recorder.datastore.transaction(commit=False) as c:
+                c.sqlite_cursor.row_factory = None  # plain tuples, not sqlite3.Row
+                c.execute(sql, (start, limit))
+                return list(c.fetchall())
+
+        return read_sqlite
+    postgres = sys.modules.get("eventsourcing.postgres")  # imported only when the store is PostgreSQL
+    if postgres is not None and isinstance(recorder, postgres.PostgresApplicationRecorder):
+        from psycopg.rows import tuple_row
+        from psycopg.sql import SQL, Identifier
+
+        statement = SQL(
+            "SELECT notification_id, topic, state FROM {}.{} "
+            "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+        ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+
+        def read_postgres(start: int, limit: int) -> list[Any]:
+            with recorder.datastore.transaction(commit=False) as c:
+                c.row_factory = tuple_row
+                c.execute(statement, [start, limit])
+                return list(c.fetchall())
+
+        return read_postgres
+    return None
 
 
 def pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, int, list[Any]]]:
