@@ -292,10 +292,10 @@ def compare(view: ReplayView, rebuilt: Rebuilt, application_name: str, limit: in
     cases = {key: row for key, row in rows.cases.items() if (row[0], row[2]) not in voided}
     found: list[str] = []
     exact = [
-        _compare(found, "count", view.all_counts(), dict(rows.counts)),
-        _compare_rows(found, "application", view, "gk_requests", rows.requests, request_facts),
-        _compare_rows(found, "case", view, "gk_cases", cases, case_facts),
-        _compare_rows(found, "agency", view, "gk_agencies", rows.agencies, agency_facts, keyed_by_code=True),
+        _compare(found, limit, "count", view.all_counts(), dict(rows.counts)),
+        _compare_rows(found, limit, "application", view, "gk_requests", rows.requests, request_facts),
+        _compare_rows(found, limit, "case", view, "gk_cases", cases, case_facts),
+        _compare_rows(found, limit, "agency", view, "gk_agencies", rows.agencies, agency_facts, keyed_by_code=True),
     ]
     position = view.max_tracking_id(application_name) or 0
     if position != rebuilt.position:
@@ -305,6 +305,7 @@ def compare(view: ReplayView, rebuilt: Rebuilt, application_name: str, limit: in
 
 def _compare_rows(
     found: list[str],
+    limit: int,
     what: str,
     view: ReplayView,
     table: str,
@@ -328,17 +329,25 @@ def _compare_rows(
         # some replayed rows are missing from the table: find which
         stored = {row[0] if keyed_by_code else (row[0], row[1]) for rows in view.table_rows(table) for row in rows}
         differing.update((key, (None, row)) for key, row in replayed.items() if key not in stored)
-    maintained = {key: pair[0] and facts(pair[0]) for key, pair in differing.items()}
-    replay = {key: pair[1] and facts(pair[1]) for key, pair in differing.items()}
-    _compare(found, what, maintained, replay)  # text that differs only in form (same facts) is no difference
+    for key in sorted(differing, key=str):
+        if len(found) >= limit:
+            break  # enough to show: the tables are rewritten anyway
+        before, after = differing[key]
+        _report(found, what, key, before and facts(before), after and facts(after))
     return False
 
 
-def _compare(found: list[str], what: str, maintained: dict[Any, Any], replayed: dict[Any, Any]) -> bool:
+def _compare(found: list[str], limit: int, what: str, maintained: dict[Any, Any], replayed: dict[Any, Any]) -> bool:
     if maintained == replayed:
         return True  # the usual case, compared in C; otherwise find which keys differ
     for key in sorted(set(maintained) | set(replayed), key=str):
-        if maintained.get(key) != replayed.get(key):
-            name = "/".join(key) if isinstance(key, tuple) else key
-            found.append(f"{what} {name}: maintained {maintained.get(key)}, replay {replayed.get(key)}")
+        if len(found) >= limit:
+            break
+        _report(found, what, key, maintained.get(key), replayed.get(key))
     return False
+
+
+def _report(found: list[str], what: str, key: Any, maintained: Any, replayed: Any) -> None:
+    if maintained != replayed:  # rows whose text differs only in form (the same facts) are no difference
+        name = "/".join(key) if isinstance(key, tuple) else key
+        found.append(f"{what} {name}: maintained {maintained}, replay {replayed}")

@@ -93,3 +93,14 @@ def test_an_agreeing_replay_writes_nothing(tmp_path: Any) -> None:
         assert sorted(execute(db, "SELECT number FROM deleted")) == [("S1",), ("S2",)]  # replaced, as a whole
     finally:
         tracker.close()
+
+
+def test_an_emptied_table_is_reported_in_twenty_lines_and_rebuilt(db: str, tracker: Tracker) -> None:
+    more = [{"event": "received", "request": f"M{n:02d}", "date": "2020-07-01", **ONLINE} for n in range(30)]
+    tracker.record([(n, parse_object(line)) for n, line in enumerate(more, start=1)])
+    execute(db, "DELETE FROM gk_requests")
+    _, found = tracker.replay()
+    assert len(found) == 20
+    assert all(line.startswith("application A/") and "maintained None" in line for line in found)
+    assert tracker.replay()[1] == []
+    assert execute(db, "SELECT COUNT(*) FROM gk_requests") == [(32,)]
