@@ -68,6 +68,8 @@ class Book:
     def _already(self, aggregate: Aggregate, line: Line, fields: dict[str, Any]) -> bool:
         """Tell whether this line repeats a fact stored before (the n-th repeat matches the n-th fact)."""
         stored = self._stored_versions[aggregate.id]
+        if not stored:
+            return False  # nothing stored before this book: every line is new (the usual case of a bulk import)
         key = json.dumps([line.event, line.date.isoformat(), fields], sort_keys=True, ensure_ascii=False)
         self._seen[(aggregate.id, key)] += 1
         held = sum(1 for event in aggregate.history[:stored] if event.same_fact(line.event, line.date, fields))

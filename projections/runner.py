@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from projections.agencies import AgencyFacts
 from projections.decode import pages
@@ -57,6 +57,24 @@ def catch_up(app: Any, view: View, progress: Progress | None = None) -> int:
         if progress:
             progress(count)
     return applied
+
+
+def fold_saved(app: Any, view: View, events: list[Any], ids: Sequence[int]) -> bool:
+    """Apply events just saved (with these notification ids) to the view without reading them back.
+
+    Only when the view stands exactly at the position before them, which its transaction checks: then these
+    are the next events and each is applied once. Otherwise nothing is written and False is returned; the
+    caller's catch-up applies them as usual.
+    """
+    first, last = ids[0], ids[-1]
+    if last - first + 1 != len(events) or len(ids) != len(events):
+        return False
+    changes = fold_events(events, view.load_requests, view.load_cases, view.load_agencies)
+    try:
+        view.commit(changes, Tracking(app.name, last), start=first - 1)
+    except (IntegrityError, OperationalError):  # moved on meanwhile, or busy: the catch-up will do it
+        return False
+    return True
 
 
 @dataclass

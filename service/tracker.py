@@ -21,7 +21,7 @@ from domain.lines import Line
 from domain.request import Request, request_id
 from projections.district import roll_up_differences
 from projections.facts import RequestFacts
-from projections.runner import Progress, Rebuilt, catch_up, differences, rebuild
+from projections.runner import Progress, Rebuilt, catch_up, differences, fold_saved, rebuild
 from projections.tables import Period, build_report
 from service.concurrency import (
     ATTEMPTS,
@@ -34,6 +34,7 @@ from service.concurrency import (
     writer_turn,
 )
 from service.existing import existing_ids
+from service.mapper import PydanticMapper
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
 from service.store import open_store
 
@@ -182,8 +183,15 @@ class Tracker:
         return saved
 
     def _save(self, batch: list[Aggregate], size: int, progress: Progress | None) -> int:
-        self.app.save(*batch)
-        log.debug("saved", aggregates=len(batch), events=size)
+        # What `app.save` does for gongkai's application (no snapshots, no cache, no subscribers), without its
+        # per-event protocol checks and recordings: encode the events, insert them and their chain links in one
+        # transaction. The tables then fold the events just saved when they stand right before them.
+        events = [event for aggregate in batch for event in aggregate.collect_events()]
+        mapper = self.app.mapper
+        assert isinstance(mapper, PydanticMapper)
+        ids = self.app.recorder.insert_events(mapper.to_stored_events(events))
+        folded = fold_saved(self.app, self.view, events, ids) if ids else False
+        log.debug("saved", aggregates=len(batch), events=size, folded=folded)
         if progress:
             progress(size)
         return size
