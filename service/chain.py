@@ -69,11 +69,40 @@ def chain_rows(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent
     """Return the chain rows of newly inserted events, continuing from the previous link."""
     rows = []
     for position, event in zip(ids, events, strict=True):
-        previous = link(previous, position, event.originator_id, event.originator_version, event.topic, event.state)
+        previous = _link_of(previous, position, event)
         originator_id = event.originator_id
         hex_id = originator_id.hex if type(originator_id) is UUID else UUID(str(originator_id)).hex
         rows.append((position, hex_id, event.originator_version, previous.hex()))
     return rows
+
+
+def _link_of(previous: bytes, position: int, event: StoredEvent) -> bytes:
+    """Return `link` of a stored event, with the usual types (UUID, int, str, bytes) hashed inline."""
+    originator_id, version, topic, state = event.originator_id, event.originator_version, event.topic, event.state
+    if not (type(originator_id) is UUID and type(version) is int and type(topic) is str and type(state) is bytes):
+        return link(previous, position, originator_id, version, topic, state)
+    version_bytes, topic_bytes = b"I%d" % version, b"S" + topic.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(
+        b"".join(
+            (
+                previous,
+                position.to_bytes(8, "big", signed=True),
+                _ID_LENGTH,
+                b"B",
+                originator_id.bytes,
+                len(version_bytes).to_bytes(8, "big"),
+                version_bytes,
+                len(topic_bytes).to_bytes(8, "big"),
+                topic_bytes,
+                (len(state) + 1).to_bytes(8, "big"),
+                b"B",
+                state,
+            )
+        )
+    ).digest()
+
+
+_ID_LENGTH = (17).to_bytes(8, "big")  # b"B" and the 16 bytes of a UUID
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
