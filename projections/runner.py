@@ -66,9 +66,9 @@ def fold_saved(app: Any, view: View, events: list[Any], ids: Sequence[int]) -> b
     are the next events and each is applied once. Otherwise nothing is written and False is returned; the
     caller's catch-up applies them as usual.
     """
-    first, last = ids[0], ids[-1]
-    if last - first + 1 != len(events) or len(ids) != len(events):
+    if not ids or len(ids) != len(events) or ids[-1] - ids[0] + 1 != len(ids):
         return False
+    first, last = ids[0], ids[-1]
     changes = fold_events(events, view.load_requests, view.load_cases, view.load_agencies)
     try:
         view.commit(changes, Tracking(app.name, last), start=first - 1)

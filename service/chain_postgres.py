@@ -34,7 +34,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         The lock serialises writers, so the notification ids the sequence gives the copied rows follow the
         last one before them, in the order copied: they are read back and checked against the rows.
         """
-        if kwargs or not stored_events:
+        if not stored_events or any(value is not None for value in kwargs.values()):  # e.g. a tracking record
             inserted: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
             return inserted
         with self.datastore.transaction(commit=True) as curs:
@@ -59,7 +59,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             ids = [int(r["notification_id"]) for r in curs.fetchall()]
             if len(ids) != len(stored_events) or not all(self._holds(curs, ids[i], stored_events[i]) for i in (0, -1)):
                 raise ProgrammingError("the copied events' notification ids do not follow the rows copied")
-            self._insert_links(curs, ids, stored_events)
+            self._insert_links(curs, ids, stored_events, copy=True)
         return ids
 
     def _holds(self, curs: Any, notification_id: int, event: StoredEvent) -> bool:
@@ -80,15 +80,18 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         assert ids is not None
-        self._insert_links(curs, ids, stored_events)
+        self._insert_links(curs, ids, stored_events, copy=False)  # in eventsourcing's pipeline: no COPY
         return ids
 
-    def _insert_links(self, curs: Any, ids: Sequence[int], stored_events: Sequence[StoredEvent]) -> None:
+    def _insert_links(self, curs: Any, ids: Sequence[int], stored_events: Sequence[StoredEvent], *, copy: bool) -> None:
         curs.execute(SQL("SELECT link FROM {0} ORDER BY notification_id DESC LIMIT 1").format(self.chain_table))
         row = curs.fetchone()
         previous = bytes.fromhex(row["link"]) if row else GENESIS
         rows = chain_rows(previous, ids, stored_events)
-        with curs.copy(SQL("COPY {0} FROM STDIN (FORMAT BINARY)").format(self.chain_table)) as copy:
-            copy.set_types(["int8", "text", "int8", "text"])
+        if not copy:
+            curs.executemany(SQL("INSERT INTO {0} VALUES (%s, %s, %s, %s)").format(self.chain_table), rows)
+            return
+        with curs.copy(SQL("COPY {0} FROM STDIN (FORMAT BINARY)").format(self.chain_table)) as writer:
+            writer.set_types(["int8", "text", "int8", "text"])
             for chained in rows:
-                copy.write_row(chained)
+                writer.write_row(chained)

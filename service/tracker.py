@@ -34,9 +34,8 @@ from service.concurrency import (
     writer_turn,
 )
 from service.existing import existing_ids
-from service.mapper import PydanticMapper
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
-from service.store import open_store
+from service.store import open_store, save_events
 
 log = structlog.get_logger("gongkai")
 SAVE_BATCH = 5000  # events per transaction when saving many
@@ -183,14 +182,10 @@ class Tracker:
         return saved
 
     def _save(self, batch: list[Aggregate], size: int, progress: Progress | None) -> int:
-        # What `app.save` does for gongkai's application (no snapshots, no cache, no subscribers), without its
-        # per-event protocol checks and recordings: encode the events, insert them and their chain links in one
-        # transaction. The tables then fold the events just saved when they stand right before them.
+        # The tables fold the events just saved when they stand right before them (else the catch-up does).
         events = [event for aggregate in batch for event in aggregate.collect_events()]
-        mapper = self.app.mapper
-        assert isinstance(mapper, PydanticMapper)
-        ids = self.app.recorder.insert_events(mapper.to_stored_events(events))
-        folded = fold_saved(self.app, self.view, events, ids) if ids else False
+        ids = save_events(self.app, events)
+        folded = fold_saved(self.app, self.view, events, ids)
         log.debug("saved", aggregates=len(batch), events=size, folded=folded)
         if progress:
             progress(size)
