@@ -36,11 +36,14 @@ class Book:
 
     def get(self, aggregate_id: UUID) -> Aggregate | None:
         """Return an aggregate as changed so far, loading it once."""
-        if aggregate_id not in self._aggregates:
-            aggregate = self._load(aggregate_id)
-            self._aggregates[aggregate_id] = aggregate
-            self._stored_versions[aggregate_id] = aggregate.version if aggregate else 0
-        return self._aggregates[aggregate_id]
+        try:
+            return self._aggregates[aggregate_id]  # one lookup when loaded: hashing a UUID is not free
+        except KeyError:
+            pass
+        aggregate = self._load(aggregate_id)
+        self._aggregates[aggregate_id] = aggregate
+        self._stored_versions[aggregate_id] = aggregate.version if aggregate else 0
+        return aggregate
 
     def changed(self) -> Iterator[Aggregate]:
         """Yield the aggregates with events not yet saved."""
