@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -18,6 +19,7 @@ from domain.values import Month, Text, month_bounds
 _SHA256 = r"^[0-9a-f]{64}$"
 
 
+@functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
 def agency_id(agency: str) -> UUID:
     """Return the aggregate id of an agency code."""
     return uuid5(NAMESPACE_URL, f"gongkai:agency:{agency}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
@@ -14,6 +15,7 @@ from domain.reminders import ReminderFields
 from domain.values import Code
 
 
+@functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
 def case_id(agency: str, case: str) -> UUID:
     """Return the aggregate id of an agency's case number."""
     return uuid5(NAMESPACE_URL, f"gongkai:case:{agency}:{case}")

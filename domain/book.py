@@ -36,11 +36,14 @@ class Book:
 
     def get(self, aggregate_id: UUID) -> Aggregate | None:
         """Return an aggregate as changed so far, loading it once."""
-        if aggregate_id not in self._aggregates:
-            aggregate = self._load(aggregate_id)
-            self._aggregates[aggregate_id] = aggregate
-            self._stored_versions[aggregate_id] = aggregate.version if aggregate else 0
-        return self._aggregates[aggregate_id]
+        try:
+            return self._aggregates[aggregate_id]  # one lookup when loaded: hashing a UUID is not free
+        except KeyError:
+            pass
+        aggregate = self._load(aggregate_id)
+        self._aggregates[aggregate_id] = aggregate
+        self._stored_versions[aggregate_id] = aggregate.version if aggregate else 0
+        return aggregate
 
     def changed(self) -> Iterator[Aggregate]:
         """Yield the aggregates with events not yet saved."""
@@ -68,6 +71,8 @@ class Book:
     def _already(self, aggregate: Aggregate, line: Line, fields: dict[str, Any]) -> bool:
         """Tell whether this line repeats a fact stored before (the n-th repeat matches the n-th fact)."""
         stored = self._stored_versions[aggregate.id]
+        if not stored:
+            return False  # nothing stored before this book: every line is new (the usual case of a bulk import)
         key = json.dumps([line.event, line.date.isoformat(), fields], sort_keys=True, ensure_ascii=False)
         self._seen[(aggregate.id, key)] += 1
         held = sum(1 for event in aggregate.history[:stored] if event.same_fact(line.event, line.date, fields))

@@ -55,6 +55,7 @@ def _line_model(name: str, event_class: type[DomainEvent]) -> type[BaseModel]:
     return model
 
 
+_NOT_FIELDS = {"event", "date", "agency", "clerk"}
 LINE_MODELS: dict[str, type[BaseModel]] = {name: _line_model(name, cls) for name, cls in ALL_EVENT_CLASSES.items()}
 
 
@@ -84,8 +85,8 @@ def parse_object(data: Any) -> Line:
         model = LINE_MODELS[name].model_validate(data)
     except ValidationError as error:
         raise LineError(*_describe(error.errors()[0])) from None
-    fields = model.model_dump(mode="json", exclude={"event", "date", "agency", "clerk"}, exclude_none=True)
-    values = dict(model)
+    fields = model.model_dump(mode="json", exclude=_NOT_FIELDS, exclude_none=True)
+    values = model.__dict__  # not dict(model), which looks for a `keys` attribute through pydantic's __getattr__
     return Line(name, values["date"], values["agency"], values["clerk"], fields)
 
 

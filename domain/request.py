@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -33,6 +34,7 @@ CLOCK_STEPS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
 def request_id(agency: str, number: str) -> UUID:
     """Return the aggregate id of an agency's application number (the same number, the same id)."""
     return uuid5(NAMESPACE_URL, f"gongkai:request:{agency}:{number}")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from projections.agencies import AgencyFacts
 from projections.decode import pages
@@ -55,3 +55,25 @@ def catch_up(app: Any, view: View, progress: Progress | None = None) -> int:
         if progress:
             progress(count)
     return applied
+
+
+def fold_saved(app: Any, view: View, events: list[Any], ids: Sequence[int]) -> bool:
+    """Apply events just saved (with these notification ids) to the view without reading them back.
+
+    Only when the view stands exactly at the position before them, from before its facts are loaded until its
+    transaction commits (checked there): then these are the next events, each applied once, to facts nobody
+    changed meanwhile. Otherwise nothing is written and False is returned; the caller's catch-up applies them.
+    """
+    if not ids or len(ids) != len(events) or ids[-1] - ids[0] + 1 != len(ids):
+        return False
+    first, last = ids[0], ids[-1]
+    # Read the position before loading the facts the fold starts from: the commit then checks that it has not
+    # moved since, hence that nobody changed those facts meanwhile (positions only grow).
+    if (view.max_tracking_id(app.name) or 0) != first - 1:
+        return False
+    changes = fold_events(events, view.load_requests, view.load_cases, view.load_agencies)
+    try:
+        view.commit(changes, Tracking(app.name, last), start=first - 1)
+    except (IntegrityError, OperationalError):  # moved on meanwhile, or busy: the catch-up will do it
+        return False
+    return True

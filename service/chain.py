@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from service.keys import SQLITE_KEY_TABLES
@@ -33,15 +33,16 @@ PAGE = 5000
 
 def link(previous: bytes, position: int, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
     """Return the link of one stored event, given the link before it (total: a tampered row of any type hashes)."""
-    digest = hashlib.sha256(previous)
-    digest.update(position.to_bytes(8, "big", signed=True))
+    parts = [previous, position.to_bytes(8, "big", signed=True)]
     for value in (_id_bytes(originator_id), version, topic, state):
         encoded = _typed(value)
-        digest.update(len(encoded).to_bytes(8, "big") + encoded)
-    return digest.digest()
+        parts += (len(encoded).to_bytes(8, "big"), encoded)
+    return hashlib.sha256(b"".join(parts)).digest()
 
 
 def _id_bytes(originator_id: Any) -> Any:
+    if type(originator_id) is UUID:
+        return originator_id.bytes
     try:
         return UUID(str(originator_id)).bytes
     except ValueError:
@@ -50,6 +51,11 @@ def _id_bytes(originator_id: Any) -> Any:
 
 def _typed(value: Any) -> bytes:
     """Return a value's bytes with a type tag, so a BLOB edited into TEXT (or a number) hashes differently."""
+    kind = type(value)
+    if kind is bytes:
+        return b"B" + cast(bytes, value)
+    if kind is str:
+        return b"S" + cast(str, value).encode("utf-8", "surrogatepass")
     if isinstance(value, bytes | bytearray | memoryview):
         return b"B" + bytes(value)
     if isinstance(value, str):
@@ -63,9 +69,40 @@ def chain_rows(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent
     """Return the chain rows of newly inserted events, continuing from the previous link."""
     rows = []
     for position, event in zip(ids, events, strict=True):
-        previous = link(previous, position, event.originator_id, event.originator_version, event.topic, event.state)
-        rows.append((position, UUID(str(event.originator_id)).hex, event.originator_version, previous.hex()))
+        previous = _link_of(previous, position, event)
+        originator_id = event.originator_id
+        hex_id = originator_id.hex if type(originator_id) is UUID else UUID(str(originator_id)).hex
+        rows.append((position, hex_id, event.originator_version, previous.hex()))
     return rows
+
+
+def _link_of(previous: bytes, position: int, event: StoredEvent) -> bytes:
+    """Return `link` of a stored event, with the usual types (UUID, int, str, bytes) hashed inline."""
+    originator_id, version, topic, state = event.originator_id, event.originator_version, event.topic, event.state
+    if not (type(originator_id) is UUID and type(version) is int and type(topic) is str and type(state) is bytes):
+        return link(previous, position, originator_id, version, topic, state)
+    version_bytes, topic_bytes = b"I%d" % version, b"S" + topic.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(
+        b"".join(
+            (
+                previous,
+                position.to_bytes(8, "big", signed=True),
+                _ID_LENGTH,
+                b"B",
+                originator_id.bytes,
+                len(version_bytes).to_bytes(8, "big"),
+                version_bytes,
+                len(topic_bytes).to_bytes(8, "big"),
+                topic_bytes,
+                (len(state) + 1).to_bytes(8, "big"),
+                b"B",
+                state,
+            )
+        )
+    ).digest()
+
+
+_ID_LENGTH = (17).to_bytes(8, "big")  # b"B" and the 16 bytes of a UUID
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
@@ -79,15 +116,34 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         return statements
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
-        # The events' INSERT takes the write lock first, so reading the head below cannot race another writer.
-        ids = super()._insert_events(c, stored_events, **kwargs)
-        assert ids is not None
+        if not stored_events:
+            return []
+        rows = [
+            (s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id, *_rest(s))
+            for s in stored_events
+        ]
+        # One executemany, not one execute per event. Its first row takes the write lock, so nobody inserts
+        # meanwhile and SQLite gives each row the largest rowid plus one: the batch's notification ids are the
+        # last `len(rows)` up to the maximum (checked on the first row). Reading the chain's head cannot race.
+        c.executemany(self.insert_events_statement, rows)
+        c.execute(f"SELECT MAX(rowid) FROM {self.events_table_name}")
+        last = int(c.fetchone()[0])
+        ids = list(range(last - len(rows) + 1, last + 1))
+        c.execute(
+            f"SELECT rowid FROM {self.events_table_name} WHERE originator_id = ? AND originator_version = ?",
+            rows[0][:2],
+        )
+        if int(c.fetchone()[0]) != ids[0]:
+            raise ProgrammingError("the inserted events' notification ids are not consecutive")
         c.execute(f"SELECT link FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
         previous = bytes.fromhex(row["link"]) if row else GENESIS
-        rows = chain_rows(previous, [int(i) for i in ids if i is not None], stored_events)
-        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", rows)
+        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", chain_rows(previous, ids, stored_events))
         return ids
+
+
+def _rest(stored: StoredEvent) -> tuple[int, str, bytes]:
+    return stored.originator_version, stored.topic, stored.state
 
 
 # -- verifying ------------------------------------------------------------------------------------------

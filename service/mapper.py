@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -73,3 +74,23 @@ class PydanticMapper(Mapper[UUID]):
                 f"{event.originator_id} v{event.originator_version}"
             )
         return event
+
+    def to_stored_events(self, domain_events: Sequence[Any]) -> list[StoredEvent]:
+        """Return the stored forms of many domain events, as `to_stored_event` does one by one.
+
+        A plain store (no cipher, compressor or sealed fields) encodes each event with one `model_dump_json`
+        and looks each class's topic up once, without the per-event checks.
+        """
+        if self.fields or self.compressor or self.cipher:
+            return [self.to_stored_event(event) for event in domain_events]
+        topics: dict[type, str] = {}
+        stored = []
+        for event in domain_events:
+            cls = type(event)
+            topic = topics.get(cls)
+            if topic is None:
+                topic = topics[cls] = get_topic(cls)
+            stored.append(
+                StoredEvent(event.originator_id, event.originator_version, topic, event.model_dump_json().encode())
+            )
+        return stored

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -114,3 +114,18 @@ def _open(env: dict[str, str], key: bytes | None) -> tuple[GongkaiApplication, A
 
         view = factory.tracking_recorder(SQLiteView)
     return app, view
+
+
+def save_events(app: GongkaiApplication, events: Sequence[Any]) -> list[int]:
+    """Store new events of aggregates in one transaction, with their chain links; return their notification ids.
+
+    What `app.save` does for gongkai's application (no snapshots, no aggregate cache, no subscribers), without
+    its per-event protocol checks and recordings: the same stored events, tables and links.
+    """
+    if not events:
+        return []
+    mapper = app.mapper
+    assert isinstance(mapper, PydanticMapper)
+    ids = app.recorder.insert_events(mapper.to_stored_events(events))
+    assert ids is not None and len(ids) == len(events)
+    return list(ids)
