@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import structlog
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
@@ -35,10 +34,11 @@ from service.concurrency import (
     writer_turn,
 )
 from service.existing import existing_ids
+from service.logs import get_logger
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
 from service.store import open_store
 
-log = structlog.get_logger("gongkai")
+log = get_logger("gongkai")
 SAVE_BATCH = 5000  # events per transaction when saving many
 
 
