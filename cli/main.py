@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cli.context import refusals, tracker
+from cli.context import refusals, reports, tracker
 from cli.record import add_event_commands
 
 
@@ -152,7 +152,7 @@ def report_annual(
     from cli.reports import emit_report
 
     district = _whole_district(all_agencies, by_agency)
-    with tracker(ctx) as t:
+    with reports(ctx, fmt) as t:
         if district:
             from cli.district import emit_district
 
@@ -186,14 +186,14 @@ def report_monthly(
 ) -> None:
     """月度报表 Tables 三 and 四 of a month (YYYY-MM)."""
     from cli.reports import emit_report
-    from domain.values import parse_month
+    from domain.months import parse_month
 
     try:
         parse_month(month)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="MONTH") from None
     district = _whole_district(all_agencies, by_agency)
-    with tracker(ctx) as t:
+    with reports(ctx, fmt) as t:
         if district:
             from cli.district import emit_district
 
