@@ -1,4 +1,4 @@
-"""Structured logs: JSON lines off a terminal, the console renderer on one; structlog loads only to write a line."""
+"""Start-up: structlog loads to write a line (JSON off a terminal, console on one); commands load when used."""
 
 from __future__ import annotations
 
@@ -86,3 +86,13 @@ def test_standard_library_records_go_through_structlog(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (line,) = _json_lines(result.stderr)
     assert line["event"] == "job poll missed" and line["level"] == "warning"
+
+
+def test_help_lists_the_commands_imported_on_demand(tmp_path: Path) -> None:
+    result = subprocess.run([str(GONGKAI), "--help"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    listed = [line.split()[0] for line in result.stdout.split("Commands:", 1)[1].splitlines() if line.strip()]
+    lazy = {"calendar", "close-year", "due", "erase-applicant", "export", "import-ledger", "new-key", "reopen-year"}
+    assert listed == sorted(listed) and lazy | {"scheduler", "status", "verify", "receive"} <= set(listed)
+    shown = subprocess.run([str(GONGKAI), "close-year", "--help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "YEAR" in shown.stdout
