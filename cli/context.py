@@ -16,19 +16,41 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_REFUSED = 1
 
 
+def _settings(ctx: click.Context) -> Any:
+    """Return the settings, with the global options given on the command line."""
+    from service.settings import load_settings
+
+    options = ctx.find_root().params
+    return load_settings(db=options.get("db"), agency=options.get("agency"), clerk=options.get("clerk"))
+
+
 @contextmanager
 def tracker(ctx: click.Context) -> Iterator[Any]:
     """Open the store the global options name, and close it afterwards."""
-    from service.settings import load_settings
     from service.tracker import Tracker
 
-    options = ctx.find_root().params
-    settings = load_settings(db=options.get("db"), agency=options.get("agency"), clerk=options.get("clerk"))
-    opened = Tracker(settings)
+    opened = Tracker(_settings(ctx))
     try:
         yield opened
     finally:
         opened.close()
+
+
+@contextmanager
+def reports(ctx: click.Context, fmt: str) -> Iterator[Any]:
+    """Open what a report reads: its tables directly when they are caught up (table, json, markdown), else the store."""
+    if fmt in ("table", "json", "markdown"):
+        from service.view_reader import open_caught_up
+
+        reader = open_caught_up(_settings(ctx))
+        if reader is not None:
+            try:
+                yield reader
+            finally:
+                reader.close()
+            return
+    with tracker(ctx) as opened:
+        yield opened
 
 
 def fail(message: str) -> None:

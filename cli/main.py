@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -9,11 +10,30 @@ from typing import Any
 
 import click
 
-from cli.context import refusals, tracker
+from cli.context import refusals, reports, tracker
 from cli.record import add_event_commands
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose commands from other modules are imported only when one is run or the help lists them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = {}  # command name -> "module:attribute"
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Return every command name, sorted, as click lists them."""
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Return a command, importing its module the first time it is asked for."""
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            module, attribute = self.lazy_commands[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", envvar="GONGKAI_DB", help="存储 store: a SQLite file or a postgresql:// URL [env GONGKAI_DB]")
 @click.option("--agency", help="机关代码 agency code [env GONGKAI_AGENCY]")
 @click.option("--clerk", help="经办人 clerk recording the events [env GONGKAI_CLERK; default: the OS user]")
@@ -152,7 +172,7 @@ def report_annual(
     from cli.reports import emit_report
 
     district = _whole_district(all_agencies, by_agency)
-    with tracker(ctx) as t:
+    with reports(ctx, fmt) as t:
         if district:
             from cli.district import emit_district
 
@@ -186,14 +206,14 @@ def report_monthly(
 ) -> None:
     """月度报表 Tables 三 and 四 of a month (YYYY-MM)."""
     from cli.reports import emit_report
-    from domain.values import parse_month
+    from domain.months import parse_month
 
     try:
         parse_month(month)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="MONTH") from None
     district = _whole_district(all_agencies, by_agency)
-    with tracker(ctx) as t:
+    with reports(ctx, fmt) as t:
         if district:
             from cli.district import emit_district
 
@@ -230,23 +250,18 @@ def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
         click.echo(json.dumps({"agency_code": t.agency, "agency": name}, ensure_ascii=False), err=True)
 
 
-from cli.trust import erase_applicant, new_key, verify  # noqa: E402
-
-main.add_command(verify)
-main.add_command(erase_applicant)
-main.add_command(new_key)
-
-from cli.deadlines import calendar, due, status  # noqa: E402
-from cli.scheduler import scheduler  # noqa: E402
-
-main.add_command(due)
-main.add_command(status)
-main.add_command(calendar)
-main.add_command(scheduler)
-
-from cli.documents import close_year, export, import_ledger, reopen_year  # noqa: E402
-
-main.add_command(close_year)
-main.add_command(reopen_year)
-main.add_command(import_ledger)
-main.add_command(export)
+main.lazy_commands.update(
+    {
+        "verify": "cli.trust:verify",
+        "erase-applicant": "cli.trust:erase_applicant",
+        "new-key": "cli.trust:new_key",
+        "due": "cli.deadlines:due",
+        "status": "cli.deadlines:status",
+        "calendar": "cli.deadlines:calendar",
+        "scheduler": "cli.scheduler:scheduler",
+        "close-year": "cli.documents:close_year",
+        "reopen-year": "cli.documents:reopen_year",
+        "import-ledger": "cli.documents:import_ledger",
+        "export": "cli.documents:export",
+    }
+)

@@ -106,7 +106,7 @@ def emit_report(
 
 def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
     """Say on stderr (and in the JSON, as an extra key) whether the year is closed and still equal."""
-    from service.closing import closed_status
+    from service.reports import closed_status
 
     status = closed_status(tracker, year)
     if status is not None:

@@ -20,11 +20,10 @@ def scheduler() -> None:
 
 
 def _reminders(t: Any, config: Path | None) -> tuple[Any, Any, Any]:
-    import structlog
-
     from scheduler.daemon import Clock
     from scheduler.plan import Policy
     from scheduler.sweep import Reminders
+    from service.logs import get_logger
     from service.notify import notifiers
     from service.notify_settings import load_scheduler_settings
     from service.settings import default_settings_file, fake_now, scheduler_environment
@@ -35,7 +34,7 @@ def _reminders(t: Any, config: Path | None) -> tuple[Any, Any, Any]:
     clock = Clock(fake_now())
     chosen = notifiers(settings)
     reminders = Reminders(t, rules=settings.rules, policy=policy, notifiers=chosen, now=clock.now)
-    structlog.get_logger("gongkai.scheduler").info(
+    get_logger("gongkai.scheduler").info(
         "scheduler_settings", notifiers=[n.channel for n in chosen], settings_file=settings.source
     )
     return reminders, clock, settings

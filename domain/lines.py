@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -56,7 +57,31 @@ def _line_model(name: str, event_class: type[DomainEvent]) -> type[BaseModel]:
 
 
 _NOT_FIELDS = {"event", "date", "agency", "clerk"}
-LINE_MODELS: dict[str, type[BaseModel]] = {name: _line_model(name, cls) for name, cls in ALL_EVENT_CLASSES.items()}
+
+
+class _LineModels(Mapping[str, type[BaseModel]]):
+    """The line model of each event name, made when first asked for: a command validates one kind of line."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, type[BaseModel]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseModel]:
+        model = self._made.get(name)
+        if model is None:
+            model = self._made[name] = _line_model(name, ALL_EVENT_CLASSES[name])
+        return model
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(ALL_EVENT_CLASSES)
+
+    def __len__(self) -> int:
+        return len(ALL_EVENT_CLASSES)
+
+    def __contains__(self, name: object) -> bool:
+        return name in ALL_EVENT_CLASSES
+
+
+LINE_MODELS: Mapping[str, type[BaseModel]] = _LineModels()
 
 
 def _describe(error: Any) -> tuple[str, str]:

@@ -26,7 +26,7 @@ REMINDER_EVENT_NAMES = frozenset({"reminder_sending", "reminder_sent", "reminder
 class ReminderFields(BaseModel):
     """What every reminder event says: which deadline, which offset, which channel, when."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built on first use, as events are
 
     key: Text  # the deadline: kind:subject:due
     kind: Code

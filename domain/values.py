@@ -9,10 +9,13 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 
+from domain.months import month_bounds as month_bounds  # re-exported: the pure month helpers live there
+from domain.months import month_of as month_of
+from domain.months import parse_month
+
 MAX_TEXT = 2000
 MAX_CODE = 64
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _AMOUNT = re.compile(r"\d{1,9}(\.\d{1,2})?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff\ud800-\udfff]")  # and lone surrogates (not UTF-8)
 _SPACE = re.compile(r"\s")  # the same characters as str.isspace, in one pass
@@ -29,13 +32,6 @@ def _parse_date(value: Any) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value} is not a real calendar date") from None
-
-
-def parse_month(value: Any) -> str:
-    match = _MONTH.fullmatch(value) if isinstance(value, str) else None
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise ValueError(f"{value!r} is not a month in the form YYYY-MM")
-    return str(value)
 
 
 def _parse_amount(value: Any) -> Decimal:
@@ -80,16 +76,3 @@ Month = Annotated[str, BeforeValidator(parse_month)]
 Amount = Annotated[Decimal, BeforeValidator(_parse_amount), PlainSerializer(lambda d: f"{d:.2f}", return_type=str)]
 Text = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_clean_text)]
 Code = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_clean_code)]
-
-
-def month_of(day: dt.date) -> str:
-    """Return the YYYY-MM month a date falls in."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    """Return the first and last day of a YYYY-MM month."""
-    year, mon = int(month[:4]), int(month[5:7])
-    first = dt.date(year, mon, 1)
-    following = dt.date(year + mon // 12, mon % 12 + 1, 1)
-    return first, following - dt.timedelta(days=1)

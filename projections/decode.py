@@ -23,7 +23,6 @@ from eventsourcing.utils import resolve_topic
 
 from domain.agency import Agency
 from domain.appeal import AppealCase
-from domain.calendar_years import CalendarYears
 from domain.request import Request
 
 # The C scanner of `json` on str: skips json.loads' encoding detection and whitespace checks (states are compact).
@@ -53,6 +52,8 @@ def family_of(cls: type) -> str:
         return CASE
     if issubclass(cls, Agency.Event):
         return AGENCY
+    from domain.calendar_years import CalendarYears  # the working-day calendar: imported for its events only
+
     if issubclass(cls, CalendarYears.Event):
         return CALENDAR
     raise TypeError(f"unknown event {cls.__qualname__}")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from domain.values import month_of
+from domain.months import month_of
 
 # A count key: (agency, month, row, column). Rows are `new`, the outcome codes and `fees_fen`.
 CountKey = tuple[str, str, str, str]

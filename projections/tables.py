@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.codes import OTHER_OUTCOMES, AppealKind, ApplicantType, Outcome, TableFormat
-from domain.values import month_bounds
+from domain.months import month_bounds
 from projections.facts import FEES_ROW, CaseFacts
 
 COLUMNS = [t.value for t in ApplicantType]

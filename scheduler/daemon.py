@@ -14,11 +14,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import structlog
-
+from service.logs import bound_contextvars, get_logger
 from service.settings import SHANGHAI
 
-log = structlog.get_logger("gongkai.scheduler")
+log = get_logger("gongkai.scheduler")
 
 
 class Clock:
@@ -63,7 +62,7 @@ class Daemon:
 
     def run_sweep(self) -> None:
         """Sweep, then sync the jobs to the sweep's plan; an error is logged and retried at the next poll."""
-        with self._lock, structlog.contextvars.bound_contextvars(job="sweep"):
+        with self._lock, bound_contextvars(job="sweep"):
             before = self._changed()
             try:
                 result = self._sweep()

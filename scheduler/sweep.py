@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import structlog
 from eventsourcing.persistence import IntegrityError
 
 from domain.agency import Agency
@@ -38,9 +37,10 @@ from scheduler.plan import (
     urgency,
 )
 from service.deadlines import OpenDeadline, load, open_deadlines, working_calendar
+from service.logs import get_logger
 from service.notify import Message, Notifier, NotifyError
 
-log = structlog.get_logger("gongkai.scheduler")
+log = get_logger("gongkai.scheduler")
 RECORD_ATTEMPTS = 5  # re-reads when a clerk's event lands between claim and outcome
 SCHEDULER_CLERK = "scheduler"
 

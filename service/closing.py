@@ -12,50 +12,16 @@ are dated in the new year and change only its tables.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.agency import Agency, agency_id
-from domain.closing import YearClose, tables_hash
-from domain.codes import TableFormat
+from domain.closing import tables_hash
 from domain.deadlines import DeadlineRules
 from domain.errors import RefusedError
 from domain.lines import parse_object
 from projections.render.balance import check_balance
-
-
-@dataclass(frozen=True)
-class ClosedStatus:
-    """A closed year, and whether the current tables still equal the closed ones."""
-
-    close: YearClose
-    current_sha256: str
-
-    @property
-    def equal(self) -> bool:
-        """Tell whether the current tables equal the closed ones."""
-        return self.current_sha256 == self.close.sha256
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the `closed_year` key added to the report JSON."""
-        return {
-            "closed_on": self.close.closed_on.isoformat(),
-            "sha256": self.close.sha256,
-            "current_sha256": self.current_sha256,
-            "equal": self.equal,
-        }
-
-    def message(self) -> str:
-        """Return a one-line note for the clerk."""
-        head = f"{self.close.year} 年度已结账 closed on {self.close.closed_on} (sha256 {self.close.sha256[:12]}…)"
-        if self.equal:
-            return f"{head}; 当前表格与结账时一致 the current tables equal the closed ones"
-        return (
-            f"{head}; 注意：当前表格与结账时不一致 WARNING: the current tables differ from the closed ones "
-            f"(now sha256 {self.current_sha256[:12]}…); see `gongkai show`/`export --year {self.close.year}`"
-        )
 
 
 def agency_book(tracker: Any) -> Agency | None:
@@ -65,17 +31,6 @@ def agency_book(tracker: Any) -> Agency | None:
     except AggregateNotFoundError:
         return None
     return found if isinstance(found, Agency) else None
-
-
-def closed_status(tracker: Any, year: int) -> ClosedStatus | None:
-    """Return the close of a year and whether today's tables (same format) still equal it; None if open."""
-    book = agency_book(tracker)
-    close = book.closed_years.get(year) if book else None
-    if close is None:
-        return None
-    fmt = TableFormat(str(close.report.get("format") or TableFormat.for_year(year).value))
-    current = tracker.report(str(year), table_format=fmt)
-    return ClosedStatus(close, tables_hash(current))
 
 
 def _check_december_filing(book: Agency | None, year: int, today: dt.date, rules: DeadlineRules) -> None:

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from Crypto.Cipher import AES
-
 from domain.errors import GongkaiError
 
 KEYS_TABLE, META_TABLE = "gk_keys", "gk_meta"
@@ -92,6 +90,8 @@ class Box:
         self.key = key
 
     def seal(self, plain: bytes, aad: bytes) -> bytes:
+        from Crypto.Cipher import AES  # only an encrypted store needs it (~10 ms to import)
+
         nonce = os.urandom(12)
         cipher = AES.new(self.key, AES.MODE_GCM, nonce=nonce)
         cipher.update(aad)
@@ -102,6 +102,8 @@ class Box:
         """Return the plain bytes; raise ValueError when the key is wrong or the box was changed."""
         if len(box) < 28:
             raise ValueError("too short to be sealed data")
+        from Crypto.Cipher import AES
+
         cipher = AES.new(self.key, AES.MODE_GCM, nonce=box[:12])
         cipher.update(aad)
         return bytes(cipher.decrypt_and_verify(box[28:], box[12:28]))

@@ -21,11 +21,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
 
-import structlog
-
+from service.logs import get_logger
 from service.notify_settings import SchedulerSettings, SmtpSettings, WebhookSettings
 
-log = structlog.get_logger("gongkai.scheduler")
+log = get_logger("gongkai.scheduler")
 
 
 class NotifyError(Exception):

@@ -8,22 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import structlog
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from domain.agency import agency_id
 from domain.appeal import AppealCase, case_id
 from domain.book import Aggregate, Book
-from domain.codes import TableFormat
-from domain.errors import GongkaiError, InvalidInputError, RefusedError, UnknownRequestError
+from domain.closing import YearClose
+from domain.errors import InvalidInputError, RefusedError, UnknownRequestError
 from domain.lines import Line
 from domain.request import Request, request_id
-from projections.district import roll_up_differences
 from projections.facts import RequestFacts
 from projections.replay import Rebuilt, compare, rebuild
 from projections.runner import Progress, catch_up, fold_saved
-from projections.tables import Period, build_report
 from service.concurrency import (
     ATTEMPTS,
     TURN_LINES,
@@ -35,10 +32,12 @@ from service.concurrency import (
     writer_turn,
 )
 from service.existing import existing_ids
-from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
+from service.logs import get_logger
+from service.reports import Reports
+from service.settings import Settings
 from service.store import open_store, save_events
 
-log = structlog.get_logger("gongkai")
+log = get_logger("gongkai")
 SAVE_BATCH = 25_000  # events per transaction when saving many: each commit waits for the disk (fsync)
 
 
@@ -65,7 +64,7 @@ class LoadedBook(Book):
         super().__init__(remember, **options)
 
 
-class Tracker:
+class Tracker(Reports):
     """The store of one office (or a district), opened from the settings."""
 
     def __init__(self, settings: Settings) -> None:
@@ -80,19 +79,12 @@ class Tracker:
         self.app.close()
         self.view.datastore.close()
 
-    # -- who --------------------------------------------------------------------------------------
+    def year_close(self, year: int) -> YearClose | None:
+        """Return the close of a year by the agency commands act for (its Agency aggregate), None while open."""
+        from service.closing import agency_book
 
-    @property
-    def agency(self) -> str:
-        """Return the agency commands act for: the setting, else the store's only agency, else a placeholder."""
-        if self.settings.agency:
-            return self.settings.agency
-        known = [a.agency for a in self.view.agencies()]
-        return known[0] if len(known) == 1 else PLACEHOLDER_AGENCY
-
-    def agency_name(self, code: str) -> str:
-        """Return an agency's recorded name, or the placeholder."""
-        return next((a.name for a in self.view.agencies() if a.agency == code and a.name), PLACEHOLDER_NAME)
+        book = agency_book(self)
+        return book.closed_years.get(year) if book else None
 
     # -- recording --------------------------------------------------------------------------------
 
@@ -215,58 +207,6 @@ class Tracker:
     def open_requests(self) -> list[RequestFacts]:
         """Return the open applications of the agency, oldest first."""
         return list(self.view.requests(self.agency, open_only=True))
-
-    def report(
-        self,
-        period: str,
-        *,
-        table_format: TableFormat | None = None,
-        agency: str | None = None,
-        include_earlier_pending: bool = False,
-    ) -> dict[str, Any]:
-        """Return the contract report of a year ("2024") or month ("2024-03") for one agency."""
-        self.catch_up()
-        code = agency or self.agency
-        chosen = table_format or TableFormat.for_year(int(period[:4]))
-        return build_report(
-            self.view.month_counts(code),
-            self.view.cases(code),
-            Period(period),
-            chosen,
-            agency=self.agency_name(code),
-            agency_code=code,
-            include_earlier_pending=include_earlier_pending,
-        )
-
-    def reports_by_agency(
-        self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
-    ) -> list[dict[str, Any]]:
-        """Return one contract report per agency in the store, sorted by agency code."""
-        self.catch_up()
-        codes = sorted(a.agency for a in self.view.agencies())
-        options: dict[str, Any] = {"table_format": table_format, "include_earlier_pending": include_earlier_pending}
-        return [self.report(period, agency=code, **options) for code in codes]
-
-    def district_report(
-        self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
-    ) -> dict[str, Any]:
-        """Return the district's roll-up of every agency, checked equal to the sum of their reports."""
-        options: dict[str, Any] = {"table_format": table_format, "include_earlier_pending": include_earlier_pending}
-        agencies = self.reports_by_agency(period, **options)
-        chosen = table_format or TableFormat.for_year(int(period[:4]))
-        roll_up = build_report(
-            self.view.month_counts(None),
-            self.view.cases(None),
-            Period(period),
-            chosen,
-            agency=self.settings.district_name,
-            agency_code=self.settings.district,
-            include_earlier_pending=include_earlier_pending,
-        )
-        if found := roll_up_differences(roll_up, agencies):
-            raise GongkaiError(f"the district roll-up is not the sum of its agencies: {'; '.join(found[:5])}")
-        roll_up["agencies"] = [{"agency_code": r["agency_code"], "agency": r["agency"]} for r in agencies]
-        return roll_up
 
     def replay(self, progress: Progress | None = None) -> tuple[Rebuilt, list[str]]:
         """Rebuild every table from an empty state, compare with the maintained ones, and replace them unless equal."""
