@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
@@ -19,7 +19,6 @@ from domain.errors import InvalidInputError, RefusedError, UnknownRequestError
 from domain.lines import Line
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
-from projections.replay import Rebuilt, compare, rebuild
 from projections.runner import Progress, catch_up, fold_saved
 from service.concurrency import (
     ATTEMPTS,
@@ -36,6 +35,9 @@ from service.logs import get_logger
 from service.reports import Reports
 from service.settings import Settings
 from service.store import open_store, save_events
+
+if TYPE_CHECKING:
+    from projections.replay import Rebuilt
 
 log = get_logger("gongkai")
 SAVE_BATCH = 25_000  # events per transaction when saving many: each commit waits for the disk (fsync)
@@ -210,6 +212,8 @@ class Tracker(Reports):
 
     def replay(self, progress: Progress | None = None) -> tuple[Rebuilt, list[str]]:
         """Rebuild every table from an empty state, compare with the maintained ones, and replace them unless equal."""
+        from projections.replay import compare, rebuild  # only the replay needs them: clerk commands start faster
+
         self.catch_up()
         rebuilt = rebuild(self.app, progress)
         verdict = compare(self.view, rebuilt, self.app.name)
