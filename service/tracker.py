@@ -36,7 +36,7 @@ from service.concurrency import (
 )
 from service.existing import existing_ids
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
-from service.store import open_store, save_events
+from service.store import encode_events, open_store, save_stored
 
 log = structlog.get_logger("gongkai")
 SAVE_BATCH = 25_000  # events per transaction when saving many: each commit waits for the disk (fsync)
@@ -185,8 +185,9 @@ class Tracker:
     def _save(self, batch: list[Aggregate], size: int, progress: Progress | None) -> int:
         # The tables fold the events just saved when they stand right before them (else the catch-up does).
         events = [event for aggregate in batch for event in aggregate.collect_events()]
-        ids = save_events(self.app, events)
-        folded = fold_saved(self.app, self.view, events, ids)
+        stored = encode_events(self.app, events)
+        ids = save_stored(self.app, stored)
+        folded = fold_saved(self.app, self.view, events, ids, stored)
         log.debug("saved", aggregates=len(batch), events=size, folded=folded)
         if progress:
             progress(size)
