@@ -39,7 +39,7 @@ from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
 from service.store import encode_events, open_store, save_stored
 
 log = structlog.get_logger("gongkai")
-SAVE_BATCH = 25_000  # events per transaction when saving many: each commit waits for the disk (fsync)
+SAVE_BATCH = 100_000  # events per transaction when saving many: each commit waits for the disk (fsync)
 
 
 @dataclass(frozen=True)
