@@ -22,6 +22,8 @@ _DATES: dict[str, dt.date] = {}  # an import's dates are a few thousand strings 
 
 
 def _parse_date(value: Any) -> dt.date:
+    if type(value) is dt.date:  # an event built from a checked line
+        return value
     if type(value) is str and (day := _DATES.get(value)) is not None:
         return day
     day = _check_date(value)

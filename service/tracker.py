@@ -294,14 +294,20 @@ class Tracker:
 
 def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[Any]:
     """Return the aggregate ids the lines name: their applications, cases and agencies."""
-    ids: set[Any] = set()
-    for _, line in lines:
+    codes: set[str] = set()
+    requests: set[tuple[str, str]] = set()
+    cases: set[tuple[str, str]] = set()
+    for _, line in lines:  # distinct names first: an id is a hash, and most lines name an application named before
         code = line.agency or agency
-        ids.add(agency_id(code))
-        if line.request:
-            ids.add(request_id(code, line.request))
-        if line.case:
-            ids.add(case_id(code, line.case))
+        codes.add(code)
+        fields = line.fields
+        if number := fields.get("request"):
+            requests.add((code, number))
+        if number := fields.get("case"):
+            cases.add((code, number))
+    ids: set[Any] = {agency_id(code) for code in codes}
+    ids.update(request_id(code, number) for code, number in requests)
+    ids.update(case_id(code, number) for code, number in cases)
     return ids
 
 
