@@ -105,10 +105,15 @@ class Tracker:
     def check(self, lines: Sequence[tuple[int, Line]], problems: list[str]) -> LoadedBook:
         """Apply numbered lines to a book in memory; append a message for every refused one."""
         agency = self.agency
-        absent = _named_ids(lines, agency)
-        absent -= existing_ids(self.app.recorder, absent)  # one query, not one failed load per new application
+        load: Callable[[Any], Aggregate | None]
+        if self.app.recorder.max_notification_id():
+            absent = _named_ids(lines, agency)
+            absent -= existing_ids(self.app.recorder, absent)  # one query, not one failed load per new application
+            load = lambda aggregate_id: None if aggregate_id in absent else self._load(aggregate_id)  # noqa: E731
+        else:  # an empty log (a store's first import): nothing is stored yet, so nothing named needs looking up
+            load = lambda aggregate_id: None  # noqa: E731
         book = LoadedBook(
-            lambda aggregate_id: None if aggregate_id in absent else self._load(aggregate_id),
+            load,
             today=self.settings.today,
             agency=agency,
             clerk=self.settings.clerk,
