@@ -13,7 +13,8 @@ from typing import Any, BinaryIO
 import click
 
 from domain.errors import InvalidInputError
-from service.reading import read_lines, sniff_format
+from service.parallel_read import read_all_lines
+from service.reading import sniff_format
 
 
 def _open(file: str) -> BinaryIO:
@@ -63,7 +64,7 @@ def _import_file(tracker: Any, file: str, progress: Callable[[str, int | None], 
         elif (kind := sniff_format(head)) is not None:
             raise InvalidInputError([f"{file}: {kind}"])
         else:
-            lines = list(read_lines(stream, problems))
+            lines = read_all_lines(stream, problems)
     if not lines and not problems:
         raise InvalidInputError([f"{file}: empty: no event lines"])
     book = tracker.check(lines, problems)

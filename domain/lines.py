@@ -110,7 +110,8 @@ def parse_object(data: Any) -> Line:
         model = LINE_MODELS[name].model_validate(data)
     except ValidationError as error:
         raise LineError(*_describe(error.errors()[0])) from None
-    fields = model.model_dump(mode="json", exclude=_NOT_FIELDS, exclude_none=True)
+    # model_dump(mode="json", exclude=…, exclude_none=True) without its keyword handling (once per line)
+    fields = model.__pydantic_serializer__.to_python(model, mode="json", exclude=_NOT_FIELDS, exclude_none=True)
     values = model.__dict__  # not dict(model), which looks for a `keys` attribute through pydantic's __getattr__
     return Line(name, values["date"], values["agency"], values["clerk"], fields)
 

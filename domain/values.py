@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer
 
 from domain.months import month_bounds as month_bounds  # re-exported: the pure month helpers live there
 from domain.months import month_of as month_of
@@ -21,7 +21,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff\ud800-\udfff]")  # and lon
 _SPACE = re.compile(r"\s")  # the same characters as str.isspace, in one pass
 
 
+_DATES: dict[str, dt.date] = {}  # an import's dates are a few thousand strings on hundreds of thousands of lines
+
+
 def _parse_date(value: Any) -> dt.date:
+    if type(value) is dt.date:  # an event built from a checked line
+        return value
+    if type(value) is str and (day := _DATES.get(value)) is not None:
+        return day
+    day = _check_date(value)
+    if type(value) is str and len(_DATES) < _REMEMBERED:
+        _DATES[value] = day
+    return day
+
+
+def _check_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError("a date (YYYY-MM-DD) is required, not a date and time")
     if isinstance(value, dt.date):
@@ -49,6 +63,31 @@ def _parse_amount(value: Any) -> Decimal:
         raise ValueError(f"{text!r} is not an amount in yuan") from None
 
 
+_REMEMBERED = 1 << 18  # values checked once and remembered (a few MB at most)
+_CODES: set[str] = set()  # codes seen valid: an import names each application on several lines and events
+_TEXTS: set[str] = set()
+
+
+def _text(value: Any) -> Any:
+    """Check a text field's value: `_strict_str` then `_clean_text`, remembering values that passed."""
+    if type(value) is str and value in _TEXTS:
+        return value
+    _clean_text(_strict_str(value))
+    if type(value) is str and len(_TEXTS) < _REMEMBERED:
+        _TEXTS.add(value)
+    return value
+
+
+def _code(value: Any) -> Any:
+    """Check a code's value: `_strict_str` then `_clean_code`, remembering values that passed."""
+    if type(value) is str and value in _CODES:
+        return value
+    _clean_code(_strict_str(value))
+    if type(value) is str and len(_CODES) < _REMEMBERED:
+        _CODES.add(value)
+    return value
+
+
 def _clean_text(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("contains a control character (NUL, escape, BOM …), which is not allowed in text")
@@ -74,5 +113,6 @@ def _strict_str(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_parse_date), PlainSerializer(dt.date.isoformat, return_type=str)]
 Month = Annotated[str, BeforeValidator(parse_month)]
 Amount = Annotated[Decimal, BeforeValidator(_parse_amount), PlainSerializer(lambda d: f"{d:.2f}", return_type=str)]
-Text = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_clean_text)]
-Code = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_clean_code)]
+# One Python call per value (pydantic calls each validator separately), checked before the str core schema.
+Text = Annotated[str, BeforeValidator(_text)]
+Code = Annotated[str, BeforeValidator(_code)]

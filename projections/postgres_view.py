@@ -208,6 +208,12 @@ class PostgresView(CommitsWithTracking, PostgresTrackingRecorder):
         self._upsert(c, "gk_agencies", AGENCY_COLUMNS, [agency_row(f) for f in changes.agencies.values()])
         self._add_counts(c, changes.counts)
 
+    def _write_rows(self, c: Cursor[Any], rows: TableRows) -> None:
+        self._upsert(c, "gk_requests", REQUEST_COLUMNS, list(rows.requests.values()))
+        self._upsert(c, "gk_cases", CASE_COLUMNS, list(rows.cases.values()))
+        self._upsert(c, "gk_agencies", AGENCY_COLUMNS, list(rows.agencies.values()))
+        self._add_counts(c, rows.counts)
+
     def _upsert(self, c: Cursor[Any], table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return

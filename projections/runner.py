@@ -8,9 +8,11 @@ from typing import Any, Protocol
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from projections.agencies import AgencyFacts
-from projections.decode import pages
+from projections.batch import fold_batch
+from projections.decode import fast, pages
 from projections.facts import CaseFacts, CountKey, RequestFacts
 from projections.fold import Changes, Key, fold_events
+from projections.rows import TableRows
 
 BATCH = 2000
 MAX_CONFLICTS = 1000  # each conflict means another process advanced the view: progress is always made
@@ -25,6 +27,7 @@ class View(Protocol):
     def load_cases(self, keys: set[Key]) -> dict[Key, CaseFacts]: ...
     def load_agencies(self, codes: set[str]) -> dict[str, AgencyFacts]: ...
     def commit(self, changes: Changes, tracking: Tracking, start: int | None = None) -> None: ...
+    def commit_rows(self, rows: TableRows, tracking: Tracking, start: int) -> None: ...
     def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]: ...
     def cases(self, agency: str | None = None) -> list[CaseFacts]: ...
     def agencies(self) -> list[AgencyFacts]: ...
@@ -57,12 +60,15 @@ def catch_up(app: Any, view: View, progress: Progress | None = None) -> int:
     return applied
 
 
-def fold_saved(app: Any, view: View, events: list[Any], ids: Sequence[int]) -> bool:
+def fold_saved(
+    app: Any, view: View, events: list[Any], ids: Sequence[int], stored: Sequence[Any] | None = None
+) -> bool:
     """Apply events just saved (with these notification ids) to the view without reading them back.
 
     Only when the view stands exactly at the position before them, from before its facts are loaded until its
     transaction commits (checked there): then these are the next events, each applied once, to facts nobody
     changed meanwhile. Otherwise nothing is written and False is returned; the caller's catch-up applies them.
+    With the events as stored (`stored`) in a plain-JSON store, their JSON is folded into rows as the replay does.
     """
     if not ids or len(ids) != len(events) or ids[-1] - ids[0] + 1 != len(ids):
         return False
@@ -71,9 +77,14 @@ def fold_saved(app: Any, view: View, events: list[Any], ids: Sequence[int]) -> b
     # moved since, hence that nobody changed those facts meanwhile (positions only grow).
     if (view.max_tracking_id(app.name) or 0) != first - 1:
         return False
-    changes = fold_events(events, view.load_requests, view.load_cases, view.load_agencies)
     try:
-        view.commit(changes, Tracking(app.name, last), start=first - 1)
+        if stored is not None and fast(app.mapper):
+            states = [(i, s.topic, s.state) for i, s in zip(ids, stored, strict=True)]
+            rows = fold_batch(events, states, view.load_requests, view.load_cases, view.load_agencies)
+            view.commit_rows(rows, Tracking(app.name, last), start=first - 1)
+        else:
+            changes = fold_events(events, view.load_requests, view.load_cases, view.load_agencies)
+            view.commit(changes, Tracking(app.name, last), start=first - 1)
     except (IntegrityError, OperationalError):  # moved on meanwhile, or busy: the catch-up will do it
         return False
     return True

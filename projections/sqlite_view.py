@@ -181,6 +181,12 @@ class SQLiteView(CommitsWithTracking, SQLiteTrackingRecorder):
         c.executemany(_upsert("gk_agencies", AGENCY_COLUMNS, 1), [agency_row(f) for f in changes.agencies.values()])
         self._add_counts(c, changes.counts)
 
+    def _write_rows(self, c: SQLiteCursor, rows: TableRows) -> None:
+        c.executemany(_upsert("gk_requests", REQUEST_COLUMNS, 2), rows.requests.values())
+        c.executemany(_upsert("gk_cases", CASE_COLUMNS, 2), rows.cases.values())
+        c.executemany(_upsert("gk_agencies", AGENCY_COLUMNS, 1), rows.agencies.values())
+        self._add_counts(c, rows.counts)
+
     @staticmethod
     def _add_counts(c: SQLiteCursor, counts: Counter[CountKey]) -> None:
         rows = [(*key, n) for key, n in counts.items() if n]

@@ -7,6 +7,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from projections.fold import Changes
+from projections.rows import TableRows
 
 
 class CommitsWithTracking:
@@ -17,6 +18,7 @@ class CommitsWithTracking:
     _insert_tracking: Any
     _advance: Any
     _write: Any
+    _write_rows: Any
 
     def commit(self, changes: Changes, tracking: Tracking, start: int | None = None) -> None:
         """Store what a run of events changed and the position it reached, in one transaction.
@@ -30,3 +32,12 @@ class CommitsWithTracking:
             else:
                 self._advance(c, tracking, start)
             self._write(c, changes)
+
+    def commit_rows(self, rows: TableRows, tracking: Tracking, start: int) -> None:
+        """Store the rows a run of events changed, the counts' change and the position reached, in one transaction.
+
+        The tables must still be at `start`: else IntegrityError, and nothing is written.
+        """
+        with self.datastore.transaction(commit=True) as c:
+            self._advance(c, tracking, start)
+            self._write_rows(c, rows)

@@ -68,10 +68,13 @@ def _typed(value: Any) -> bytes:
 def chain_rows(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
     """Return the chain rows of newly inserted events, continuing from the previous link."""
     rows = []
+    last_id, hex_id = None, ""
     for position, event in zip(ids, events, strict=True):
         previous = _link_of(previous, position, event)
         originator_id = event.originator_id
-        hex_id = originator_id.hex if type(originator_id) is UUID else UUID(str(originator_id)).hex
+        if originator_id is not last_id:  # an aggregate's events come together: its id's text is made once
+            last_id = originator_id
+            hex_id = originator_id.hex if type(originator_id) is UUID else UUID(str(originator_id)).hex
         rows.append((position, hex_id, event.originator_version, previous.hex()))
     return rows
 

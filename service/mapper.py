@@ -90,7 +90,7 @@ class PydanticMapper(Mapper[UUID]):
             topic = topics.get(cls)
             if topic is None:
                 topic = topics[cls] = get_topic(cls)
-            stored.append(
-                StoredEvent(event.originator_id, event.originator_version, topic, event.model_dump_json().encode())
-            )
+            # What model_dump_json().encode() returns, without its keyword handling and the str round trip.
+            state = event.__pydantic_serializer__.to_json(event)
+            stored.append(StoredEvent(event.originator_id, event.originator_version, topic, state))
         return stored

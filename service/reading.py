@@ -25,7 +25,12 @@ def bounded_lines(raw: Iterable[bytes]) -> Iterator[bytes]:
 
 def read_lines(raw: Iterable[bytes], problems: list[str]) -> Iterator[tuple[int, Line]]:
     """Yield (line number, line) for every good non-blank line; append a message for every bad one."""
-    for number, data in enumerate(bounded_lines(raw), start=1):
+    return check_lines(enumerate(bounded_lines(raw), start=1), problems)
+
+
+def check_lines(numbered: Iterable[tuple[int, bytes]], problems: list[str]) -> Iterator[tuple[int, Line]]:
+    """Yield (line number, line) for every good non-blank numbered line; append a message for every bad one."""
+    for number, data in numbered:
         if len(data) > MAX_LINE_BYTES:
             problems.append(f"line {number}: longer than {MAX_LINE_BYTES} bytes; not an event line")
             continue

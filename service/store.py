@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from eventsourcing.utils import Environment, get_topic
 
 from service.mapper import PydanticMapper
@@ -122,10 +122,20 @@ def save_events(app: GongkaiApplication, events: Sequence[Any]) -> list[int]:
     What `app.save` does for gongkai's application (no snapshots, no aggregate cache, no subscribers), without
     its per-event protocol checks and recordings: the same stored events, tables and links.
     """
-    if not events:
-        return []
+    return save_stored(app, encode_events(app, events)) if events else []
+
+
+def encode_events(app: GongkaiApplication, events: Sequence[Any]) -> list[StoredEvent]:
+    """Return the stored forms of domain events, as the application's mapper writes them."""
     mapper = app.mapper
     assert isinstance(mapper, PydanticMapper)
-    ids = app.recorder.insert_events(mapper.to_stored_events(events))
-    assert ids is not None and len(ids) == len(events)
+    return mapper.to_stored_events(events)
+
+
+def save_stored(app: GongkaiApplication, stored: Sequence[StoredEvent]) -> list[int]:
+    """Store events already in their stored form (`to_stored_events`) as `save_events` does; return their ids."""
+    if not stored:
+        return []
+    ids = app.recorder.insert_events(list(stored))
+    assert ids is not None and len(ids) == len(stored)
     return list(ids)

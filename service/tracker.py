@@ -34,13 +34,13 @@ from service.existing import existing_ids
 from service.logs import get_logger
 from service.reports import Reports
 from service.settings import Settings
-from service.store import open_store, save_events
+from service.store import encode_events, open_store, save_stored
 
 if TYPE_CHECKING:
     from projections.replay import Rebuilt
 
 log = get_logger("gongkai")
-SAVE_BATCH = 25_000  # events per transaction when saving many: each commit waits for the disk (fsync)
+SAVE_BATCH = 100_000  # events per transaction when saving many: each commit waits for the disk (fsync)
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,15 @@ class Tracker(Reports):
     def check(self, lines: Sequence[tuple[int, Line]], problems: list[str]) -> LoadedBook:
         """Apply numbered lines to a book in memory; append a message for every refused one."""
         agency = self.agency
-        absent = _named_ids(lines, agency)
-        absent -= existing_ids(self.app.recorder, absent)  # one query, not one failed load per new application
+        load: Callable[[Any], Aggregate | None]
+        if self.app.recorder.max_notification_id():
+            absent = _named_ids(lines, agency)
+            absent -= existing_ids(self.app.recorder, absent)  # one query, not one failed load per new application
+            load = lambda aggregate_id: None if aggregate_id in absent else self._load(aggregate_id)  # noqa: E731
+        else:  # an empty log (a store's first import): nothing is stored yet, so nothing named needs looking up
+            load = lambda aggregate_id: None  # noqa: E731
         book = LoadedBook(
-            lambda aggregate_id: None if aggregate_id in absent else self._load(aggregate_id),
+            load,
             today=self.settings.today,
             agency=agency,
             clerk=self.settings.clerk,
@@ -179,8 +184,9 @@ class Tracker(Reports):
     def _save(self, batch: list[Aggregate], size: int, progress: Progress | None) -> int:
         # The tables fold the events just saved when they stand right before them (else the catch-up does).
         events = [event for aggregate in batch for event in aggregate.collect_events()]
-        ids = save_events(self.app, events)
-        folded = fold_saved(self.app, self.view, events, ids)
+        stored = encode_events(self.app, events)
+        ids = save_stored(self.app, stored)
+        folded = fold_saved(self.app, self.view, events, ids, stored)
         log.debug("saved", aggregates=len(batch), events=size, folded=folded)
         if progress:
             progress(size)
@@ -237,14 +243,20 @@ class Tracker(Reports):
 
 def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[Any]:
     """Return the aggregate ids the lines name: their applications, cases and agencies."""
-    ids: set[Any] = set()
-    for _, line in lines:
+    codes: set[str] = set()
+    requests: set[tuple[str, str]] = set()
+    cases: set[tuple[str, str]] = set()
+    for _, line in lines:  # distinct names first: an id is a hash, and most lines name an application named before
         code = line.agency or agency
-        ids.add(agency_id(code))
-        if line.request:
-            ids.add(request_id(code, line.request))
-        if line.case:
-            ids.add(case_id(code, line.case))
+        codes.add(code)
+        fields = line.fields
+        if number := fields.get("request"):
+            requests.add((code, number))
+        if number := fields.get("case"):
+            cases.add((code, number))
+    ids: set[Any] = {agency_id(code) for code in codes}
+    ids.update(request_id(code, number) for code, number in requests)
+    ids.update(case_id(code, number) for code, number in cases)
     return ids
 
 

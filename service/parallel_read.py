@@ -1,0 +1,80 @@
+"""Read a large import file on two cores: a forked child checks the second part of the lines meanwhile.
+
+Checking lines (JSON, then the pydantic line models) is a sixth of a bulk import and each line is checked alone,
+so a child process checks the later lines while this one checks the earlier, and sends back plain tuples
+(cheaper to pickle than `Line` objects). The result is what `read_lines` gives: the same lines, numbers and
+problems. Without `fork`, for a small file, or if the child fails in any way, this process reads it all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+from collections.abc import Iterable
+from typing import Any
+
+from domain.lines import Line
+from service.reading import bounded_lines, check_lines
+
+PARALLEL_LINES = 20_000  # below this, a fork costs more than it saves
+CHILD_SHARE = 0.45  # the child also pickles its lines, and this process unpickles them
+
+
+def read_all_lines(raw: Iterable[bytes], problems: list[str]) -> list[tuple[int, Line]]:
+    """Return (line number, line) for every good non-blank line; append a message for every bad one."""
+    data = list(bounded_lines(raw))
+    if len(data) < PARALLEL_LINES or not hasattr(os, "fork"):
+        return list(check_lines(enumerate(data, start=1), problems))
+    split = len(data) - int(len(data) * CHILD_SHARE)
+    child = _fork_reader(data, split)
+    lines = list(check_lines(enumerate(data[:split], start=1), problems))
+    later = _collect(*child) if child else None
+    if later is None:  # no child, or it failed: read its part here
+        lines += check_lines(enumerate(data[split:], start=split + 1), problems)
+        return lines
+    found, messages = later
+    lines += (
+        (number, Line(event, dt.date.fromordinal(day), agency, clerk, fields))
+        for number, event, day, agency, clerk, fields in found
+    )
+    problems += messages
+    return lines
+
+
+def _fork_reader(data: list[bytes], split: int) -> tuple[int, int] | None:
+    """Start a child checking the lines from `split`; return its pid and the pipe it answers on."""
+    try:
+        reading, writing = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid:
+        os.close(writing)
+        return pid, reading
+    try:  # the child: never returns, never runs the parent's clean-up
+        os.close(reading)
+        messages: list[str] = []
+        found = [
+            (number, line.event, line.date.toordinal(), line.agency, line.clerk, line.fields)
+            for number, line in check_lines(enumerate(data[split:], start=split + 1), messages)
+        ]
+        with os.fdopen(writing, "wb") as pipe:
+            pickle.dump((found, messages), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # any failure: the parent reads the part itself
+        os._exit(1)
+    os._exit(0)
+
+
+def _collect(pid: int, reading: int) -> tuple[list[Any], list[str]] | None:
+    """Return what the child found, or None if it failed."""
+    try:
+        with os.fdopen(reading, "rb") as pipe:
+            result = pickle.load(pipe)
+    except (EOFError, pickle.UnpicklingError, OSError):
+        result = None
+    _, status = os.waitpid(pid, 0)
+    if result is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        return None
+    found, messages = result
+    return found, messages

@@ -1,0 +1,47 @@
+"""Reading a large file on two cores gives exactly the lines and problems of reading it on one."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+import service.parallel_read
+from service.parallel_read import read_all_lines
+from service.reading import read_lines
+
+
+def _file() -> bytes:
+    good = {"event": "received", "date": "2025-03-01", "channel": "online", "applicant_type": "natural_person"}
+    rows = [json.dumps({**good, "request": f"R{i}"}, ensure_ascii=False).encode() for i in range(60)]
+    rows[3] = b"{not json"
+    rows[10] = b""  # blank lines are skipped
+    rows[41] = json.dumps({**good, "request": "R41", "applicant_type": "robot"}).encode()  # bad, in the child's part
+    rows[50] = b'{"event": "registered", "request": "R50", "date": "2025-13-01"}'
+    rows[55] = "\ufeff".encode() + rows[55]  # a BOM inside the file
+    return "\ufeff".encode() + b"\n".join(rows) + b"\n"
+
+
+@pytest.mark.parametrize("threshold", [1, 10**9])
+def test_two_readers_find_the_lines_and_problems_of_one(monkeypatch: pytest.MonkeyPatch, threshold: int) -> None:
+    monkeypatch.setattr(service.parallel_read, "PARALLEL_LINES", threshold)
+    answers: list[object] = []
+    collect = service.parallel_read._collect
+    monkeypatch.setattr(service.parallel_read, "_collect", lambda *a: answers.append(collect(*a)) or answers[-1])
+    expected: list[str] = []
+    lines = list(read_lines(io.BytesIO(_file()), expected))
+    problems: list[str] = []
+    assert read_all_lines(io.BytesIO(_file()), problems) == lines
+    assert problems == expected and len(expected) == 4 and len(lines) == 55
+    assert len(answers) == (threshold == 1) and all(answer is not None for answer in answers)  # the child answered
+
+
+def test_a_failing_child_leaves_the_reading_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service.parallel_read, "PARALLEL_LINES", 1)
+    monkeypatch.setattr(service.parallel_read.pickle, "dump", None)  # the child cannot answer
+    expected: list[str] = []
+    lines = list(read_lines(io.BytesIO(_file()), expected))
+    problems: list[str] = []
+    assert read_all_lines(io.BytesIO(_file()), problems) == lines
+    assert problems == expected
