@@ -216,10 +216,10 @@ def created(cls: type[A], event_class: type[Any], aggregate_id: UUID, **fields: 
     event = build_event(
         event_class,
         {
-            "originator_topic": topic,
             "originator_id": aggregate_id,
             "originator_version": cls.INITIAL_VERSION,
             "timestamp": event_class.create_timestamp(),
+            "originator_topic": topic,
             **fields,
         },
     )

@@ -29,8 +29,10 @@ Convert = Callable[[Any], Any]
 class _Plan(typing.NamedTuple):
     names: tuple[str, ...]  # every field, in the order validation fills `__dict__`
     required: frozenset[str]
+    optional: frozenset[str]
     defaults: dict[str, Any]
     converters: tuple[tuple[str, Convert], ...]  # fields whose line value is JSON text of another type
+    shapes: dict[tuple[str, ...], tuple[set[str], dict[str, Any] | None]]  # see _shape
 
 
 _PLANS: dict[type, _Plan | None] = {}
@@ -44,24 +46,47 @@ _MADE = ENVELOPE_FIELDS | RECORDER_FIELDS | {"date"}
 def build_event(event_class: type[E], values: dict[str, Any]) -> E:
     """Return `event_class(**values)`, unvalidated: the line's checked fields and the book's envelope (see above)."""
     plan = _PLANS[event_class] if event_class in _PLANS else _plan(event_class)
-    recorder = (values.get("agency"), values.get("clerk"))
-    keys = values.keys()
-    if plan is None or recorder not in _RECORDERS or keys - plan.names or plan.required - keys:
-        event = event_class(**values)  # validated in full: raises as before for anything unexpected
-        if plan is not None and len(_RECORDERS) < _MAX_RECORDERS:
-            _RECORDERS.add(recorder)
-        return event
+    if plan is None or (values.get("agency"), values.get("clerk")) not in _RECORDERS:
+        return _validated(event_class, values, plan)
+    keys = tuple(values)
+    shape = plan.shapes.get(keys) or _shape(plan, keys)
+    if shape is _INVALID:
+        return event_class(**values)  # a field unknown or missing: the error validation gives
     for name, convert in plan.converters:
         value = values.get(name)
         if value is not None:
             values[name] = convert(value)
-    defaults = plan.defaults
-    data = {name: values[name] if name in values else defaults[name] for name in plan.names}
+    fields_set, tail = shape
+    if tail is not None:  # optional fields left out: their defaults, in the fields' order
+        values = {name: values[name] if name in values else tail[name] for name in plan.names}
     event = event_class.__new__(event_class)
-    _set(event, "__dict__", data)
-    _set(event, "__pydantic_fields_set__", set(keys))
+    _set(event, "__dict__", values)
+    _set(event, "__pydantic_fields_set__", fields_set)
     _set(event, "__pydantic_extra__", None)
     _set(event, "__pydantic_private__", None)
+    return event
+
+
+_INVALID: Any = (None, None)
+
+
+def _shape(plan: _Plan, keys: tuple[str, ...]) -> tuple[set[str], dict[str, Any] | None]:
+    """Return, for values with these fields in this order, their fields set and the defaults they lack (None: none)."""
+    given = set(keys)
+    if given - plan.optional - plan.required or plan.required - given:
+        shape: tuple[set[str], dict[str, Any] | None] = _INVALID
+    else:
+        # One fields set per shape of event, shared: a frozen event never changes it.
+        shape = (given, None) if keys == plan.names else (given, plan.defaults)
+    plan.shapes[keys] = shape
+    return shape
+
+
+def _validated(event_class: type[E], values: dict[str, Any], plan: _Plan | None) -> E:
+    """Validate an event in full, and remember its agency and clerk as checked."""
+    event = event_class(**values)
+    if plan is not None and len(_RECORDERS) < _MAX_RECORDERS:
+        _RECORDERS.add((values.get("agency"), values.get("clerk")))
     return event
 
 
@@ -77,8 +102,10 @@ def _plan(event_class: type[BaseModel]) -> _Plan | None:
             plan = _Plan(
                 tuple(fields),
                 frozenset(name for name, info in fields.items() if info.is_required()),
+                frozenset(name for name, info in fields.items() if not info.is_required()),
                 {name: info.default for name, info in fields.items() if not info.is_required()},
                 tuple((name, convert) for name, convert in converters if convert is not None),
+                {},
             )
     _PLANS[event_class] = plan
     return plan
