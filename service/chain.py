@@ -32,6 +32,8 @@ CHAIN_DDL = (
 # A store made before keeps its table: the same columns and queries.
 SQLITE_CHAIN_DDL = CHAIN_DDL.replace("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY")
 PAGE = 5000
+LARGE_INSERT = 10_000  # events in one insert from which the connection's page cache is enlarged
+LARGE_INSERT_CACHE_KIB = 65536
 
 
 def link(previous: bytes, position: int, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
@@ -144,6 +146,10 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         if not stored_events:
             return []
         rows = _event_rows(stored_events)
+        if len(rows) >= LARGE_INSERT:
+            # The primary key's index takes each aggregate's id at random: with SQLite's default 2 MB page cache a
+            # large batch keeps writing out pages and reading them back. Kept for the connection (imports reuse it).
+            c.execute(f"PRAGMA cache_size = -{LARGE_INSERT_CACHE_KIB}")
         # One executemany, not one execute per event. Its first row takes the write lock, so nobody inserts
         # meanwhile and SQLite gives each row the largest rowid plus one: the batch's notification ids are the
         # last `len(rows)` up to the maximum (checked on the first row). Reading the chain's head cannot race.
