@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 import click
 
 from domain.errors import InvalidInputError
-from service.parallel_read import read_all_lines
+from service.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
 from service.reading import sniff_format
 
 
@@ -46,6 +46,21 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _read_and_check(tracker: Any, stream: BinaryIO, problems: list[str]) -> tuple[list[Any], Any]:
+    """Return the file's good lines, and the book that checked them if it was checked while being read.
+
+    Into an empty store nothing needs looking up, so this process checks its part of the lines on the book while
+    the child reads the rest; otherwise the book is made once every line is read.
+    """
+    lines: list[Any] = []
+    book = tracker.book_for_empty_store()
+    for part in read_parts(stream, problems, CHILD_SHARE if book is None else BOOKING_CHILD_SHARE):
+        lines += part
+        if book is not None:
+            tracker.check_more(book, part, problems)
+    return lines, book
+
+
 def import_file(tracker: Any, file: str, progress: Callable[[str, int | None], Any]) -> None:
     """Validate a JSON Lines file completely, then record it in batches; print a summary on stderr."""
     with _without_gc():
@@ -59,15 +74,17 @@ def _import_file(tracker: Any, file: str, progress: Callable[[str, int | None], 
         head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
         from service.export import csv_lines, is_export_csv
 
+        book = None
         if is_export_csv(head):  # a file written by `export --format csv`
             lines = csv_lines(stream.read(), problems)
         elif (kind := sniff_format(head)) is not None:
             raise InvalidInputError([f"{file}: {kind}"])
         else:
-            lines = read_all_lines(stream, problems)
+            lines, book = _read_and_check(tracker, stream, problems)
     if not lines and not problems:
         raise InvalidInputError([f"{file}: empty: no event lines"])
-    book = tracker.check(lines, problems)
+    if book is None:
+        book = tracker.check(lines, problems)
     if problems:
         problems.sort(key=lambda p: int(p.split(",")[0].split(":")[0].removeprefix("line ") or 0))
         raise InvalidInputError(problems)

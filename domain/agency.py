@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field
@@ -14,7 +14,7 @@ from domain.closing import YearClose
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
 from domain.reminders import ReminderFields
-from domain.values import Month, Text, month_bounds
+from domain.values import Month, Text, month_bounds, name_id
 
 _SHA256 = r"^[0-9a-f]{64}$"
 
@@ -22,7 +22,7 @@ _SHA256 = r"^[0-9a-f]{64}$"
 @functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
 def agency_id(agency: str) -> UUID:
     """Return the aggregate id of an agency code."""
-    return uuid5(NAMESPACE_URL, f"gongkai:agency:{agency}")
+    return name_id(f"gongkai:agency:{agency}")
 
 
 class Agency(KeepsHistory, BaseAggregate[UUID]):

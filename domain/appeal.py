@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 
@@ -12,13 +12,13 @@ from domain.codes import AppealKind, AppealResult, Procedure
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
 from domain.reminders import ReminderFields
-from domain.values import Code
+from domain.values import Code, name_id
 
 
 @functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
 def case_id(agency: str, case: str) -> UUID:
     """Return the aggregate id of an agency's case number."""
-    return uuid5(NAMESPACE_URL, f"gongkai:case:{agency}:{case}")
+    return name_id(f"gongkai:case:{agency}:{case}")
 
 
 class AppealCase(KeepsHistory, BaseAggregate[UUID]):

@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic
 
 from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
+from domain.checked_events import build_event
 from domain.closing import Counted, changed_years
 from domain.errors import ClosedYearError, RefusedError, UnknownRequestError
 from domain.lines import Line
@@ -212,12 +213,15 @@ def created(cls: type[A], event_class: type[Any], aggregate_id: UUID, **fields: 
     creates tens of thousands. The aggregate's state is the same (tests/unit/test_book_events.py).
     """
     topic = _TOPICS.get(cls) or _TOPICS.setdefault(cls, get_topic(cls))
-    event = event_class(
-        originator_topic=topic,
-        originator_id=aggregate_id,
-        originator_version=cls.INITIAL_VERSION,
-        timestamp=event_class.create_timestamp(),
-        **fields,
+    event = build_event(
+        event_class,
+        {
+            "originator_id": aggregate_id,
+            "originator_version": cls.INITIAL_VERSION,
+            "timestamp": event_class.create_timestamp(),
+            "originator_topic": topic,
+            **fields,
+        },
     )
     aggregate = cls.__new__(cls)
     aggregate.__base_init__(event.originator_id, event.originator_version, event.timestamp)
@@ -232,11 +236,14 @@ def trigger(aggregate: Aggregate, event_class: type[Any], **fields: Any) -> None
 
     Without re-checking that the event is the aggregate's next (it is built so) or copying the arguments.
     """
-    event = event_class(
-        originator_id=aggregate.id,
-        originator_version=aggregate.version + 1,
-        timestamp=event_class.create_timestamp(),
-        **fields,
+    event = build_event(
+        event_class,
+        {
+            "originator_id": aggregate.id,
+            "originator_version": aggregate.version + 1,
+            "timestamp": event_class.create_timestamp(),
+            **fields,
+        },
     )
     event.apply(aggregate)
     aggregate.version = event.originator_version

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field
@@ -14,7 +14,7 @@ from domain.codes import ApplicantType, Channel, Outcome, Party
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
 from domain.reminders import REMINDER_EVENT_NAMES, ReminderFields
-from domain.values import Amount, Code, IsoDate, Text
+from domain.values import Amount, Code, IsoDate, Text, name_id
 
 # Steps still possible once a request is closed or voided (DOMAIN.md §4).
 AFTER_CLOSE = frozenset({"registered", "classified", "corrected"})
@@ -37,7 +37,7 @@ CLOCK_STEPS = frozenset(
 @functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
 def request_id(agency: str, number: str) -> UUID:
     """Return the aggregate id of an agency's application number (the same number, the same id)."""
-    return uuid5(NAMESPACE_URL, f"gongkai:request:{agency}:{number}")
+    return name_id(f"gongkai:request:{agency}:{number}")
 
 
 class FeeNotice:

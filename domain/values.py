@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from hashlib import sha1
 from typing import Annotated, Any
+from uuid import NAMESPACE_URL, UUID, SafeUUID
 
 from pydantic import BeforeValidator, PlainSerializer
 
@@ -116,3 +118,17 @@ Amount = Annotated[Decimal, BeforeValidator(_parse_amount), PlainSerializer(lamb
 # One Python call per value (pydantic calls each validator separately), checked before the str core schema.
 Text = Annotated[str, BeforeValidator(_text)]
 Code = Annotated[str, BeforeValidator(_code)]
+
+
+_URL_NAMESPACE = NAMESPACE_URL.bytes
+_VERSION_BITS = (0xF000 << 64) | (0xC000 << 48)
+_VERSION_5 = (5 << 76) | (0x8000 << 48)  # version 5, RFC 4122 variant
+
+
+def name_id(name: str) -> UUID:
+    """Return `uuid5(NAMESPACE_URL, name)`, without its import, checks and keyword handling (one per aggregate)."""
+    digest = sha1(_URL_NAMESPACE + name.encode("utf-8")).digest()
+    made = object.__new__(UUID)
+    object.__setattr__(made, "int", int.from_bytes(digest[:16], "big") & ~_VERSION_BITS | _VERSION_5)
+    object.__setattr__(made, "is_safe", SafeUUID.unknown)
+    return made

@@ -28,7 +28,12 @@ CHAIN_DDL = (
     "notification_id BIGINT PRIMARY KEY, originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, "
     "link TEXT NOT NULL"
 )
+# In SQLite only `INTEGER PRIMARY KEY` names the rowid (a BIGINT key is a second index, written with every link).
+# A store made before keeps its table: the same columns and queries.
+SQLITE_CHAIN_DDL = CHAIN_DDL.replace("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY")
 PAGE = 5000
+LARGE_INSERT = 10_000  # events in one insert from which the connection's page cache is enlarged
+LARGE_INSERT_CACHE_KIB = 65536
 
 
 def link(previous: bytes, position: int, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
@@ -67,45 +72,64 @@ def _typed(value: Any) -> bytes:
 
 def chain_rows(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
     """Return the chain rows of newly inserted events, continuing from the previous link."""
-    rows = []
+    rows: list[tuple[int, str, int, str]] = []
+    append = rows.append
     last_id, hex_id = None, ""
-    for position, event in zip(ids, events, strict=True):
-        previous = _link_of(previous, position, event)
+    for position, event, chained in zip(ids, events, _links_of(previous, ids, events), strict=True):
         originator_id = event.originator_id
         if originator_id is not last_id:  # an aggregate's events come together: its id's text is made once
             last_id = originator_id
             hex_id = originator_id.hex if type(originator_id) is UUID else UUID(str(originator_id)).hex
-        rows.append((position, hex_id, event.originator_version, previous.hex()))
+        append((position, hex_id, event.originator_version, chained.hex()))
     return rows
 
 
 def _link_of(previous: bytes, position: int, event: StoredEvent) -> bytes:
-    """Return `link` of a stored event, with the usual types (UUID, int, str, bytes) hashed inline."""
-    originator_id, version, topic, state = event.originator_id, event.originator_version, event.topic, event.state
-    if not (type(originator_id) is UUID and type(version) is int and type(topic) is str and type(state) is bytes):
-        return link(previous, position, originator_id, version, topic, state)
-    version_bytes, topic_bytes = b"I%d" % version, b"S" + topic.encode("utf-8", "surrogatepass")
-    return hashlib.sha256(
-        b"".join(
-            (
-                previous,
-                position.to_bytes(8, "big", signed=True),
-                _ID_LENGTH,
-                b"B",
-                originator_id.bytes,
-                len(version_bytes).to_bytes(8, "big"),
-                version_bytes,
-                len(topic_bytes).to_bytes(8, "big"),
-                topic_bytes,
-                (len(state) + 1).to_bytes(8, "big"),
-                b"B",
-                state,
+    """Return `link` of a stored event as `chain_rows` computes it."""
+    return next(_links_of(previous, [position], [event]))
+
+
+def _links_of(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]) -> Iterator[bytes]:
+    """Yield the links of events one after the other: `link`, with the usual types (UUID, int, str, bytes) inline."""
+    sha256 = hashlib.sha256
+    topics: dict[str, bytes] = {}  # a topic's length and bytes, made once
+    last_id: Any = None
+    id_part = b""
+    for position, event in zip(ids, events, strict=True):
+        originator_id, version, topic, state = event.originator_id, event.originator_version, event.topic, event.state
+        if originator_id is not last_id:  # an aggregate's events come together: its id's bytes are made once
+            last_id = originator_id
+            id_part = _ID_LENGTH + b"B" + originator_id.bytes if type(originator_id) is UUID else b""
+        if id_part and type(version) is int and type(topic) is str and type(state) is bytes:
+            topic_part = topics.get(topic) or topics.setdefault(
+                topic, _sized(b"S" + topic.encode("utf-8", "surrogatepass"))
             )
-        )
-    ).digest()
+            version_part = _VERSIONS[version] if 0 <= version < len(_VERSIONS) else _sized(b"I%d" % version)
+            previous = sha256(
+                b"".join(
+                    (
+                        previous,
+                        position.to_bytes(8, "big", signed=True),
+                        id_part,
+                        version_part,
+                        topic_part,
+                        (len(state) + 1).to_bytes(8, "big"),
+                        b"B",
+                        state,
+                    )
+                )
+            ).digest()
+        else:
+            previous = link(previous, position, originator_id, version, topic, state)
+        yield previous
+
+
+def _sized(encoded: bytes) -> bytes:
+    return len(encoded).to_bytes(8, "big") + encoded
 
 
 _ID_LENGTH = (17).to_bytes(8, "big")  # b"B" and the 16 bytes of a UUID
+_VERSIONS = tuple(_sized(b"I%d" % version) for version in range(1024))
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
@@ -114,17 +138,18 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         """Add the chain and the key tables to the events table."""
         statements = super().construct_create_table_statements()
-        statements.append(f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ({CHAIN_DDL})")
+        statements.append(f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ({SQLITE_CHAIN_DDL})")
         statements += SQLITE_KEY_TABLES
         return statements
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         if not stored_events:
             return []
-        rows = [
-            (s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id, *_rest(s))
-            for s in stored_events
-        ]
+        rows = _event_rows(stored_events)
+        if len(rows) >= LARGE_INSERT:
+            # The primary key's index takes each aggregate's id at random: with SQLite's default 2 MB page cache a
+            # large batch keeps writing out pages and reading them back. Kept for the connection (imports reuse it).
+            c.execute(f"PRAGMA cache_size = -{LARGE_INSERT_CACHE_KIB}")
         # One executemany, not one execute per event. Its first row takes the write lock, so nobody inserts
         # meanwhile and SQLite gives each row the largest rowid plus one: the batch's notification ids are the
         # last `len(rows)` up to the maximum (checked on the first row). Reading the chain's head cannot race.
@@ -145,8 +170,19 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         return ids
 
 
-def _rest(stored: StoredEvent) -> tuple[int, str, bytes]:
-    return stored.originator_version, stored.topic, stored.state
+def _event_rows(stored_events: Sequence[StoredEvent]) -> list[tuple[Any, int, str, bytes]]:
+    """Return the events table's rows of stored events (an aggregate's id as hex text, made once per run of it)."""
+    rows: list[tuple[Any, int, str, bytes]] = []
+    append = rows.append
+    last_id: Any = None
+    text_id: Any = None
+    for stored in stored_events:
+        originator_id = stored.originator_id
+        if originator_id is not last_id:
+            last_id = originator_id
+            text_id = originator_id.hex if isinstance(originator_id, UUID) else originator_id
+        append((text_id, stored.originator_version, stored.topic, stored.state))
+    return rows
 
 
 # -- verifying ------------------------------------------------------------------------------------------

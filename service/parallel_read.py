@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from domain.lines import Line
@@ -19,27 +19,41 @@ from service.reading import bounded_lines, check_lines
 
 PARALLEL_LINES = 20_000  # below this, a fork costs more than it saves
 CHILD_SHARE = 0.45  # the child also pickles its lines, and this process unpickles them
+BOOKING_CHILD_SHARE = 0.7  # when this process also books its own part meanwhile (an import into an empty store)
 
 
 def read_all_lines(raw: Iterable[bytes], problems: list[str]) -> list[tuple[int, Line]]:
     """Return (line number, line) for every good non-blank line; append a message for every bad one."""
+    return [line for part in read_parts(raw, problems) for line in part]
+
+
+def read_parts(
+    raw: Iterable[bytes], problems: list[str], child_share: float = CHILD_SHARE
+) -> Iterator[list[tuple[int, Line]]]:
+    """Yield the lines of `read_all_lines` in order, in parts: this process's first, while the child reads the rest.
+
+    A caller that works on a part meanwhile (the book of an import into an empty store) gives the child a larger
+    share. Every problem is appended by the time the last part is yielded.
+    """
     data = list(bounded_lines(raw))
     if len(data) < PARALLEL_LINES or not hasattr(os, "fork"):
-        return list(check_lines(enumerate(data, start=1), problems))
-    split = len(data) - int(len(data) * CHILD_SHARE)
+        yield list(check_lines(enumerate(data, start=1), problems))
+        return
+    split = len(data) - int(len(data) * child_share)
     child = _fork_reader(data, split)
-    lines = list(check_lines(enumerate(data[:split], start=1), problems))
-    later = _collect(*child) if child else None
+    try:
+        yield list(check_lines(enumerate(data[:split], start=1), problems))
+    finally:
+        later = _collect(*child) if child else None  # the child is waited for even if the caller stops early
     if later is None:  # no child, or it failed: read its part here
-        lines += check_lines(enumerate(data[split:], start=split + 1), problems)
-        return lines
+        yield list(check_lines(enumerate(data[split:], start=split + 1), problems))
+        return
     found, messages = later
-    lines += (
+    problems += messages
+    yield [
         (number, Line(event, dt.date.fromordinal(day), agency, clerk, fields))
         for number, event, day, agency, clerk, fields in found
-    )
-    problems += messages
-    return lines
+    ]
 
 
 def _fork_reader(data: list[bytes], split: int) -> tuple[int, int] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,18 +106,25 @@ class Tracker(Reports):
             load = lambda aggregate_id: None if aggregate_id in absent else self._load(aggregate_id)  # noqa: E731
         else:  # an empty log (a store's first import): nothing is stored yet, so nothing named needs looking up
             load = lambda aggregate_id: None  # noqa: E731
-        book = LoadedBook(
-            load,
-            today=self.settings.today,
-            agency=agency,
-            clerk=self.settings.clerk,
+        book = LoadedBook(load, today=self.settings.today, agency=agency, clerk=self.settings.clerk)
+        self.check_more(book, lines, problems)
+        return book
+
+    def book_for_empty_store(self) -> LoadedBook | None:
+        """Return a book to check lines in parts as they are read, if the log is empty (nothing to look up)."""
+        if self.app.recorder.max_notification_id():
+            return None
+        return LoadedBook(
+            lambda aggregate_id: None, today=self.settings.today, agency=self.agency, clerk=self.settings.clerk
         )
+
+    def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[str]) -> None:
+        """Apply further numbered lines to a book; append a message for every refused one."""
         for number, line in lines:
             try:
                 book.record(line)
             except RefusedError as error:
                 problems.append(f"line {number}, field {error.field}: {error}")
-        return book
 
     def record(
         self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None, *, checked: LoadedBook | None = None

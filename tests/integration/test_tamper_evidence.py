@@ -223,3 +223,24 @@ def test_since_close_checks_from_the_close_and_a_published_head_is_checked(gongk
     assert gongkai("verify", "--anchor", published).returncode == 0
     forged = gongkai("verify", "--anchor", published[:-4] + "0000")
     assert forged.returncode == 1 and "does not match this log" in forged.stderr
+
+
+def test_a_store_whose_chain_table_has_the_older_key_still_chains_and_verifies(tmp_path: Path) -> None:
+    from service.chain import CHAIN_DDL
+
+    db = tmp_path / "older.db"
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(f"CREATE TABLE gk_chain ({CHAIN_DDL})")  # as stores made before the rowid key have it
+    events = _fill(str(db))
+    with closing(sqlite3.connect(db)) as conn:
+        (ddl,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'gk_chain'").fetchone()
+        linked = conn.execute("SELECT count(*) FROM gk_chain").fetchone()[0]
+    assert "BIGINT PRIMARY KEY" in ddl and linked == events
+    result = verdict(str(db))
+    assert result.problem is None and result.checked == events
+
+
+def test_a_new_store_keys_its_chain_by_the_rowid(filled: tuple[Path, int]) -> None:
+    with closing(sqlite3.connect(filled[0])) as conn:
+        (ddl,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'gk_chain'").fetchone()
+    assert "notification_id INTEGER PRIMARY KEY" in ddl

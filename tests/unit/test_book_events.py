@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 
 import domain.book
-from tests.conftest import book_of
+from tests.conftest import book_of, events_of
 from tests.histories import histories
 
 
@@ -77,3 +77,16 @@ def test_the_book_builds_agencies_and_cases_eventsourcing_would() -> None:
         patch.setattr(domain.book, "trigger", _reference_trigger)
         reference = _state(book_of(lines))
     assert fast == reference and len(fast) == 3
+
+
+@settings(max_examples=80, deadline=None)
+@given(histories())
+def test_events_built_from_checked_lines_give_the_state_validated_events_give(lines: list[dict[str, Any]]) -> None:
+    fast = book_of(lines)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(domain.book, "build_event", lambda event_class, values: event_class(**values))
+        reference = book_of(lines)
+    assert _state(fast) == _state(reference)
+    for built, validated in zip(events_of(fast), events_of(reference), strict=True):
+        assert built.model_dump_json(exclude={"timestamp"}) == validated.model_dump_json(exclude={"timestamp"})
+        assert built.__pydantic_fields_set__ == validated.__pydantic_fields_set__

@@ -8,7 +8,7 @@ import json
 import pytest
 
 import service.parallel_read
-from service.parallel_read import read_all_lines
+from service.parallel_read import read_all_lines, read_parts
 from service.reading import read_lines
 
 
@@ -45,3 +45,27 @@ def test_a_failing_child_leaves_the_reading_to_this_process(monkeypatch: pytest.
     problems: list[str] = []
     assert read_all_lines(io.BytesIO(_file()), problems) == lines
     assert problems == expected
+
+
+@pytest.mark.parametrize("share", [0.1, 0.45, 0.7, 0.95])
+def test_the_parts_are_the_lines_in_order_and_every_problem_is_there_by_the_last(
+    monkeypatch: pytest.MonkeyPatch, share: float
+) -> None:
+    monkeypatch.setattr(service.parallel_read, "PARALLEL_LINES", 1)
+    expected: list[str] = []
+    lines = list(read_lines(io.BytesIO(_file()), expected))
+    problems: list[str] = []
+    parts = list(read_parts(io.BytesIO(_file()), problems, share))
+    assert len(parts) == 2 and [line for part in parts for line in part] == lines
+    assert sorted(problems) == sorted(expected)
+
+
+def test_a_caller_stopping_after_the_first_part_leaves_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service.parallel_read, "PARALLEL_LINES", 1)
+    waited: list[object] = []
+    collect = service.parallel_read._collect
+    monkeypatch.setattr(service.parallel_read, "_collect", lambda *a: waited.append(collect(*a)) or waited[-1])
+    parts = read_parts(io.BytesIO(_file()), [], 0.7)
+    next(parts)
+    parts.close()
+    assert len(waited) == 1
