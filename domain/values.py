@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from hashlib import sha1
 from typing import Annotated, Any
@@ -66,28 +67,21 @@ def _parse_amount(value: Any) -> Decimal:
 
 
 _REMEMBERED = 1 << 18  # values checked once and remembered (a few MB at most)
-_CODES: set[str] = set()  # codes seen valid: an import names each application on several lines and events
-_TEXTS: set[str] = set()
 
 
-def _text(value: Any) -> Any:
-    """Check a text field's value: `_strict_str` then `_clean_text`, remembering values that passed."""
-    if type(value) is str and value in _TEXTS:
+def _remembering(check: Callable[[str], str]) -> Callable[[Any], Any]:
+    """Return a validator: `_strict_str` then `check`, remembering values that passed (an import repeats them)."""
+    passed: set[str] = set()
+
+    def validate(value: Any) -> Any:
+        if type(value) is str and value in passed:
+            return value
+        check(_strict_str(value))
+        if type(value) is str and len(passed) < _REMEMBERED:
+            passed.add(value)
         return value
-    _clean_text(_strict_str(value))
-    if type(value) is str and len(_TEXTS) < _REMEMBERED:
-        _TEXTS.add(value)
-    return value
 
-
-def _code(value: Any) -> Any:
-    """Check a code's value: `_strict_str` then `_clean_code`, remembering values that passed."""
-    if type(value) is str and value in _CODES:
-        return value
-    _clean_code(_strict_str(value))
-    if type(value) is str and len(_CODES) < _REMEMBERED:
-        _CODES.add(value)
-    return value
+    return validate
 
 
 def _clean_text(value: str) -> str:
@@ -116,8 +110,8 @@ IsoDate = Annotated[dt.date, BeforeValidator(_parse_date), PlainSerializer(dt.da
 Month = Annotated[str, BeforeValidator(parse_month)]
 Amount = Annotated[Decimal, BeforeValidator(_parse_amount), PlainSerializer(lambda d: f"{d:.2f}", return_type=str)]
 # One Python call per value (pydantic calls each validator separately), checked before the str core schema.
-Text = Annotated[str, BeforeValidator(_text)]
-Code = Annotated[str, BeforeValidator(_code)]
+Text = Annotated[str, BeforeValidator(_remembering(_clean_text))]
+Code = Annotated[str, BeforeValidator(_remembering(_clean_code))]
 
 
 _URL_NAMESPACE = NAMESPACE_URL.bytes
