@@ -93,7 +93,13 @@ def _validated(event_class: type[E], values: dict[str, Any], plan: _Plan | None)
 def _plan(event_class: type[BaseModel]) -> _Plan | None:
     """Return how to build an event class's events from checked values, or None to always validate them."""
     plan: _Plan | None = None
-    if event_class.__pydantic_post_init__ is None and event_class.model_config.get("extra") == "forbid":
+    decorators = event_class.__pydantic_decorators__
+    own_checks = decorators.model_validators or decorators.field_validators  # a line model would not carry them
+    if (
+        not own_checks
+        and event_class.__pydantic_post_init__ is None
+        and event_class.model_config.get("extra") == "forbid"
+    ):
         fields = event_class.model_fields
         converters = [(name, _converter(info.annotation)) for name, info in fields.items() if name not in _MADE]
         if all(convert is not _UNKNOWN for _, convert in converters) and not any(

@@ -132,3 +132,20 @@ def test_a_recorder_the_settings_name_is_validated_like_the_lines() -> None:
     for _ in range(2):  # a bad agency code is refused every time, not only the first
         with pytest.raises(ValidationError, match="agency"):
             book_of([line], agency="A B")
+
+
+def test_an_event_class_with_its_own_validators_is_always_validated_in_full() -> None:
+    from pydantic import field_validator
+
+    received = ALL_EVENT_CLASSES["received"]
+
+    class Checked(received):  # type: ignore[valid-type, misc]
+        @field_validator("request")
+        @classmethod
+        def _not_x(cls, value: str) -> str:
+            if value == "X":
+                raise ValueError("X is not a number")
+            return value
+
+    assert checked_events._plan(received) is not None
+    assert checked_events._plan(Checked) is None
