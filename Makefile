@@ -10,7 +10,7 @@ $(BIN)/gongkai: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m compileall -q cli domain projections scheduler service
+	$(BIN)/python -m compileall -q cli domain projections scheduler service storage
 	touch $@
 
 .PHONY: demo test lint

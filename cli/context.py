@@ -40,7 +40,7 @@ def tracker(ctx: click.Context) -> Iterator[Any]:
 def reports(ctx: click.Context, fmt: str) -> Iterator[Any]:
     """Open what a report reads: its tables directly when they are caught up (table, json, markdown), else the store."""
     if fmt in ("table", "json", "markdown"):
-        from service.view_reader import open_caught_up
+        from storage.view_reader import open_caught_up
 
         reader = open_caught_up(_settings(ctx))
         if reader is not None:

@@ -13,8 +13,8 @@ from typing import Any, BinaryIO
 import click
 
 from domain.errors import InvalidInputError
-from service.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
 from service.reading import sniff_format
+from storage.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
 
 
 def _open(file: str) -> BinaryIO:

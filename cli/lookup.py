@@ -66,7 +66,7 @@ def print_info(tracker: Any) -> None:
 
 def _protection(tracker: Any) -> dict[str, Any]:
     """Say plainly whether personal data is encrypted at rest (and warn on stderr when it is not)."""
-    from service.crypto import key_store
+    from storage.crypto import key_store
 
     keys = key_store(tracker.app)
     if keys is None:

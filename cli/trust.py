@@ -21,7 +21,7 @@ from cli.context import EXIT_REFUSED, fail, refusals, tracker
 @refusals
 def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) -> None:
     """校验 Check that no stored event was edited, deleted or inserted behind the application's back."""
-    from service.chain import chain_reader, last_close, link_of, name_event, verify_store
+    from storage.chain import chain_reader, last_close, link_of, name_event, verify_store
 
     with tracker(ctx) as t:
         close = last_close(t.app) if since_close else None
@@ -71,7 +71,7 @@ def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) 
 @refusals
 def erase_applicant(ctx: click.Context, requests: tuple[str, ...], applicant: str | None, yes: bool) -> None:
     """删除个人信息 Make applicants' personal data unreadable forever (crypto-shredding); tables stay as they are."""
-    from service.crypto import erase_personal_data, requests_of_applicant
+    from storage.crypto import erase_personal_data, requests_of_applicant
 
     if not requests and not applicant:
         raise click.UsageError("name the applications (受理编号) or give --applicant NAME")
@@ -92,7 +92,7 @@ def erase_applicant(ctx: click.Context, requests: tuple[str, ...], applicant: st
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def new_key(file: Path) -> None:
     """生成密钥 Write a new master key to FILE (mode 0600); set GONGKAI_CIPHER_KEY_FILE to it, and back it up."""
-    from service.keys import new_key as make_key
+    from storage.keys import new_key as make_key
 
     try:
         descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -13,7 +13,7 @@ from domain.values import Code, IsoDate, Text
 
 # Fields every stored event has that are not part of the import format.
 ENVELOPE_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
-# What an erased applicant's personal field reads as (service/crypto.py).
+# What an erased applicant's personal field reads as (storage/crypto.py).
 ERASED_TEXT = "已删除"
 # Fields that say who recorded an event, not what happened.
 RECORDER_FIELDS = frozenset({"agency", "clerk"})

@@ -1,6 +1,6 @@
 """The reports of the maintained tables, whether the store is opened in full (Tracker) or its tables read directly.
 
-Both `service.tracker.Tracker` and `service.view_reader.ViewReader` are `Reports`: they differ in how they bring
+Both `service.tracker.Tracker` and `storage.view_reader.ViewReader` are `Reports`: they differ in how they bring
 the tables up to date (`catch_up`) and find a closed year (`year_close`). Nothing here imports pydantic or
 eventsourcing, so a report read straight from the tables starts fast.
 """
@@ -22,7 +22,7 @@ class Reports:
     """Reports of one agency, of every agency, and of the district, from `view` after `catch_up`."""
 
     settings: Settings
-    view: Any  # month_counts(agency), cases(agency), agencies(): projections/sqlite_view.py and its kin
+    view: Any  # month_counts(agency), cases(agency), agencies(): storage/sqlite_view.py and its kin
 
     def catch_up(self) -> int:
         """Bring the maintained tables up to the end of the log; return how many events were applied."""

@@ -31,7 +31,7 @@ class Settings:
     agency: str | None
     clerk: str
     today: dt.date
-    cipher_key: str | None = None  # GONGKAI_CIPHER_KEY: base64 master key (service/keys.py)
+    cipher_key: str | None = None  # GONGKAI_CIPHER_KEY: base64 master key (storage/keys.py)
     cipher_key_file: str | None = None  # GONGKAI_CIPHER_KEY_FILE: a file holding it, readable by no other user
     district: str = DISTRICT_CODE  # GONGKAI_DISTRICT: the code the roll-up of every agency carries
     district_name: str = DISTRICT_NAME  # GONGKAI_DISTRICT_NAME: its name in report headings

@@ -20,7 +20,10 @@ from domain.lines import Line
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
 from projections.runner import Progress, catch_up, fold_saved
-from service.concurrency import (
+from service.logs import get_logger
+from service.reports import Reports
+from service.settings import Settings
+from storage.concurrency import (
     ATTEMPTS,
     TURN_LINES,
     describe_meanwhile,
@@ -30,11 +33,8 @@ from service.concurrency import (
     retrying,
     writer_turn,
 )
-from service.existing import existing_ids
-from service.logs import get_logger
-from service.reports import Reports
-from service.settings import Settings
-from service.store import encode_events, open_store, save_stored
+from storage.existing import existing_ids
+from storage.store import encode_events, open_store, save_stored
 
 if TYPE_CHECKING:
     from projections.replay import Rebuilt
@@ -71,7 +71,7 @@ class Tracker(Reports):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        from service.keys import master_key
+        from storage.keys import master_key
 
         key = master_key(settings.cipher_key, settings.cipher_key_file)
         self.app, self.view = open_store(settings.db, key=key)

@@ -34,8 +34,8 @@ def run(db: Path, *args: str, data: bytes | None = None) -> Result:
 
 def state(db: Path) -> dict[str, Any]:
     """Return what the store means: its events, every maintained table and the chain's verdict."""
-    from service.chain import verify_store
-    from service.store import open_store
+    from storage.chain import verify_store
+    from storage.store import open_store
 
     with closing(sqlite3.connect(db)) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]

@@ -12,12 +12,12 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.lines import parse_object
 from projections.runner import fold_saved
-from service.chain import chain_reader, verify_store
-from service.chain_postgres import ChainedPostgresRecorder
-from service.keys import new_key
 from service.settings import Settings
-from service.store import save_events
 from service.tracker import Tracker
+from storage.chain import chain_reader, verify_store
+from storage.chain_postgres import ChainedPostgresRecorder
+from storage.keys import new_key
+from storage.store import save_events
 from tests.conftest import TODAY
 
 

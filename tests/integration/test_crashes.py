@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from service.chain import verify_store
 from service.settings import load_settings
 from service.tracker import Tracker
+from storage.chain import verify_store
 from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from service.chain import Verdict, verify_store
 from service.settings import load_settings
-from service.store import open_store
 from service.tracker import Tracker
+from storage.chain import Verdict, verify_store
+from storage.store import open_store
 from tests.conftest import FIXTURES, Runner
 
 
@@ -177,7 +177,7 @@ def test_postgres_edits_deletions_and_insertions_are_found(new_store: Callable[[
 
 def _verify_in(conn: Any, store: str) -> Verdict:
     """Verify what the open transaction sees: the tampering stays uncommitted and is rolled back after."""
-    from service.chain import ChainReader, verify_chain
+    from storage.chain import ChainReader, verify_chain
 
     class App:
         class recorder:  # stands in for the application's recorder
@@ -226,7 +226,7 @@ def test_since_close_checks_from_the_close_and_a_published_head_is_checked(gongk
 
 
 def test_a_store_whose_chain_table_has_the_older_key_still_chains_and_verifies(tmp_path: Path) -> None:
-    from service.chain import CHAIN_DDL
+    from storage.chain import CHAIN_DDL
 
     db = tmp_path / "older.db"
     with closing(sqlite3.connect(db)) as conn, conn:

@@ -18,7 +18,7 @@ from domain.lines import parse_object
 from service.reports import closed_status
 from service.settings import Settings
 from service.tracker import Tracker
-from service.view_reader import open_caught_up
+from storage.view_reader import open_caught_up
 from tests.conftest import GONGKAI, TODAY, Runner
 
 BENCH = Path(__file__).parents[2] / "bench"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from projections.batch import fold_batch
 from projections.fold import fold_events
 from projections.rows import agency_row, case_row, request_row
-from service.mapper import PydanticMapper
+from storage.mapper import PydanticMapper
 from tests.conftest import book_of, events_of
 from tests.histories import histories
 

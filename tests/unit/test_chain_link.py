@@ -8,7 +8,7 @@ from eventsourcing.persistence import StoredEvent
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.chain import _link_of, chain_rows, link
+from storage.chain import _link_of, chain_rows, link
 
 events = st.builds(
     StoredEvent,

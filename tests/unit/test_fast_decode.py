@@ -13,7 +13,7 @@ from projections.facts import CountKey, contributions
 from projections.fold import _family, fold_events, fold_into
 from projections.replay import fold_plain, freeze
 from projections.rows import agency_row, case_row, request_row
-from service.mapper import PydanticMapper
+from storage.mapper import PydanticMapper
 from tests.conftest import book_of, events_of
 from tests.histories import histories
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-import service.parallel_read
-from service.parallel_read import read_all_lines, read_parts
+import storage.parallel_read
 from service.reading import read_lines
+from storage.parallel_read import read_all_lines, read_parts
 
 
 def _file() -> bytes:
@@ -25,10 +25,10 @@ def _file() -> bytes:
 
 @pytest.mark.parametrize("threshold", [1, 10**9])
 def test_two_readers_find_the_lines_and_problems_of_one(monkeypatch: pytest.MonkeyPatch, threshold: int) -> None:
-    monkeypatch.setattr(service.parallel_read, "PARALLEL_LINES", threshold)
+    monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", threshold)
     answers: list[object] = []
-    collect = service.parallel_read._collect
-    monkeypatch.setattr(service.parallel_read, "_collect", lambda *a: answers.append(collect(*a)) or answers[-1])
+    collect = storage.parallel_read._collect
+    monkeypatch.setattr(storage.parallel_read, "_collect", lambda *a: answers.append(collect(*a)) or answers[-1])
     expected: list[str] = []
     lines = list(read_lines(io.BytesIO(_file()), expected))
     problems: list[str] = []
@@ -38,8 +38,8 @@ def test_two_readers_find_the_lines_and_problems_of_one(monkeypatch: pytest.Monk
 
 
 def test_a_failing_child_leaves_the_reading_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service.parallel_read, "PARALLEL_LINES", 1)
-    monkeypatch.setattr(service.parallel_read.pickle, "dump", None)  # the child cannot answer
+    monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", 1)
+    monkeypatch.setattr(storage.parallel_read.pickle, "dump", None)  # the child cannot answer
     expected: list[str] = []
     lines = list(read_lines(io.BytesIO(_file()), expected))
     problems: list[str] = []
@@ -51,7 +51,7 @@ def test_a_failing_child_leaves_the_reading_to_this_process(monkeypatch: pytest.
 def test_the_parts_are_the_lines_in_order_and_every_problem_is_there_by_the_last(
     monkeypatch: pytest.MonkeyPatch, share: float
 ) -> None:
-    monkeypatch.setattr(service.parallel_read, "PARALLEL_LINES", 1)
+    monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", 1)
     expected: list[str] = []
     lines = list(read_lines(io.BytesIO(_file()), expected))
     problems: list[str] = []
@@ -61,10 +61,10 @@ def test_the_parts_are_the_lines_in_order_and_every_problem_is_there_by_the_last
 
 
 def test_a_caller_stopping_after_the_first_part_leaves_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service.parallel_read, "PARALLEL_LINES", 1)
+    monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", 1)
     waited: list[object] = []
-    collect = service.parallel_read._collect
-    monkeypatch.setattr(service.parallel_read, "_collect", lambda *a: waited.append(collect(*a)) or waited[-1])
+    collect = storage.parallel_read._collect
+    monkeypatch.setattr(storage.parallel_read, "_collect", lambda *a: waited.append(collect(*a)) or waited[-1])
     parts = read_parts(io.BytesIO(_file()), [], 0.7)
     next(parts)
     parts.close()

@@ -29,7 +29,7 @@ from projections.rows import (
     request_facts,
     request_row,
 )
-from projections.view_commit import CommitsWithTracking
+from storage.view_commit import CommitsWithTracking
 
 COUNT_COLUMNS = ("agency", "month", "row", "col", "n")
 # Keys of each table: the leading columns of its row encoding.

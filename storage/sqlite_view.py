@@ -26,7 +26,7 @@ from projections.rows import (
     request_facts,
     request_row,
 )
-from projections.view_commit import CommitsWithTracking
+from storage.view_commit import CommitsWithTracking
 
 # Every stored row of a table, as a replay compares them (the cases of voided applications are in no table).
 ROWS_SQL = {

@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from domain.event import ERASED_TEXT
-from service.keys import ENV_HELP, ERASED, META_TABLE, Box, KeyStore, StoreKeyError, stored_key_check
+from storage.keys import ENV_HELP, ERASED, META_TABLE, Box, KeyStore, StoreKeyError, stored_key_check
 
 PERSONAL_FIELDS = frozenset({"applicant", "subject", "applicant_id_number", "phone", "address"})
 PREFIX = "gk1:"

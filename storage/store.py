@@ -14,7 +14,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from eventsourcing.utils import Environment, get_topic
 
-from service.mapper import PydanticMapper
+from storage.mapper import PydanticMapper
 
 APPLICATION_NAME = "gongkai"
 
@@ -35,7 +35,7 @@ def _sqlite_env(path: str) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(file),
         "SQLITE_LOCK_TIMEOUT": "30",
-        "APPLICATION_RECORDER_TOPIC": "service.chain:ChainedSQLiteRecorder",  # the hash chain, in each insert
+        "APPLICATION_RECORDER_TOPIC": "storage.chain:ChainedSQLiteRecorder",  # the hash chain, in each insert
     }
 
 
@@ -51,7 +51,7 @@ def _postgres_env(url: str) -> dict[str, str]:
         # A command needs one connection per pool (events, tables): many clerks must not exhaust the server.
         "POSTGRES_POOL_SIZE": "1",
         "POSTGRES_MAX_OVERFLOW": "2",
-        "APPLICATION_RECORDER_TOPIC": "service.chain_postgres:ChainedPostgresRecorder",
+        "APPLICATION_RECORDER_TOPIC": "storage.chain_postgres:ChainedPostgresRecorder",
     }
     query = dict(item.split("=", 1) for item in parts.query.split("&") if "=" in item)
     if "schema" in query:
@@ -90,7 +90,7 @@ def store_env(db: str) -> dict[str, str]:
 
 def open_store(db: str, *, key: bytes | None = None) -> tuple[GongkaiApplication, Any]:
     """Return the application and its view on the same store (encrypted with the master key, if given)."""
-    from service.crypto import cipher_env
+    from storage.crypto import cipher_env
 
     env = store_env(db) | cipher_env(key)
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
@@ -100,17 +100,17 @@ def open_store(db: str, *, key: bytes | None = None) -> tuple[GongkaiApplication
 
 
 def _open(env: dict[str, str], key: bytes | None) -> tuple[GongkaiApplication, Any]:
-    from service.crypto import protect
+    from storage.crypto import protect
 
     app = GongkaiApplication(env=env)
     protect(app, key)
     factory = InfrastructureFactory.construct(Environment(APPLICATION_NAME, env))
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
-        from projections.postgres_view import PostgresView
+        from storage.postgres_view import PostgresView
 
         view: Any = factory.tracking_recorder(PostgresView)
     else:
-        from projections.sqlite_view import SQLiteView
+        from storage.sqlite_view import SQLiteView
 
         view = factory.tracking_recorder(SQLiteView)
     return app, view

@@ -29,7 +29,7 @@ from service.reports import Reports
 from service.settings import Settings
 
 log = get_logger("gongkai")
-APP = "gongkai"  # service/store.py: the application name, which names the tables and the tracking row
+APP = "gongkai"  # storage/store.py: the application name, which names the tables and the tracking row
 _CLOSING_TOPICS = ("domain.agency:Agency.YearClosed", "domain.agency:Agency.YearReopened")
 
 
@@ -38,7 +38,7 @@ class _FullPathNeeded(Exception):
 
 
 class TablesReader:
-    """The read queries of projections/sqlite_view.py and postgres_view.py, on a plain DB-API connection."""
+    """The read queries of storage/sqlite_view.py and postgres_view.py, on a plain DB-API connection."""
 
     def __init__(self, connection: Any, *, schema: str | None = None) -> None:
         self.connection = connection
@@ -176,7 +176,7 @@ def _connect_sqlite(db: str) -> tuple[TablesReader, _Layout] | None:
 
 
 def _connect_postgres(url: str) -> tuple[TablesReader, _Layout] | None:
-    """Connect as service/store.py's settings for eventsourcing do (the same reading of the URL)."""
+    """Connect as storage/store.py's settings for eventsourcing do (the same reading of the URL)."""
     import psycopg
 
     parts = urlsplit(url)

@@ -20,7 +20,7 @@ from uuid import UUID
 from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from service.keys import SQLITE_KEY_TABLES
+from storage.keys import SQLITE_KEY_TABLES
 
 GENESIS = bytes(32)
 CHAIN_TABLE = "gk_chain"

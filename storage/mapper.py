@@ -12,13 +12,13 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
-    from service.crypto import FieldCipher
+    from storage.crypto import FieldCipher
 
 
 class PydanticMapper(Mapper[UUID]):
     """Encode with `model_dump_json` and decode with `model_validate_json` (both in pydantic-core).
 
-    With `fields` set (an encrypted store), personal fields are sealed per application first (service/crypto.py).
+    With `fields` set (an encrypted store), personal fields are sealed per application first (storage/crypto.py).
     """
 
     fields: FieldCipher | None = None

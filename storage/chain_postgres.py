@@ -9,8 +9,8 @@ from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
-from service.chain import CHAIN_DDL, CHAIN_TABLE, GENESIS, chain_rows
-from service.keys import postgres_key_tables
+from storage.chain import CHAIN_DDL, CHAIN_TABLE, GENESIS, chain_rows
+from storage.keys import postgres_key_tables
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
