@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from decimal import Decimal
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from domain.changes import Change, as_date, changed_fields
 from domain.months import month_of
+from domain.request import EVENT_CLASSES, FINAL_STATES, open_state
 
 # A count key: (agency, month, row, column). Rows are `new`, the outcome codes and `fees_fen`.
 CountKey = tuple[str, str, str, str]
@@ -69,75 +72,55 @@ def replace(facts: T, **changes: Any) -> T:
     return cls(**values)
 
 
-def _fen(amount: Any) -> int:
-    return int(Decimal(str(amount)) * 100)
-
-
-def _open_state(facts: RequestFacts) -> str:
-    if facts.awaiting_correction:
-        return "awaiting_correction"
-    if facts.open_consultations:
-        return "consulting"
-    if facts.unpaid_fees:
-        return "awaiting_fee"
-    return "open"
-
-
-def _with_open_state(facts: RequestFacts) -> RequestFacts:
-    if facts.voided or facts.closed is not None:
-        return facts
-    state = _open_state(facts)
-    return facts if state == facts.state else replace(facts, state=state)
+# How the facts hold what the one fold (each event class's `changes`, domain/request.py) sets: codes as their
+# text, dates as dates (a line's or a slim event's date fields may be ISO text), `voided` as a flag.
+_AS_FACTS: dict[str, Callable[[Any], Any]] = {
+    "applicant_type": str,
+    "outcome": lambda code: None if code is None else str(code),
+    "voided": bool,
+    "received": as_date,
+    "registered": as_date,
+    "closed": as_date,
+}
+_REQUEST_FIELDS = frozenset(f.name for f in fields(RequestFacts))
+# Per event name: the changes that touch the facts, and whether the open state is named again after it.
+_REQUEST_STEPS: dict[str, tuple[tuple[Change, ...], bool]] = {
+    name: (tuple(c for c in cls.changes if c.field in _REQUEST_FIELDS), cls.names_state)
+    for name, cls in EVENT_CLASSES.items()
+}
 
 
 def fold_request(facts: RequestFacts | None, event: Any) -> RequestFacts | None:
     """Return the facts after one application event (events arrive in the request's own order)."""
-    name = event.name
-    if name == "received":
-        return RequestFacts(event.agency, event.request, event.date, str(event.applicant_type))
+    step = _REQUEST_STEPS.get(event.name)
+    if step is None:
+        return facts  # a reminder: it changes no fact
+    changes, names_state = step
+    if event.name == "received":
+        return RequestFacts(**_as_facts(changed_fields(changes, _unset, event)))
     if facts is None:
-        return None
-    return _with_open_state(_apply(facts, name, event))
+        return None  # an event before the application's receipt changes nothing
+    new = _as_facts(changed_fields(changes, functools.partial(getattr, facts), event))
+    if names_state and facts.state not in FINAL_STATES:
+        merged = functools.partial(_merged, facts, new)
+        new["state"] = open_state(merged("awaiting_correction"), merged("open_consultations"), merged("unpaid_fees"))
+    return replace(facts, **new) if new else facts
 
 
-def _apply(facts: RequestFacts, name: str, event: Any) -> RequestFacts:
-    match name:
-        case "registered":
-            return replace(facts, registered=facts.registered or event.date)
-        case "classified":
-            return replace(facts, applicant_type=str(event.applicant_type))
-        case "correction_requested":
-            return replace(facts, awaiting_correction=True)
-        case "correction_received":
-            return replace(facts, awaiting_correction=False)
-        case "consultation_started":
-            return replace(facts, open_consultations=facts.open_consultations + 1)
-        case "consultation_ended":
-            return replace(facts, open_consultations=max(0, facts.open_consultations - 1))
-        case "fee_notified":
-            return replace(facts, unpaid_fees=facts.unpaid_fees + 1)
-        case "fee_paid":
-            fees = (*facts.fees_fen, (event.date, _fen(event.amount)))
-            return replace(facts, unpaid_fees=max(0, facts.unpaid_fees - 1), fees_fen=fees)
-        case "answered":
-            return replace(facts, closed=event.date, outcome=str(event.outcome), state="answered")
-        case "withdrawn":
-            return replace(facts, closed=event.date, outcome="other", state="withdrawn")
-        case "corrected":
-            return _correct(facts, event)
-        case "voided":
-            return replace(facts, voided=True, state="voided")
-    return facts
+def _unset(field: str) -> Any:
+    return None
 
 
-def _correct(facts: RequestFacts, event: Any) -> RequestFacts:
-    return replace(
-        facts,
-        received=event.received_date or facts.received,
-        applicant_type=str(event.applicant_type or facts.applicant_type),
-        outcome=str(event.outcome) if event.outcome else facts.outcome,
-        closed=event.answered_date or facts.closed,
-    )
+def _merged(facts: RequestFacts, new: dict[str, Any], field: str) -> Any:
+    return new[field] if field in new else getattr(facts, field)
+
+
+def _as_facts(values: dict[str, Any]) -> dict[str, Any]:
+    for field, value in values.items():
+        convert = _AS_FACTS.get(field)
+        if convert is not None:
+            values[field] = convert(value)
+    return values
 
 
 def fold_case(facts: CaseFacts | None, event: Any) -> CaseFacts | None:

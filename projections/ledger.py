@@ -135,7 +135,7 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
         remarks.append(f"缺少{deadline.calendar_missing}年工作日安排，无法计算答复期限")
     elif deadline is not None and deadline.paused and closed is None:
         remarks.append("答复期限暂停计时（补正、征求意见或缴费）")
-    withdrawn = request.closing == "withdrawn"
+    withdrawn = request.state == "withdrawn"
     if closed is None:
         on_time = OVERDUE if deadline is not None and due is not None and due < last and not deadline.paused else ""
     elif withdrawn:

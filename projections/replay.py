@@ -22,6 +22,8 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import MapperDeserialisationError
 
+from domain.changes import APPEND, COUNT, DATE, FIRST, GIVEN, SET
+from domain.request import EVENT_CLASSES, FINAL_STATES, Request, open_state
 from projections.decode import (
     CALENDAR,
     CASE,
@@ -33,9 +35,19 @@ from projections.decode import (
     scan_json,
     topic_kind,
 )
-from projections.facts import FEES_ROW, CountKey, _fen, contributions
+from projections.facts import FEES_ROW, CountKey, contributions
 from projections.fold import Changes, _family, fold_into
-from projections.rows import Row, TableRows, agency_facts, agency_row, case_facts, case_row, request_facts, request_row
+from projections.rows import (
+    REQUEST_COLUMNS,
+    Row,
+    TableRows,
+    agency_facts,
+    agency_row,
+    case_facts,
+    case_row,
+    request_facts,
+    request_row,
+)
 
 BATCH = 2000
 Progress = Callable[[int], None]
@@ -132,11 +144,11 @@ def fold_plain(
 ) -> None:
     """Apply plain-JSON events (position, topic, state) in order to mutable rows: the rules of fold_request/case/agency.
 
-    `days` maps each date's text to its ISO form, checked once per distinct text and shared by every row. The
-    three steps nearly every application takes (received, registered, answered) are folded inline: this loop
-    runs once per event of the whole log.
+    An application's row changes as its event class's `changes` say (domain/request.py), compiled once per event
+    name into column operations (`_PLANS`). `days` maps each date's text to its ISO form, checked once per
+    distinct text and shared by every row. This loop runs once per event of the whole log.
     """
-    topic, kinds = "", KNOWN_TOPICS
+    topic, kinds, plans = "", KNOWN_TOPICS, _PLANS
     try:
         for _, topic, state in events:
             name, family = kinds.get(topic) or topic_kind(topic)
@@ -154,29 +166,30 @@ def fold_plain(
             if family == REQUEST:
                 key = (facts[0], data["request"])
                 if name == "received":
-                    requests[key] = [
-                        *key,
-                        day,
-                        intern(data["applicant_type"]),
-                        "open",
-                        None,
-                        None,
-                        None,
-                        0,
-                        [],
-                        0,
-                        0,
-                        0,
-                    ]
+                    requests[key] = row = [*key, None, None, "open", None, None, None, 0, [], 0, 0, 0]
                 elif (row := requests.get(key)) is None:
                     continue  # an event before the application's receipt changes nothing (as in fold_request)
-                elif name == "registered":
-                    if row[REGISTERED] is None:
-                        row[REGISTERED] = day
-                elif name == "answered":
-                    row[STATE], row[CLOSED], row[OUTCOME] = "answered", day, intern(data["outcome"])
-                else:
-                    _request_step(row, name, data, day, days)
+                plan, names_state = plans.get(name) or _NO_PLAN
+                for op, index, kind, source, convert in plan:
+                    if kind is _DAY:
+                        value = day
+                    elif kind is _CONST:
+                        value = source
+                    elif (value := data.get(source)) is not None:
+                        if kind is _CODE:
+                            value = intern(value)
+                        elif kind is _DAY_FIELD:
+                            value = days.get(value) or _iso(days, value)
+                        else:
+                            value = convert(value)
+                    if op is SET or (op is GIVEN and value is not None) or (op is FIRST and row[index] is None):
+                        row[index] = value
+                    elif op is COUNT:
+                        row[index] = max(0, row[index] + value)
+                    elif op is APPEND:
+                        row[index].append([day, value])
+                if names_state and row[STATE] not in FINAL_STATES:
+                    row[STATE] = open_state(row[AWAITING_CORRECTION], row[OPEN_CONSULTATIONS], row[UNPAID_FEES])
             elif family == CASE:
                 _fold_case(cases, (facts[0], data["case"]), name, data, day)
             elif name == "agency_named":
@@ -189,59 +202,48 @@ def fold_plain(
         raise MapperDeserialisationError(f"stored event ({topic}) cannot be read: {error!r}") from error
 
 
-def _request_step(row: list[Any], name: str, data: dict[str, Any], day: str, days: dict[str, str]) -> None:
-    """Apply any other step of an application to its row (as facts._apply, then _with_open_state)."""
-    if name == "correction_requested":
-        row[AWAITING_CORRECTION] = 1
-        _open_state(row)
-    elif name == "correction_received":
-        row[AWAITING_CORRECTION] = 0
-        _open_state(row)
-    elif name == "consultation_started":
-        row[OPEN_CONSULTATIONS] += 1
-        _open_state(row)
-    elif name == "consultation_ended":
-        row[OPEN_CONSULTATIONS] = max(0, row[OPEN_CONSULTATIONS] - 1)
-        _open_state(row)
-    elif name == "fee_notified":
-        row[UNPAID_FEES] += 1
-        _open_state(row)
-    elif name == "fee_paid":
-        row[UNPAID_FEES] = max(0, row[UNPAID_FEES] - 1)
-        row[FEES].append([day, _fen(data.get("amount"))])
-        _open_state(row)
-    elif name == "withdrawn":
-        row[STATE], row[CLOSED], row[OUTCOME] = "withdrawn", day, "other"
-    elif name == "classified":
-        row[APPLICANT_TYPE] = intern(data["applicant_type"])
-    elif name == "corrected":
-        _correct(row, data, days)
-    elif name == "voided":
-        row[STATE], row[VOIDED] = "voided", 1
+# How a row holds what a change sets (REQUEST_COLUMNS, rows.py): dates as ISO text, codes as shared text, flags
+# as 0/1. What a change's source gives: the event's date, a constant, a date field, a code, or a value to convert.
+_DAY, _CONST, _DAY_FIELD, _CODE, _CONVERTED = "day", "const", "day_field", "code", "converted"
+_DATE_COLUMNS = frozenset({RECEIVED, REGISTERED, CLOSED})
+_FLAG_COLUMNS = frozenset({VOIDED, AWAITING_CORRECTION})
+# A row's agency and number come from its key (the event's agency and request), not from the plan.
+_KEY_FIELDS = frozenset({"agency", "number"})
+Plan = tuple[tuple[tuple[str, int, str, Any, Callable[[Any], Any] | None], ...], bool]
+_NO_PLAN: Plan = ((), False)
 
 
-def _open_state(row: list[Any]) -> None:
-    """Name where an open application waits, after one of the fields it depends on changed (as _with_open_state)."""
-    if row[CLOSED] is None and not row[VOIDED]:
-        if row[AWAITING_CORRECTION]:
-            row[STATE] = "awaiting_correction"
-        elif row[OPEN_CONSULTATIONS]:
-            row[STATE] = "consulting"
-        elif row[UNPAID_FEES]:
-            row[STATE] = "awaiting_fee"
+def _flag(value: Any) -> int:
+    return int(bool(value))
+
+
+def _plan(cls: type[Request.Event]) -> Plan:
+    """Compile an event class's changes into operations on a request row's columns."""
+    columns = {column: index for index, column in enumerate(REQUEST_COLUMNS)}
+    columns["fees_fen"] = FEES
+    plan = []
+    for change in cls.changes:
+        index = columns.get(change.field)
+        if index is None or change.field in _KEY_FIELDS:
+            continue  # a field the tables do not keep (the channel, the consultations' parties …)
+        if change.source is None:
+            value = change.value
+            constant = int(bool(value)) if index in _FLAG_COLUMNS else (str(value) if isinstance(value, str) else value)
+            plan.append((change.op, index, _CONST, constant, None))
+        elif index in _FLAG_COLUMNS:
+            plan.append((change.op, index, _CONVERTED, change.source, _flag))
+        elif change.source == DATE:
+            plan.append((change.op, index, _DAY, None, None))
+        elif index in _DATE_COLUMNS:
+            plan.append((change.op, index, _DAY_FIELD, change.source, None))
+        elif change.convert is not None:
+            plan.append((change.op, index, _CONVERTED, change.source, change.convert))
         else:
-            row[STATE] = "open"
+            plan.append((change.op, index, _CODE, change.source, None))
+    return tuple(plan), cls.names_state
 
 
-def _correct(row: list[Any], data: dict[str, Any], days: dict[str, str]) -> None:
-    if text := data.get("received_date"):
-        row[RECEIVED] = days.get(text) or _iso(days, text)
-    if code := data.get("applicant_type"):
-        row[APPLICANT_TYPE] = intern(code)
-    if code := data.get("outcome"):
-        row[OUTCOME] = intern(code)
-    if text := data.get("answered_date"):
-        row[CLOSED] = days.get(text) or _iso(days, text)
+_PLANS: dict[str, Plan] = {name: _plan(cls) for name, cls in EVENT_CLASSES.items()}
 
 
 def _fold_case(cases: dict[Any, list[Any]], key: tuple[str, str], name: str, data: dict[str, Any], day: str) -> None:
