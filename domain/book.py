@@ -188,7 +188,7 @@ class Book:
                 str(request.outcome) if request.outcome else None,
                 request.voided is not None,
             )
-            years = changed_years(before, line.event, fields or line.fields, set(closed))
+            years = changed_years(before, line.event, fields or line.fields, set(closed), date=line.date)
         if years:
             close = closed[years[0]]
             what = f"is dated {line.date}, in" if line.date.year == years[0] else "would change the tables of"

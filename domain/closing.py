@@ -7,11 +7,15 @@ says how they are fingerprinted and whether a step would change what a closed ye
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
+
+from domain.changes import as_date, changed_fields
+from domain.request import EVENT_CLASSES
 
 # Keys of the report JSON that are not the tables (the agency's name may change without changing a number).
 _NOT_TABLES = frozenset({"agency", "closed_year"})
@@ -62,27 +66,42 @@ class Counted:
             self.closed is None or self.closed.year > year,
         )
 
-    def after(self, name: str, fields: Mapping[str, Any]) -> Counted:
-        """Return the counted facts after a retroactive step (the latest correction wins, DOMAIN.md §4)."""
-        if name == "classified":
-            return replace(self, applicant_type=str(fields["applicant_type"]))
-        if name == "voided":
-            return replace(self, voided=True)
-        if name != "corrected":
+    def after(self, name: str, date: dt.date, fields: Mapping[str, Any]) -> Counted:
+        """Return the counted facts after a step, as its event class's changes say (domain/request.py)."""
+        cls = EVENT_CLASSES.get(name)
+        if cls is None:
             return self
-        received, answered = fields.get("received_date"), fields.get("answered_date")
-        return replace(
-            self,
-            received=dt.date.fromisoformat(received) if received else self.received,
-            closed=dt.date.fromisoformat(answered) if answered else self.closed,
-            applicant_type=str(fields.get("applicant_type") or self.applicant_type),
-            outcome=str(fields["outcome"]) if fields.get("outcome") else self.outcome,
-        )
+        changes = [change for change in cls.changes if change.field in _COUNTED]
+        new = changed_fields(changes, functools.partial(getattr, self), _Step(date, fields))
+        return replace(self, **{field: _AS_COUNTED[field](value) for field, value in new.items()})
 
 
-def changed_years(before: Counted, name: str, fields: Mapping[str, Any], years: set[int]) -> list[int]:
-    """Return the given years whose table 三 a retroactive step would change."""
+class _Step:
+    """A line's fields read as an event's attributes (a field the line does not give is None)."""
+
+    def __init__(self, date: dt.date, fields: Mapping[str, Any]) -> None:
+        self.date, self._fields = date, fields
+
+    def __getattr__(self, name: str) -> Any:
+        return self._fields.get(name)
+
+
+_COUNTED = frozenset(field.name for field in fields(Counted))
+# How Counted holds what the changes set: dates as dates (a line's dates are ISO text), codes as text.
+_AS_COUNTED: dict[str, Any] = {
+    "received": as_date,
+    "closed": as_date,
+    "applicant_type": str,
+    "outcome": lambda code: None if code is None else str(code),
+    "voided": bool,
+}
+
+
+def changed_years(
+    before: Counted, name: str, fields: Mapping[str, Any], years: set[int], *, date: dt.date
+) -> list[int]:
+    """Return the given years whose table 三 a retroactive step dated `date` would change."""
     if name not in RETROACTIVE_STEPS:
         return []
-    after = before.after(name, fields)
+    after = before.after(name, date, fields)
     return sorted(year for year in years if before.footprint(year) != after.footprint(year))

@@ -17,7 +17,7 @@ from typing import Any
 
 from domain.appeal import AppealCase
 from domain.calendar import WorkingCalendar
-from domain.deadlines import DeadlineKind, DeadlineRules, request_deadlines
+from domain.deadlines import DeadlineKind, DeadlineRules
 from domain.errors import GongkaiError
 from domain.labels import (
     APPEAL_GROUP_LABELS,
@@ -28,6 +28,7 @@ from domain.labels import (
     outcome_label,
 )
 from domain.request import Request
+from domain.request_deadlines import request_deadlines
 from domain.values import month_bounds
 
 YES, NO, NOT_APPLICABLE, OVERDUE = "是", "否", "—", "已逾期"

@@ -165,9 +165,10 @@ def fold_plain(
                 facts[1] = day
             if family == REQUEST:
                 key = (facts[0], data["request"])
+                row = requests.get(key)
                 if name == "received":
                     requests[key] = row = [*key, None, None, "open", None, None, None, 0, [], 0, 0, 0]
-                elif (row := requests.get(key)) is None:
+                elif row is None:
                     continue  # an event before the application's receipt changes nothing (as in fold_request)
                 plan, names_state = plans.get(name) or _NO_PLAN
                 for op, index, kind, source, convert in plan:
@@ -180,7 +181,7 @@ def fold_plain(
                             value = intern(value)
                         elif kind is _DAY_FIELD:
                             value = days.get(value) or _iso(days, value)
-                        else:
+                        elif convert is not None:
                             value = convert(value)
                     if op is SET or (op is GIVEN and value is not None) or (op is FIRST and row[index] is None):
                         row[index] = value
@@ -209,7 +210,9 @@ _DATE_COLUMNS = frozenset({RECEIVED, REGISTERED, CLOSED})
 _FLAG_COLUMNS = frozenset({VOIDED, AWAITING_CORRECTION})
 # A row's agency and number come from its key (the event's agency and request), not from the plan.
 _KEY_FIELDS = frozenset({"agency", "number"})
-Plan = tuple[tuple[tuple[str, int, str, Any, Callable[[Any], Any] | None], ...], bool]
+# (how, column, what the source is, the source or constant, its conversion)
+Operation = tuple[str, int, str, Any, Callable[[Any], Any] | None]
+Plan = tuple[tuple[Operation, ...], bool]
 _NO_PLAN: Plan = ((), False)
 
 
@@ -221,7 +224,7 @@ def _plan(cls: type[Request.Event]) -> Plan:
     """Compile an event class's changes into operations on a request row's columns."""
     columns = {column: index for index, column in enumerate(REQUEST_COLUMNS)}
     columns["fees_fen"] = FEES
-    plan = []
+    plan: list[Operation] = []
     for change in cls.changes:
         index = columns.get(change.field)
         if index is None or change.field in _KEY_FIELDS:
