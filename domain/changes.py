@@ -17,7 +17,7 @@ from typing import Any
 # A change's source that names the event's own business date.
 DATE = "date"
 
-SET, GIVEN, FIRST, COUNT, APPEND = "set", "given", "first", "count", "append"
+SET, GIVEN, FIRST, COUNT, APPEND, INCLUDE = "set", "given", "first", "count", "append", "include"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,8 @@ class Change:
     - given: the same, only when the event gives the source (a correction changes what it names);
     - first: the field takes the source only while it is still unset (the first 报备 counts);
     - count: the field (a number) moves by `value`, never below zero;
-    - append: the field (a sequence) gains the pair (event date, source).
+    - append: the field (a sequence) gains the pair (event date, source);
+    - include: the field (a set) gains the source.
     """
 
     op: str
@@ -70,6 +71,11 @@ def Append(field: str, source: str, convert: Callable[[Any], Any] | None = None)
     return Change(APPEND, field, source, None, convert)
 
 
+def Include(field: str, source: str) -> Change:
+    """The field (a set) gains the event's `source` field."""
+    return Change(INCLUDE, field, source)
+
+
 def changed_value(change: Change, current: Any, event: Any) -> tuple[bool, Any]:
     """Return whether a change applies to a field now holding `current`, and the field's new value."""
     op = change.op
@@ -84,6 +90,8 @@ def changed_value(change: Change, current: Any, event: Any) -> tuple[bool, Any]:
         return True, max(0, current + change.value)
     if op == APPEND:
         return True, (*current, (event.date, change.reads(event)))
+    if op == INCLUDE:
+        return True, current | {change.reads(event)}
     raise ValueError(f"unknown change {op!r}")
 
 

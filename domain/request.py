@@ -18,7 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field
 
-from domain.changes import DATE, Append, Change, Count, First, Given, Set, apply_changes
+from domain.changes import DATE, Append, Count, First, Given, Set, apply_changes
 from domain.codes import ApplicantType, Channel, Outcome, Party
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
@@ -148,7 +148,6 @@ class Request(RequestState, KeepsHistory, BaseAggregate[UUID]):
 
     class Event(AggregateEvent):
         request: Code
-        changes: ClassVar[tuple[Change, ...]] = ()  # how the event changes the request's state
         names_state: ClassVar[bool] = False  # whether it changes what the open state follows from
 
         def __init_subclass__(cls, **kwargs: Any) -> None:

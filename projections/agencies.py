@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, fields
 from typing import Any
 
+from domain.agency import AGENCY_EVENT_CLASSES
+from domain.changes import Change, changed_fields
 from projections.facts import replace
 
 
@@ -20,17 +23,19 @@ class AgencyFacts:
     published_years: frozenset[int] = frozenset()
 
 
+_FIELDS = frozenset(f.name for f in fields(AgencyFacts))
+_STEPS: dict[str, tuple[Change, ...]] = {
+    name: tuple(c for c in cls.changes if c.field in _FIELDS) for name, cls in AGENCY_EVENT_CLASSES.items()
+}
+
+
 def fold_agency(facts: AgencyFacts | None, event: Any) -> AgencyFacts:
-    """Return the agency's facts after any event of that agency."""
+    """Return the agency's facts after any event of that agency (its own: as the event class's `changes` say)."""
     if facts is None:
-        facts = AgencyFacts(event.agency, event.date)
+        facts = AgencyFacts(event.agency, event.date)  # an agency is known from its first event of any kind
     elif event.date < facts.first_date:
         facts = replace(facts, first_date=event.date)
-    match event.name:
-        case "agency_named":
-            return replace(facts, name=event.agency_name)
-        case "monthly_filing_submitted":
-            return replace(facts, filed_months=facts.filed_months | {event.month})
-        case "annual_report_published":
-            return replace(facts, published_years=facts.published_years | {event.year})
-    return facts
+    changes = _STEPS.get(event.name)
+    if not changes:
+        return facts
+    return replace(facts, **changed_fields(changes, functools.partial(getattr, facts), event))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from domain.appeal import CASE_EVENT_CLASSES
 from domain.changes import Change, as_date, changed_fields
 from domain.months import month_of
 from domain.request import EVENT_CLASSES, FINAL_STATES, open_state
@@ -97,10 +98,10 @@ def fold_request(facts: RequestFacts | None, event: Any) -> RequestFacts | None:
         return facts  # a reminder: it changes no fact
     changes, names_state = step
     if event.name == "received":
-        return RequestFacts(**_as_facts(changed_fields(changes, _unset, event)))
+        return RequestFacts(**_converted(changed_fields(changes, _unset, event), _AS_FACTS))
     if facts is None:
         return None  # an event before the application's receipt changes nothing
-    new = _as_facts(changed_fields(changes, functools.partial(getattr, facts), event))
+    new = _converted(changed_fields(changes, functools.partial(getattr, facts), event), _AS_FACTS)
     if names_state and facts.state not in FINAL_STATES:
         merged = functools.partial(_merged, facts, new)
         new["state"] = open_state(merged("awaiting_correction"), merged("open_consultations"), merged("unpaid_fees"))
@@ -115,24 +116,37 @@ def _merged(facts: RequestFacts, new: dict[str, Any], field: str) -> Any:
     return new[field] if field in new else getattr(facts, field)
 
 
-def _as_facts(values: dict[str, Any]) -> dict[str, Any]:
+def _converted(values: dict[str, Any], conversions: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
     for field, value in values.items():
-        convert = _AS_FACTS.get(field)
+        convert = conversions.get(field)
         if convert is not None:
             values[field] = convert(value)
     return values
 
 
+_CASE_FIELDS = frozenset(f.name for f in fields(CaseFacts))
+_CASE_STEPS: dict[str, tuple[Change, ...]] = {
+    name: tuple(c for c in cls.changes if c.field in _CASE_FIELDS) for name, cls in CASE_EVENT_CLASSES.items()
+}
+_AS_CASE_FACTS: dict[str, Callable[[Any], Any]] = {
+    "kind": str,
+    "appealed": as_date,
+    "responded": as_date,
+    "decisions": lambda decisions: tuple((day, str(result)) for day, result in decisions),
+}
+
+
 def fold_case(facts: CaseFacts | None, event: Any) -> CaseFacts | None:
-    """Return the case facts after one appeal event."""
-    match event.name:
-        case "appealed":
-            return CaseFacts(event.agency, event.case, event.request, str(event.kind), event.date)
-        case "appeal_decided" if facts is not None:
-            return replace(facts, decisions=(*facts.decisions, (event.date, str(event.result))))
-        case "appeal_responded" if facts is not None:
-            return replace(facts, responded=facts.responded or event.date)
-    return facts
+    """Return the case facts after one appeal event (as its event class's `changes` say, domain/appeal.py)."""
+    changes = _CASE_STEPS.get(event.name)
+    if changes is None:
+        return facts  # a reminder: it changes no fact
+    if event.name == "appealed":
+        return CaseFacts(**_converted(changed_fields(changes, _unset, event), _AS_CASE_FACTS))
+    if facts is None:
+        return None
+    new = _converted(changed_fields(changes, functools.partial(getattr, facts), event), _AS_CASE_FACTS)
+    return replace(facts, **new) if new else facts
 
 
 def contributions(facts: RequestFacts | None) -> Counter[CountKey]:

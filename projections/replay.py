@@ -14,7 +14,7 @@ import datetime as dt
 import gc
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from sys import intern
@@ -22,8 +22,10 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import MapperDeserialisationError
 
-from domain.changes import APPEND, COUNT, DATE, FIRST, GIVEN, SET
-from domain.request import EVENT_CLASSES, FINAL_STATES, Request, open_state
+from domain.agency import AGENCY_EVENT_CLASSES
+from domain.appeal import CASE_EVENT_CLASSES
+from domain.changes import APPEND, COUNT, DATE, FIRST, GIVEN, INCLUDE, SET, Change
+from domain.request import EVENT_CLASSES, FINAL_STATES, open_state
 from projections.decode import (
     CALENDAR,
     CASE,
@@ -38,6 +40,8 @@ from projections.decode import (
 from projections.facts import FEES_ROW, CountKey, contributions
 from projections.fold import Changes, _family, fold_into
 from projections.rows import (
+    AGENCY_COLUMNS,
+    CASE_COLUMNS,
     REQUEST_COLUMNS,
     Row,
     TableRows,
@@ -148,7 +152,7 @@ def fold_plain(
     name into column operations (`_PLANS`). `days` maps each date's text to its ISO form, checked once per
     distinct text and shared by every row. This loop runs once per event of the whole log.
     """
-    topic, kinds, plans = "", KNOWN_TOPICS, _PLANS
+    topic, kinds, plans, case_plans, agency_plans = "", KNOWN_TOPICS, _PLANS, _CASE_PLANS, _AGENCY_PLANS
     try:
         for _, topic, state in events:
             name, family = kinds.get(topic) or topic_kind(topic)
@@ -171,48 +175,59 @@ def fold_plain(
                 elif row is None:
                     continue  # an event before the application's receipt changes nothing (as in fold_request)
                 plan, names_state = plans.get(name) or _NO_PLAN
-                for op, index, kind, source, convert in plan:
-                    if kind is _DAY:
-                        value = day
-                    elif kind is _CONST:
-                        value = source
-                    elif (value := data.get(source)) is not None:
-                        if kind is _CODE:
-                            value = intern(value)
-                        elif kind is _DAY_FIELD:
-                            value = days.get(value) or _iso(days, value)
-                        elif convert is not None:
-                            value = convert(value)
-                    if op is SET or (op is GIVEN and value is not None) or (op is FIRST and row[index] is None):
-                        row[index] = value
-                    elif op is COUNT:
-                        row[index] = max(0, row[index] + value)
-                    elif op is APPEND:
-                        row[index].append([day, value])
+                _apply_plan(plan, row, data, day, days)
                 if names_state and row[STATE] not in FINAL_STATES:
                     row[STATE] = open_state(row[AWAITING_CORRECTION], row[OPEN_CONSULTATIONS], row[UNPAID_FEES])
             elif family == CASE:
-                _fold_case(cases, (facts[0], data["case"]), name, data, day)
-            elif name == "agency_named":
-                facts[2] = data.get("agency_name")
-            elif name == "monthly_filing_submitted":
-                facts[3].add(data.get("month"))
-            elif name == "annual_report_published":
-                facts[4].add(data.get("year"))
+                key = (facts[0], data["case"])
+                case = cases.get(key)
+                if name == "appealed":
+                    cases[key] = case = [*key, None, None, None, [], None]
+                elif case is None:
+                    continue  # as in fold_case
+                _apply_plan((case_plans.get(name) or _NO_PLAN)[0], case, data, day, days)
+            elif name in agency_plans:
+                _apply_plan(agency_plans[name][0], facts, data, day, days)
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, StopIteration) as error:
         raise MapperDeserialisationError(f"stored event ({topic}) cannot be read: {error!r}") from error
 
 
-# How a row holds what a change sets (REQUEST_COLUMNS, rows.py): dates as ISO text, codes as shared text, flags
-# as 0/1. What a change's source gives: the event's date, a constant, a date field, a code, or a value to convert.
-_DAY, _CONST, _DAY_FIELD, _CODE, _CONVERTED = "day", "const", "day_field", "code", "converted"
-_DATE_COLUMNS = frozenset({RECEIVED, REGISTERED, CLOSED})
-_FLAG_COLUMNS = frozenset({VOIDED, AWAITING_CORRECTION})
-# A row's agency and number come from its key (the event's agency and request), not from the plan.
+def _apply_plan(plan: Operations, row: list[Any], data: dict[str, Any], day: str, days: dict[str, str]) -> None:
+    """Apply an event's compiled changes (`_compile`) to a mutable row, reading the event's plain JSON."""
+    value: Any
+    for op, index, kind, source, convert in plan:
+        if kind is _DAY:
+            value = day
+        elif kind is _CONST:
+            value = source
+        elif (value := data.get(source)) is not None:
+            if kind is _CODE:
+                value = intern(value)
+            elif kind is _FIELD:
+                pass
+            elif kind is _DAY_FIELD:
+                value = days.get(value) or _iso(days, value)
+            elif convert is not None:
+                value = convert(value)
+        if op is SET or (op is GIVEN and value is not None) or (op is FIRST and row[index] is None):
+            row[index] = value
+        elif op is COUNT:
+            row[index] = max(0, row[index] + value)
+        elif op is APPEND:
+            row[index].append([day, value])
+        elif op is INCLUDE:
+            row[index].add(value)
+
+
+# How a row holds what a change sets (rows.py): dates as ISO text, codes as shared text, flags as 0/1. What a
+# change's source gives: the event's date, a constant, a date field, a code, or a value to convert.
+_DAY, _CONST, _DAY_FIELD, _CODE, _FIELD, _CONVERTED = "day", "const", "day_field", "code", "field", "converted"
+# A row's agency and number come from its key (the event's agency and request or case), not from the plan.
 _KEY_FIELDS = frozenset({"agency", "number"})
 # (how, column, what the source is, the source or constant, its conversion)
 Operation = tuple[str, int, str, Any, Callable[[Any], Any] | None]
-Plan = tuple[tuple[Operation, ...], bool]
+Operations = tuple[Operation, ...]
+Plan = tuple[Operations, bool]  # and whether the open state is named again after it
 _NO_PLAN: Plan = ((), False)
 
 
@@ -220,43 +235,62 @@ def _flag(value: Any) -> int:
     return int(bool(value))
 
 
-def _plan(cls: type[Request.Event]) -> Plan:
-    """Compile an event class's changes into operations on a request row's columns."""
-    columns = {column: index for index, column in enumerate(REQUEST_COLUMNS)}
-    columns["fees_fen"] = FEES
+def _compile(
+    changes: tuple[Change, ...],
+    columns: Sequence[str],
+    dates: frozenset[str] = frozenset(),
+    codes: frozenset[str] = frozenset(),
+    flags: frozenset[str] = frozenset(),
+) -> Operations:
+    """Compile an event class's changes into operations on a row's columns (a field no column holds is left out)."""
     plan: list[Operation] = []
-    for change in cls.changes:
-        index = columns.get(change.field)
-        if index is None or change.field in _KEY_FIELDS:
+    for change in changes:
+        field = change.field
+        if field not in columns or field in _KEY_FIELDS:
             continue  # a field the tables do not keep (the channel, the consultations' parties …)
+        index = columns.index(field)
         if change.source is None:
             value = change.value
-            constant = int(bool(value)) if index in _FLAG_COLUMNS else (str(value) if isinstance(value, str) else value)
+            constant = int(bool(value)) if field in flags else (str(value) if isinstance(value, str) else value)
             plan.append((change.op, index, _CONST, constant, None))
-        elif index in _FLAG_COLUMNS:
+        elif field in flags:
             plan.append((change.op, index, _CONVERTED, change.source, _flag))
         elif change.source == DATE:
             plan.append((change.op, index, _DAY, None, None))
-        elif index in _DATE_COLUMNS:
+        elif field in dates:
             plan.append((change.op, index, _DAY_FIELD, change.source, None))
         elif change.convert is not None:
             plan.append((change.op, index, _CONVERTED, change.source, change.convert))
         else:
-            plan.append((change.op, index, _CODE, change.source, None))
-    return tuple(plan), cls.names_state
+            plan.append((change.op, index, _CODE if field in codes else _FIELD, change.source, None))
+    return tuple(plan)
 
 
-_PLANS: dict[str, Plan] = {name: _plan(cls) for name, cls in EVENT_CLASSES.items()}
-
-
-def _fold_case(cases: dict[Any, list[Any]], key: tuple[str, str], name: str, data: dict[str, Any], day: str) -> None:
-    if name == "appealed":
-        cases[key] = [key[0], key[1], data.get("request"), intern(data["kind"]), day, [], None]
-    elif (row := cases.get(key)) is not None:
-        if name == "appeal_decided":
-            row[5].append([day, data["result"]])
-        elif name == "appeal_responded" and row[6] is None:
-            row[6] = day
+# The request row's columns (rows.py), its fees column named as the state's field.
+_REQUEST_FIELDS = tuple("fees_fen" if column == "fees" else column for column in REQUEST_COLUMNS)
+_PLANS: dict[str, Plan] = {
+    name: (
+        _compile(
+            cls.changes,
+            _REQUEST_FIELDS,
+            dates=frozenset({"received", "registered", "closed"}),
+            codes=frozenset({"applicant_type", "outcome"}),
+            flags=frozenset({"voided", "awaiting_correction"}),
+        ),
+        cls.names_state,
+    )
+    for name, cls in EVENT_CLASSES.items()
+}
+_CASE_PLANS: dict[str, Plan] = {
+    name: (
+        _compile(cls.changes, CASE_COLUMNS, dates=frozenset({"appealed", "responded"}), codes=frozenset({"kind"})),
+        False,
+    )
+    for name, cls in CASE_EVENT_CLASSES.items()
+}
+_AGENCY_PLANS: dict[str, Plan] = {
+    name: (_compile(cls.changes, AGENCY_COLUMNS), False) for name, cls in AGENCY_EVENT_CLASSES.items()
+}
 
 
 def _iso(days: dict[str, str], text: str) -> str:
