@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -149,17 +149,36 @@ def fold_case(facts: CaseFacts | None, event: Any) -> CaseFacts | None:
     return replace(facts, **new) if new else facts
 
 
+def count_into(
+    counts: Counter[CountKey],
+    agency: str,
+    received_month: str,
+    applicant_type: str,
+    closed_month: str | None,
+    outcome: str | None,
+    fees: Iterable[tuple[str, int]],
+) -> None:
+    """Add what one live application counts in the monthly tables (the one statement of it, DOMAIN.md §2).
+
+    `new` in its month of receipt, its outcome in its month of closing, both in its applicant type's column;
+    each fee paid, in fen, in its month. Tables 三 and 四 of any period are sums of these counts
+    (projections/tables.py); a voided application counts nothing.
+    """
+    counts[(agency, received_month, "new", applicant_type)] += 1
+    if closed_month is not None and outcome is not None:
+        counts[(agency, closed_month, outcome, applicant_type)] += 1
+    for month, fen in fees:
+        counts[(agency, month, FEES_ROW, "total")] += fen
+
+
 def contributions(facts: RequestFacts | None) -> Counter[CountKey]:
-    """Return what one application adds to the monthly counts: `new`, its outcome, the fees it paid."""
+    """Return what one application adds to the monthly counts (`count_into`)."""
     counts: Counter[CountKey] = Counter()
     if facts is None or facts.voided:
         return counts
-    column = facts.applicant_type
-    counts[(facts.agency, month_of(facts.received), "new", column)] += 1
-    if facts.closed is not None and facts.outcome is not None:
-        counts[(facts.agency, month_of(facts.closed), facts.outcome, column)] += 1
-    for paid, fen in facts.fees_fen:
-        counts[(facts.agency, month_of(paid), FEES_ROW, "total")] += fen
+    closed = month_of(facts.closed) if facts.closed is not None else None
+    fees = ((month_of(paid), fen) for paid, fen in facts.fees_fen)
+    count_into(counts, facts.agency, month_of(facts.received), facts.applicant_type, closed, facts.outcome, fees)
     return counts
 
 

@@ -37,7 +37,7 @@ from projections.decode import (
     scan_json,
     topic_kind,
 )
-from projections.facts import FEES_ROW, CountKey, contributions
+from projections.facts import CountKey, contributions, count_into
 from projections.fold import Changes, _family, fold_into
 from projections.rows import (
     AGENCY_COLUMNS,
@@ -300,17 +300,22 @@ def _iso(days: dict[str, str], text: str) -> str:
 
 
 def freeze(requests: dict[Any, list[Any]], cases: dict[Any, list[Any]], agencies: dict[str, list[Any]]) -> TableRows:
-    """Turn the mutable rows into the tables' rows, in place, and sum the counts (facts.contributions)."""
+    """Turn the mutable rows into the tables' rows, in place, and sum the counts (facts.count_into)."""
     counts: Counter[CountKey] = Counter()
     for key, row in requests.items():
         fees = row[FEES]
-        if not row[VOIDED]:
-            agency, column = row[AGENCY_CODE], row[APPLICANT_TYPE]
-            counts[(agency, row[RECEIVED][:7], "new", column)] += 1
-            if row[CLOSED] is not None and row[OUTCOME] is not None:
-                counts[(agency, row[CLOSED][:7], row[OUTCOME], column)] += 1
-            for paid, fen in fees:
-                counts[(agency, paid[:7], FEES_ROW, "total")] += fen
+        if not row[VOIDED]:  # a month is the first 7 characters of an ISO date
+            closed = row[CLOSED]
+            paid = [(day[:7], fen) for day, fen in fees] if fees else ()
+            count_into(
+                counts,
+                row[AGENCY_CODE],
+                row[RECEIVED][:7],
+                row[APPLICANT_TYPE],
+                closed and closed[:7],
+                row[OUTCOME],
+                paid,
+            )
         row[FEES] = json.dumps(fees) if fees else "[]"
         requests[key] = tuple(row)  # type: ignore[assignment]
     for key, row in cases.items():
