@@ -17,10 +17,10 @@ from eventsourcing.utils import get_topic
 from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
 from domain.checked_events import build_event
-from domain.closing import Counted, changed_years
 from domain.errors import ClosedYearError, RefusedError, UnknownRequestError
 from domain.lines import Line
 from domain.request import EVENT_CLASSES, Request, request_id
+from domain.year_footprint import Counted, changed_years
 
 Aggregate = Request | AppealCase | Agency
 Loader = Callable[[UUID], Aggregate | None]

@@ -25,6 +25,7 @@ from eventsourcing.persistence import MapperDeserialisationError
 from domain.agency import AGENCY_EVENT_CLASSES
 from domain.appeal import CASE_EVENT_CLASSES
 from domain.changes import APPEND, COUNT, DATE, FIRST, GIVEN, INCLUDE, SET, Change
+from domain.counting import count_into
 from domain.request import EVENT_CLASSES, FINAL_STATES, open_state
 from projections.decode import (
     CALENDAR,
@@ -37,7 +38,7 @@ from projections.decode import (
     scan_json,
     topic_kind,
 )
-from projections.facts import CountKey, contributions, count_into
+from projections.facts import CountKey, contributions
 from projections.fold import Changes, _family, fold_into
 from projections.rows import (
     AGENCY_COLUMNS,

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from domain.closing import Counted, changed_years, tables_hash
+from domain.closing import tables_hash
 from domain.errors import ClosedYearError, RefusedError
 from domain.lines import parse_object
+from domain.year_footprint import Counted, changed_years
 from tests.conftest import book_of
 
 HASH = "0" * 64
