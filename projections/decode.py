@@ -1,6 +1,6 @@
 """Decode stored events for the fold: `json.loads` + the few fields the fold reads, no pydantic (fast path).
 
-The fold (projections/fold.py, facts.py, agencies.py) reads only an event's name and family, agency, date, key
+The fold (projections/fold.py) reads only an event's name and family, agency, date, key
 (request or case) and the fields its class's `changes` read (domain/request.py, appeal.py, agency.py). A `Slim`
 event carries exactly those, as the JSON holds them (the folds take a date field's ISO text as its date, a code's
 text as the code). A store whose states are encrypted or compressed, or whose personal fields are sealed, is

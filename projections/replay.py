@@ -2,10 +2,12 @@
 
 A plain-JSON store is folded straight from each event's JSON into mutable rows (one list per application, case
 and agency, in its table's column order, dates kept as their ISO text), frozen into the tables' rows once at
-the end: the rules of the catch-up's pure fold (facts.py, agencies.py), which tests/unit/test_fast_decode.py
-checks this fold against. Other stores (encrypted, compressed, sealed fields) are decoded by their mapper and
-folded by the pure fold, then turned into rows. Comparing rows, not facts, lets the stored rows be streamed
-from the database without building facts for them; the facts decide only where two rows' text differs.
+the end. Both this fold and the catch-up's pure fold (fold.py) read the one statement of how each event changes
+its request, case or agency (the event classes' `changes`): this one compiles it into column operations
+(`_compile`); tests/unit/test_fast_decode.py holds the two equal. Other stores (encrypted, compressed, sealed
+fields) are decoded by their mapper and folded by the pure fold, then turned into rows. Comparing rows, not
+facts, lets the stored rows be streamed from the database without building facts for them; the facts decide
+only where two rows' text differs.
 """
 
 from __future__ import annotations
