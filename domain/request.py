@@ -18,7 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field
 
-from domain.changes import DATE, Append, Count, First, Given, Set, apply_changes
+from domain.changes import DATE, Append, Count, First, Given, Set
 from domain.codes import ApplicantType, Channel, Outcome, Party
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
@@ -120,8 +120,7 @@ class RequestState:
 
     def fold(self, event: Request.Event) -> None:
         """Apply one event's changes (its class's `changes`, then what only an object holds)."""
-        changes = event.changes
-        apply_changes(changes, self, event)
+        type(event).apply_changes(self, event)
         if event.names_state and self.state not in FINAL_STATES:
             self.state = open_state(self.awaiting_correction, self.open_consultations, self.unpaid_fees)
         event.evolve(self)
