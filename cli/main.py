@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,35 +47,25 @@ def main(db: str | None, agency: str | None, clerk: str | None, verbose: int) ->
 add_event_commands(main)
 
 
-def _progress(label: str, total: int | None) -> Any:
-    """Return a rich progress bar on a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    bar = Progress(transient=True, console=_stderr_console())
-    bar.start()
-    task = bar.add_task(label, total=total)
-    bar.advance_task = lambda n: bar.advance(task, n)  # type: ignore[attr-defined]
-    return bar
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
 @main.command("import")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object on stdout (recorded, already_recorded, skipped, problems)",
+)
 @click.pass_context
 @refusals
-def import_(ctx: click.Context, file: str) -> None:
+def import_(ctx: click.Context, file: str, fmt: str) -> None:
     """导入 Import events from a JSON Lines file (- reads stdin); all or nothing."""
     from cli.importing import import_file
+    from cli.progress import progress_bar
 
     with tracker(ctx) as t:
-        import_file(t, file, _progress)
+        import_file(t, file, fmt, progress_bar)
 
 
 @main.command()
@@ -227,10 +216,11 @@ def report_monthly(
 @refusals
 def replay(ctx: click.Context) -> None:
     """重放 Rebuild every table from the events, compare with the maintained ones, and replace them."""
+    from cli.progress import progress_bar
     from cli.reports import run_replay
 
     with tracker(ctx) as t:
-        run_replay(t, _progress)
+        run_replay(t, progress_bar)
 
 
 @main.command("agency-name")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +19,10 @@ from domain.labels import (
     ORG_GROUP_LABEL,
 )
 from projections.tables import APPEAL_COLUMNS, COLUMNS
+
+if TYPE_CHECKING:
+    from cli.progress import ProgressBar
+    from service.tracker import Tracker
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -140,11 +143,11 @@ def _emit_document(tracker: Any, period: str, fmt: str, report: dict[str, Any], 
         click.echo(f"已写入 written: {output}", err=True)
 
 
-def run_replay(tracker: Any, progress: Callable[[str, int | None], Any]) -> None:
+def run_replay(tracker: Tracker, progress: ProgressBar) -> None:
     """Rebuild the tables, say whether they agree with the maintained ones, and exit 1 if not."""
     bar = progress("重放 replaying", None)
     try:
-        rebuilt, found = tracker.replay(bar.advance_task if bar else None)
+        rebuilt, found = tracker.replay(bar.advance if bar else None)
     finally:
         if bar:
             bar.stop()

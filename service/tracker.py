@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from domain.agency import agency_id
 from domain.appeal import AppealCase, case_id
 from domain.book import Aggregate, Book
 from domain.closing import YearClose
-from domain.errors import InvalidInputError, RefusedError, UnknownRequestError
+from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
 from domain.lines import Line
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
@@ -96,7 +96,7 @@ class Tracker(Reports):
         except AggregateNotFoundError:
             return None
 
-    def check(self, lines: Sequence[tuple[int, Line]], problems: list[str]) -> LoadedBook:
+    def check(self, lines: Sequence[tuple[int, Line]], problems: list[Problem]) -> LoadedBook:
         """Apply numbered lines to a book in memory; append a message for every refused one."""
         agency = self.agency
         load: Callable[[Any], Aggregate | None]
@@ -118,13 +118,13 @@ class Tracker(Reports):
             lambda aggregate_id: None, today=self.settings.today, agency=self.agency, clerk=self.settings.clerk
         )
 
-    def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[str]) -> None:
+    def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[Problem]) -> None:
         """Apply further numbered lines to a book; append a message for every refused one."""
         for number, line in lines:
             try:
                 book.record(line)
             except RefusedError as error:
-                problems.append(f"line {number}, field {error.field}: {error}")
+                problems.append(Problem(number, error.field, str(error)))
 
     def record(
         self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None, *, checked: LoadedBook | None = None
@@ -137,7 +137,7 @@ class Tracker(Reports):
         """
         first: LoadedBook | None = None
         for attempt in range(ATTEMPTS):
-            problems: list[str] = []
+            problems: list[Problem] = []
             book = checked if checked is not None and attempt == 0 else self.check(lines, problems)
             if problems:
                 raise InvalidInputError(_with_meanwhile(problems, first, book))
@@ -267,7 +267,7 @@ def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[Any]:
     return ids
 
 
-def _with_meanwhile(problems: list[str], first: LoadedBook | None, now: LoadedBook) -> list[str]:
+def _with_meanwhile(problems: list[Problem], first: LoadedBook | None, now: LoadedBook) -> list[Problem]:
     """Add to each refusal what other clerks recorded on the same aggregates since this command began."""
     if first is None:
         return problems
@@ -278,7 +278,8 @@ def _with_meanwhile(problems: list[str], first: LoadedBook | None, now: LoadedBo
             events += [e for e in aggregate.history if e.originator_version > version]
     if not events:
         return problems
-    return [f"{problem} — changed meanwhile: {describe_meanwhile(events)}" for problem in problems]
+    meanwhile = describe_meanwhile(events)
+    return [replace(problem, reason=f"{problem.reason} — changed meanwhile: {meanwhile}") for problem in problems]
 
 
 def open_tracker(settings: Settings) -> Tracker:
