@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.context import refusals, tracker
+
+if TYPE_CHECKING:
+    from service.tracker import Tracker
 
 HOW_TO_ADD = (
     "gongkai calendar add {year} --holidays 节假日（如 {year}-01-01,{year}-10-01..{year}-10-07）"
@@ -27,7 +30,7 @@ def _date(value: str | None, name: str) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name) from None
 
 
-def _context(t: Any, as_of: dt.date | None) -> tuple[dt.date, Any, Any]:
+def _context(t: Tracker, as_of: dt.date | None) -> tuple[dt.date, Any, Any]:
     """Return the as-of date, the deadline rules of the settings, and the store's working-day calendar."""
     from service.deadlines import working_calendar
     from service.notify_settings import load_scheduler_settings

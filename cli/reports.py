@@ -22,6 +22,7 @@ from projections.tables import APPEAL_COLUMNS, COLUMNS
 
 if TYPE_CHECKING:
     from cli.progress import ProgressBar
+    from service.reports import Reports
     from service.tracker import Tracker
 
 
@@ -70,7 +71,7 @@ def render_table(report: dict[str, Any]) -> Any:
 
 
 def emit_report(
-    tracker: Any,
+    tracker: Reports,
     period: str,
     fmt: str,
     table_format: str | None,
@@ -107,7 +108,7 @@ def emit_report(
         console.print(render_table(report))
 
 
-def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
+def _note_closed(tracker: Reports, year: int, report: dict[str, Any]) -> None:
     """Say on stderr (and in the JSON, as an extra key) whether the year is closed and still equal."""
     from service.reports import closed_status
 
@@ -117,9 +118,12 @@ def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
         report["closed_year"] = status.to_json()
 
 
-def _emit_document(tracker: Any, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
+def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
     """Write the monthly filing workbook or page, or the annual tables as XLSX, DOCX or HTML."""
     from projections.render import render_html, write_docx, write_xlsx
+    from service.tracker import Tracker
+
+    assert isinstance(tracker, Tracker), "a document reads the histories: cli.context.reports opens the whole store"
 
     if len(period) == 7:
         from projections.render.monthly import render_monthly_html

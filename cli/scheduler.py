@@ -7,11 +7,14 @@ import logging
 import signal
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.context import refusals, tracker
+
+if TYPE_CHECKING:
+    from service.tracker import Tracker
 
 
 @click.group()
@@ -19,7 +22,7 @@ def scheduler() -> None:
     """提醒 The deadline reminder daemon (log, e-mail, webhook/DingTalk)."""
 
 
-def _reminders(t: Any, config: Path | None) -> tuple[Any, Any, Any]:
+def _reminders(t: Tracker, config: Path | None) -> tuple[Any, Any, Any]:
     from scheduler.daemon import Clock
     from scheduler.plan import Policy
     from scheduler.sweep import Reminders

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError
 
@@ -39,6 +39,9 @@ from scheduler.plan import (
 from service.deadlines import OpenDeadline, load, open_deadlines, working_calendar
 from service.logs import get_logger
 from service.notify import Message, Notifier, NotifyError
+
+if TYPE_CHECKING:
+    from service.tracker import Tracker
 
 log = get_logger("gongkai.scheduler")
 RECORD_ATTEMPTS = 5  # re-reads when a clerk's event lands between claim and outcome
@@ -78,7 +81,7 @@ class Reminders:
 
     def __init__(
         self,
-        tracker: Any,
+        tracker: Tracker,
         *,
         rules: DeadlineRules,
         policy: Policy,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -31,6 +31,10 @@ from domain.request import Request, request_id
 from projections.agencies import AgencyFacts
 from projections.facts import CaseFacts, RequestFacts
 
+if TYPE_CHECKING:
+    from service.tracker import Tracker
+    from storage.protocols import EventStore
+
 Owner = Request | AppealCase | Agency
 
 
@@ -44,7 +48,7 @@ class OpenDeadline:
     agency: str
 
 
-def load(app: Any, aggregate_id: UUID) -> Any | None:
+def load(app: EventStore, aggregate_id: UUID) -> Any | None:
     """Return an aggregate with its whole history, or None if the store has none with this id."""
     try:
         return app.repository.get(aggregate_id)
@@ -55,19 +59,19 @@ def load(app: Any, aggregate_id: UUID) -> Any | None:
 # -- the calendar ------------------------------------------------------------------------------------
 
 
-def calendar_years(app: Any) -> CalendarYears | None:
+def calendar_years(app: EventStore) -> CalendarYears | None:
     """Return the store's recorded calendar years, or None when nobody has added one."""
     found = load(app, CALENDAR_ID)
     return found if isinstance(found, CalendarYears) else None
 
 
-def working_calendar(app: Any) -> WorkingCalendar:
+def working_calendar(app: EventStore) -> WorkingCalendar:
     """Return the working-day calendar: the years the agency added, else the chinesecalendar package."""
     years = calendar_years(app)
     return WorkingCalendar(years.arrangements() if years else ())
 
 
-def add_calendar_year(tracker: Any, arrangement: YearArrangement, *, date: dt.date) -> bool:
+def add_calendar_year(tracker: Tracker, arrangement: YearArrangement, *, date: dt.date) -> bool:
     """Record a year's arrangement from the State Council's notice; return False if it is already recorded."""
     years = calendar_years(tracker.app)
     who = {"agency": tracker.agency, "clerk": tracker.settings.clerk}
@@ -98,7 +102,7 @@ def _case_candidate(facts: CaseFacts, as_of: dt.date) -> bool:
 
 
 def _owner_deadlines(
-    app: Any,
+    app: EventStore,
     agency: str,
     owners: list[Any],
     as_of: dt.date,
@@ -124,7 +128,7 @@ def _owner_deadlines(
 
 
 def _agency_deadlines(
-    app: Any, facts: AgencyFacts, as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
+    app: EventStore, facts: AgencyFacts, as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
 ) -> Iterator[OpenDeadline]:
     owner_id = agency_id(facts.agency)
     agency = load(app, owner_id)
@@ -136,7 +140,7 @@ def _agency_deadlines(
 
 
 def open_deadlines(
-    tracker: Any,
+    tracker: Tracker,
     *,
     as_of: dt.date,
     rules: DeadlineRules,
@@ -176,7 +180,7 @@ class Status:
 
 
 def request_status(
-    tracker: Any, number: str, *, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar
+    tracker: Tracker, number: str, *, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar
 ) -> Status:
     """Return an application's deadlines as of a date, each explained step by step."""
     request = tracker.request(number)

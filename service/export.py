@@ -17,10 +17,13 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.errors import Problem
 from domain.lines import LINE_MODELS, Line, LineError, parse_object
+
+if TYPE_CHECKING:
+    from service.tracker import Tracker
 
 HEAD = ("event", "request", "case", "date")
 TAIL = ("agency", "clerk")
@@ -37,7 +40,7 @@ class Exported:
     skipped: int = 0
 
 
-def _events(tracker: Any) -> Iterator[Any]:
+def _events(tracker: Tracker) -> Iterator[Any]:
     app, start = tracker.app, 0
     while notes := app.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False):
         for note in notes:
@@ -58,7 +61,7 @@ def line_of(event: Any) -> dict[str, Any]:
     return data
 
 
-def _in_year(tracker: Any, year: int) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+def _in_year(tracker: Tracker, year: int) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """Return the (agency, number) of the applications and cases a year's export holds."""
     requests = {
         (f.agency, f.number)
@@ -70,7 +73,7 @@ def _in_year(tracker: Any, year: int) -> tuple[set[tuple[str, str]], set[tuple[s
     return requests, cases
 
 
-def _all_cases(tracker: Any) -> list[Any]:
+def _all_cases(tracker: Tracker) -> list[Any]:
     return list(tracker.view.cases(tracker.settings.agency))
 
 
@@ -85,7 +88,7 @@ def _agency_fact_of_year(event: Any, year: int) -> bool:
 
 
 def export_objects(
-    tracker: Any, *, year: int | None = None, counts: Exported | None = None
+    tracker: Tracker, *, year: int | None = None, counts: Exported | None = None
 ) -> Iterator[dict[str, Any]]:
     """Yield every recorded event (of the chosen agency and year) as an import object, in recorded order."""
     counts = counts if counts is not None else Exported()

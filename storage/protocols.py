@@ -21,11 +21,16 @@ from uuid import UUID
 if TYPE_CHECKING:
     from eventsourcing.application import Repository
     from eventsourcing.persistence import ApplicationRecorder, Mapper, Tracking
+    from eventsourcing.postgres import PostgresDatastore
+    from eventsourcing.sqlite import SQLiteDatastore
 
     from projections.agencies import AgencyFacts
     from projections.facts import CaseFacts, CountKey, RequestFacts
     from projections.rows import Row, TableRows
     from projections.runner import View
+
+    # Where a store's tables are: a transaction gives a cursor; SQL is written once with the marker of each.
+    Datastore = SQLiteDatastore | PostgresDatastore
 
 
 class EventStore(Protocol):
