@@ -12,6 +12,7 @@ from domain.labels import APPLICANT_LABELS, CHANNEL_LABELS, outcome_label
 from service.settings import PLACEHOLDER_AGENCY
 
 if TYPE_CHECKING:
+    from domain.event import DomainEvent
     from service.tracker import Tracker
 
 STATE_LABELS = {
@@ -87,7 +88,7 @@ def _protection(tracker: Tracker) -> dict[str, Any]:
     }
 
 
-def _describe(event: Any) -> str:
+def _describe(event: DomainEvent) -> str:
     fields = event.business_fields()
     fields.pop("request", None)
     if "outcome" in fields:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from cli.context import refusals, reports, tracker
 from cli.record import add_event_commands
+
+F = TypeVar("F", bound=Callable[..., object])  # a command function, given options by a decorator
 
 
 class LazyGroup(click.Group):
@@ -108,7 +111,7 @@ def report() -> None:
     """报表 The statutory tables 三 and 四, for a year or a month."""
 
 
-def _report_options(func: Any) -> Any:
+def _report_options(func: F) -> F:
     func = click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE"
     )(func)
@@ -126,7 +129,7 @@ def _report_options(func: Any) -> Any:
     return func
 
 
-def _district_options(func: Any) -> Any:
+def _district_options(func: F) -> F:
     func = click.option("--by-agency", is_flag=True, help="各机关分表 one table per agency (JSON: an array)")(func)
     func = click.option(
         "--all-agencies", is_flag=True, help="全区汇总 the district roll-up: the sum of every agency [GONGKAI_DISTRICT]"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from storage.protocols import EventStore
 
 Owner = Request | AppealCase | Agency
+A = TypeVar("A", Request, AppealCase, Agency)
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,19 @@ class OpenDeadline:
     agency: str
 
 
-def load(app: EventStore, aggregate_id: UUID) -> Any | None:
+def load(app: EventStore, aggregate_id: UUID) -> Owner | CalendarYears | None:
     """Return an aggregate with its whole history, or None if the store has none with this id."""
     try:
-        return app.repository.get(aggregate_id)
+        found: Owner | CalendarYears = app.repository.get(aggregate_id)
     except AggregateNotFoundError:
         return None
+    return found
+
+
+def _loaded(app: EventStore, aggregate_id: UUID, kind: type[A]) -> A | None:
+    """Return an aggregate of a kind, or None if the store has none of it with this id."""
+    found = load(app, aggregate_id)
+    return found if isinstance(found, kind) else None
 
 
 # -- the calendar ------------------------------------------------------------------------------------
@@ -104,25 +112,26 @@ def _case_candidate(facts: CaseFacts, as_of: dt.date) -> bool:
 def _owner_deadlines(
     app: EventStore,
     agency: str,
-    owners: list[Any],
+    owners: list[RequestFacts | CaseFacts],
     as_of: dt.date,
     rules: DeadlineRules,
     cal: WorkingCalendar,
 ) -> Iterator[OpenDeadline]:
     """Yield the open deadlines of the applications and cases whose facts say one may be open on `as_of`."""
+    owner: Owner | None
     for facts in owners:
         if isinstance(facts, RequestFacts):
             if not _request_candidate(facts, as_of):
                 continue
             owner_id = request_id(agency, facts.number)
-            owner = load(app, owner_id)
-            deadlines = request_deadlines(owner, as_of, rules, cal) if isinstance(owner, Request) else []
+            owner = request = _loaded(app, owner_id, Request)
+            deadlines = request_deadlines(request, as_of, rules, cal) if request is not None else []
         else:
             if not _case_candidate(facts, as_of):
                 continue
             owner_id = case_id(agency, facts.number)
-            owner = load(app, owner_id)
-            deadlines = case_deadlines(owner, as_of, rules, cal) if isinstance(owner, AppealCase) else []
+            owner = case = _loaded(app, owner_id, AppealCase)
+            deadlines = case_deadlines(case, as_of, rules, cal) if case is not None else []
         for deadline in deadlines:
             yield OpenDeadline(deadline, owner_id, owner, agency)
 
@@ -153,7 +162,7 @@ def open_deadlines(
     view, app = tracker.view, tracker.app
     found: list[OpenDeadline] = []
     for code in codes:
-        owners = [*view.requests(code), *view.cases(code)]
+        owners: list[RequestFacts | CaseFacts] = [*view.requests(code), *view.cases(code)]
         found += _owner_deadlines(app, code, owners, as_of, rules, calendar)
         for facts in view.agencies():
             if facts.agency == code:
@@ -176,7 +185,7 @@ class Status:
 
     request: Request
     deadlines: list[Deadline]
-    reminders: list[Any]
+    reminders: list[Request.ReminderSent]
 
 
 def request_status(
@@ -187,5 +196,5 @@ def request_status(
     deadlines = request_deadlines(request, as_of, rules, calendar)
     for case in tracker.cases_of(number):
         deadlines += case_deadlines(case, as_of, rules, calendar)
-    reminders = [e for e in request.history if e.name == "reminder_sent" and e.date <= as_of]
+    reminders = [e for e in request.history if isinstance(e, Request.ReminderSent) and e.date <= as_of]
     return Status(request, sort_deadlines(deadlines), reminders)

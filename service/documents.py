@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -13,15 +13,19 @@ from projections.ledger import Ledger, build_ledger
 from projections.render.charts import MonthlyPoint
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
+    from domain.book import Aggregate
     from service.tracker import Tracker
 
 
-def load_aggregate(tracker: Tracker, aggregate_id: Any) -> Any:
+def load_aggregate(tracker: Tracker, aggregate_id: UUID) -> Aggregate | None:
     """Return an aggregate of the store, or None if nothing was recorded under that id."""
     try:
-        return tracker.app.repository.get(aggregate_id)
+        found: Aggregate = tracker.app.repository.get(aggregate_id)
     except AggregateNotFoundError:
         return None
+    return found
 
 
 def monthly_ledger(tracker: Tracker, month: str) -> Ledger:

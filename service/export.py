@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from domain.errors import Problem
+from domain.event import DomainEvent
 from domain.lines import LINE_MODELS, Line, LineError, parse_object
 
 if TYPE_CHECKING:
+    from projections.facts import CaseFacts
     from service.tracker import Tracker
 
 HEAD = ("event", "request", "case", "date")
@@ -40,15 +42,17 @@ class Exported:
     skipped: int = 0
 
 
-def _events(tracker: Tracker) -> Iterator[Any]:
+def _events(tracker: Tracker) -> Iterator[DomainEvent]:
     app, start = tracker.app, 0
     while notes := app.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False):
         for note in notes:
-            yield app.mapper.to_domain_event(note)
+            event = app.mapper.to_domain_event(note)
+            assert isinstance(event, DomainEvent)
+            yield event
         start = notes[-1].id
 
 
-def line_of(event: Any) -> dict[str, Any]:
+def line_of(event: DomainEvent) -> dict[str, Any]:
     """Return an event as an import object: event, request/case, date, its fields, agency, clerk."""
     fields = event.business_fields()
     data: dict[str, Any] = {"event": event.name}
@@ -73,18 +77,20 @@ def _in_year(tracker: Tracker, year: int) -> tuple[set[tuple[str, str]], set[tup
     return requests, cases
 
 
-def _all_cases(tracker: Tracker) -> list[Any]:
+def _all_cases(tracker: Tracker) -> list[CaseFacts]:
     return list(tracker.view.cases(tracker.settings.agency))
 
 
-def _agency_fact_of_year(event: Any, year: int) -> bool:
-    if event.name == "agency_named":
+def _agency_fact_of_year(event: DomainEvent, year: int) -> bool:
+    from domain.agency import Agency
+
+    if isinstance(event, Agency.Named):
         return True
-    if event.name in ("year_closed", "year_reopened", "annual_report_published"):
-        return bool(event.year == year)
-    if event.name == "monthly_filing_submitted":
-        return str(event.month).startswith(f"{year}-")
-    return bool(event.date.year == year)
+    if isinstance(event, Agency.YearClosed | Agency.YearReopened | Agency.AnnualReportPublished):
+        return event.year == year
+    if isinstance(event, Agency.MonthlyFilingSubmitted):
+        return event.month.startswith(f"{year}-")
+    return event.date.year == year
 
 
 def export_objects(
@@ -107,7 +113,7 @@ def export_objects(
         yield line_of(event)
 
 
-def _wanted(event: Any, year: int, requests: set[tuple[str, str]], cases: set[tuple[str, str]]) -> bool:
+def _wanted(event: DomainEvent, year: int, requests: set[tuple[str, str]], cases: set[tuple[str, str]]) -> bool:
     case = getattr(event, "case", None)
     if case is not None:
         return (event.agency, case) in cases
@@ -153,7 +159,7 @@ def csv_objects(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield reader.line_num, data
 
 
-def _cell(key: str, value: str) -> Any:
+def _cell(key: str, value: str) -> object:
     if key not in JSON_FIELDS:
         return value
     try:

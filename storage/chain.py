@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from eventsourcing.persistence import ProgrammingError, StoredEvent
+from eventsourcing.persistence import Notification, ProgrammingError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
 from storage.keys import SQLITE_KEY_TABLES
@@ -39,7 +39,7 @@ LARGE_INSERT = 10_000  # events in one insert from which the connection's page c
 LARGE_INSERT_CACHE_KIB = 65536
 
 
-def link(previous: bytes, position: int, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
+def link(previous: bytes, position: int, originator_id: object, version: object, topic: object, state: object) -> bytes:
     """Return the link of one stored event, given the link before it (total: a tampered row of any type hashes)."""
     parts = [previous, position.to_bytes(8, "big", signed=True)]
     for value in (_id_bytes(originator_id), version, topic, state):
@@ -48,7 +48,7 @@ def link(previous: bytes, position: int, originator_id: Any, version: Any, topic
     return hashlib.sha256(b"".join(parts)).digest()
 
 
-def _id_bytes(originator_id: Any) -> Any:
+def _id_bytes(originator_id: object) -> object:
     if type(originator_id) is UUID:
         return originator_id.bytes
     try:
@@ -57,7 +57,7 @@ def _id_bytes(originator_id: Any) -> Any:
         return originator_id  # not an id at all: hashed as whatever it is
 
 
-def _typed(value: Any) -> bytes:
+def _typed(value: object) -> bytes:
     """Return a value's bytes with a type tag, so a BLOB edited into TEXT (or a number) hashes differently."""
     kind = type(value)
     if kind is bytes:
@@ -222,7 +222,7 @@ class Verdict:
     problem: Problem | None = None
 
 
-def _events(app: EventStore, start: int) -> Iterator[Any]:
+def _events(app: EventStore, start: int) -> Iterator[Notification]:
     while notes := app.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False):
         yield from notes
         start = notes[-1].id
@@ -254,7 +254,7 @@ def verify_chain(app: EventStore, reader: ChainReader, *, start: int = 0, anchor
     return Verdict(checked, previous.hex(), position, start)
 
 
-def _problem(event: Any, kind: str) -> Problem:
+def _problem(event: Notification, kind: str) -> Problem:
     found = _id_bytes(event.originator_id)
     name = found.hex() if isinstance(found, bytes) else str(found)
     return Problem(event.id, name, event.originator_version, kind)

@@ -6,7 +6,7 @@ import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
@@ -17,6 +17,8 @@ from eventsourcing.utils import Environment, get_topic
 from storage.mapper import PydanticMapper
 
 if TYPE_CHECKING:
+    from eventsourcing.domain import DomainEventProtocol
+
     from storage.protocols import Datastore, MaintainedView
 
 APPLICATION_NAME = "gongkai"
@@ -133,7 +135,7 @@ def _open(env: dict[str, str], key: bytes | None) -> tuple[GongkaiApplication, M
     return app, sqlite
 
 
-def save_events(app: GongkaiApplication, events: Sequence[Any]) -> list[int]:
+def save_events(app: GongkaiApplication, events: Sequence[DomainEventProtocol[UUID]]) -> list[int]:
     """Store new events of aggregates in one transaction, with their chain links; return their notification ids.
 
     What `app.save` does for gongkai's application (no snapshots, no aggregate cache, no subscribers), without
@@ -142,7 +144,7 @@ def save_events(app: GongkaiApplication, events: Sequence[Any]) -> list[int]:
     return save_stored(app, encode_events(app, events)) if events else []
 
 
-def encode_events(app: GongkaiApplication, events: Sequence[Any]) -> list[StoredEvent]:
+def encode_events(app: GongkaiApplication, events: Sequence[DomainEventProtocol[UUID]]) -> list[StoredEvent]:
     """Return the stored forms of domain events, as the application's mapper writes them."""
     mapper = app.mapper
     assert isinstance(mapper, PydanticMapper)
