@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
@@ -15,6 +15,11 @@ from projections.fold import Changes, Key, fold_events
 from projections.rows import TableRows
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
+    from eventsourcing.domain import DomainEventProtocol
+    from eventsourcing.persistence import StoredEvent
+
     from storage.protocols import EventStore
 
 BATCH = 2000
@@ -64,7 +69,11 @@ def catch_up(app: EventStore, view: View, progress: Progress | None = None) -> i
 
 
 def fold_saved(
-    app: EventStore, view: View, events: list[Any], ids: Sequence[int], stored: Sequence[Any] | None = None
+    app: EventStore,
+    view: View,
+    events: Sequence[DomainEventProtocol[UUID]],
+    ids: Sequence[int],
+    stored: Sequence[StoredEvent] | None = None,
 ) -> bool:
     """Apply events just saved (with these notification ids) to the view without reading them back.
 
