@@ -4,14 +4,13 @@ The fold (projections/fold.py, facts.py, agencies.py) reads only an event's name
 agency, request/case, date, applicant_type, outcome, received_date, answered_date, amount, kind, result, month,
 year, agency_name. A `Slim` event carries exactly those, as the pydantic event would give them to the fold (dates
 as `datetime.date`, codes as their string values, amounts as strings). A store whose states are encrypted or
-compressed, or whose personal fields are sealed, is decoded by its mapper instead.
+compressed, or whose personal fields are sealed, is decoded by its mapper instead. Plain states are decoded by
+`storage.mapper.decode_state`, which upcasts an event stored by an older version of its class.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import json.scanner
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from sys import intern
@@ -24,9 +23,8 @@ from eventsourcing.utils import resolve_topic
 from domain.agency import Agency
 from domain.appeal import AppealCase
 from domain.request import Request
+from storage.upcasting import decode_state
 
-# The C scanner of `json` on str: skips json.loads' encoding detection and whitespace checks (states are compact).
-scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 REQUEST, CASE, AGENCY, CALENDAR = "request", "case", "agency", "calendar"
 _OPTIONAL = (
     "request",
@@ -110,7 +108,7 @@ def slim(stored: StoredEvent) -> Slim:
 def _slim(topic: str, state: bytes) -> Slim:
     name, family = topic_kind(topic)
     try:
-        data = scan_json(state.decode(), 0)[0] if type(state) is bytes else json.loads(state)
+        data = decode_state(topic, state)
         text = data["date"]
         day = _DATES.get(text)
         if day is None:
