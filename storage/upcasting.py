@@ -74,10 +74,8 @@ def decode_state(topic: str, state: bytes | bytearray | memoryview | str) -> dic
 
     The one decode step of the fast readers: a dict lookup more than the JSON scan when no upcaster applies.
     """
-    if type(state) is bytes:  # SQLite's rows: the usual case first
-        text = state.decode()
-    else:
-        text = state if isinstance(state, str) else bytes(state).decode()
+    # SQLite's rows are bytes: the usual case first
+    text = state.decode() if type(state) is bytes else state if isinstance(state, str) else bytes(state).decode()
     data: dict[str, Any] = scan_json(text, 0)[0]
     try:
         upcast = _UPCASTERS[topic]

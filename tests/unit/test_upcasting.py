@@ -19,6 +19,7 @@ import domain.request
 from domain.appeal import AppealCase
 from domain.event import DomainEvent
 from projections.decode import slim
+from projections.ledger import case_row
 from storage.mapper import PydanticMapper
 from storage.upcasting import VERSIONED_TOPICS, class_version, decode_state, upcaster, upcaster_of
 from tests.conftest import FIXTURES, book_of, events_of
@@ -171,3 +172,11 @@ def test_the_mapper_upcasts_through_every_version_in_turn() -> None:
     stored = mapper.to_stored_event(now)
     assert json.loads(stored.state)["class_version"] == 3
     assert mapper.to_domain_event(stored) == now
+
+
+def test_the_body_reaches_the_row_of_the_case_in_the_monthly_ledger() -> None:
+    cases = [a for a in book_of(LINES).changed() if isinstance(a, AppealCase)]
+    first, last = dt.date(2025, 4, 1), dt.date(2025, 4, 30)
+    rows = {case.number: case_row(case, "申请人", first, last) for case in cases}
+    assert rows["C1"].authority == BODY
+    assert rows["C2"].authority == ""  # none recorded: left for the clerk
