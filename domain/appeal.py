@@ -35,7 +35,7 @@ class AppealCase(KeepsHistory, BaseAggregate[UUID]):
         request: Code
         kind: AppealKind
         procedure: Procedure | None = None
-        body: Text | None = None  # the 复议机关 or court (DOMAIN.md §4), shown in the 复议（诉讼）表
+        body: Text | None = None  # the 复议机关 or court (docs/import-format.md), shown in the 复议（诉讼）表
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
