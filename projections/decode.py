@@ -5,7 +5,7 @@ agency, request/case, date, applicant_type, outcome, received_date, answered_dat
 year, agency_name. A `Slim` event carries exactly those, as the pydantic event would give them to the fold (dates
 as `datetime.date`, codes as their string values, amounts as strings). A store whose states are encrypted or
 compressed, or whose personal fields are sealed, is decoded by its mapper instead. Plain states are decoded by
-`storage.mapper.decode_state`, which upcasts an event stored by an older version of its class.
+`storage.upcasting.decode_state`, which upcasts an event stored by an older version of its class.
 """
 
 from __future__ import annotations
