@@ -35,10 +35,10 @@ def render_table(report: dict[str, Any]) -> Any:
     from rich.console import Group
     from rich.table import Table
 
-    from projections.render.rows import fees_text, period_text, table3_rows, table_format
+    from projections.render.rows import fees_text, period_text, report_rows
 
     columns = [*COLUMNS, "total"]
-    title = f"{report['agency']}（{report['agency_code']}）{period_text(report)} 三、收到和处理政府信息公开申请情况"
+    title = f"{report['agency']}{period_text(report)} 三、收到和处理政府信息公开申请情况"
     three = Table(title=title, caption=BALANCE_NOTE)
     three.add_column("", max_width=36, overflow="fold")
     for column in columns:
@@ -46,7 +46,7 @@ def render_table(report: dict[str, Any]) -> Any:
         in_org_group = column not in ("natural_person", "total")
         three.add_column(f"{ORG_GROUP_LABEL}\n{label}" if in_org_group else label, justify="right")
     heading = ("", "")
-    for row in table3_rows(table_format(report)):
+    for row in report_rows(report):
         if row.group and row.group != heading[0]:
             three.add_row(f"[bold]{row.group}[/bold]")
         if row.subgroup and (row.group, row.subgroup) != heading:
@@ -78,10 +78,6 @@ def emit_report(
     """Print or write one report in the chosen format (xlsx, docx: a file; html: a page)."""
     if fmt in ("xlsx", "docx") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
-    if fmt == "docx" and len(period) == 7:
-        raise click.UsageError(
-            "the monthly filing is a workbook: use --format xlsx or html (docx is for annual tables)"
-        )
     report = tracker.report(
         period,
         table_format=TableFormat(table_format) if table_format else None,

@@ -9,8 +9,9 @@ from typing import Any
 
 from projections.ledger import Ledger, check_ledger
 from projections.render.balance import check_balance
-from projections.render.grid import table3_grid
+from projections.render.grid import table3_grid, table3_print_widths
 from projections.render.rows import TABLE3_TITLE, Report, fees_text, period_text
+from projections.render.xlsx import text_width
 
 LEDGER_TITLE = "政府信息依申请公开汇总表"
 CASES_TITLE = "依申请信息公开引起复议（诉讼）表"
@@ -20,7 +21,8 @@ SUMMARY_TITLE = f"本月{TABLE3_TITLE.removeprefix('三、')}"
 class Kind:
     """How a column's values are written."""
 
-    TEXT, DATE, MONEY, NUMBER = "text", "date", "money", "number"
+    # A CODE (受理编号, 案号) is never broken: 鄞司依申〔2020〕2号 must not leave its 号 on a line of its own.
+    TEXT, CODE, DATE, MONEY, NUMBER = "text", "code", "date", "money", "number"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class Column:
 
 LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("", "序号", "", Kind.NUMBER, 5.0),
-    Column("", "受理编号", "number", width=14.0),
+    Column("", "受理编号", "number", Kind.CODE, 14.0),
     Column("", "收到申请日期", "received", Kind.DATE),
     Column("", "申请渠道", "channel", width=9.0),
     Column("", "申请人类别", "applicant_type", width=10.0),
@@ -62,16 +64,65 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
 CASE_COLUMNS: tuple[Column, ...] = (
     Column("", "序号", "", Kind.NUMBER, 5.0),
     Column("", "申请人", "applicant", width=10.0),
-    Column("", "对应申请", "request", width=14.0),
+    Column("", "对应申请", "request", Kind.CODE, 14.0),
     Column("", "类型", "kind", width=22.0),
     Column("", "复议机关或法院", "authority", width=18.0),
     Column("", "申请/立案日期", "appealed", Kind.DATE),
-    Column("", "案号", "number", width=18.0),
+    Column("", "案号", "number", Kind.CODE, 14.0),
     Column("", "答复/答辩日期", "responded", Kind.DATE),
     Column("", "结果", "result", width=9.0),
     Column("", "结果日期", "result_date", Kind.DATE),
     Column("", "备注", "remarks", width=16.0),
 )
+
+
+ZERO_REPORT = "本月无依申请公开事项（零报告）"
+NO_CASES = "本月无复议、诉讼案件"
+
+
+def column_widths(columns: tuple[Column, ...], rows: tuple[object, ...]) -> list[float]:
+    """Return each column's width in Excel character units: a code column as wide as its longest value."""
+    widths = []
+    for column in columns:
+        width = column.width
+        if column.kind == Kind.CODE:
+            longest = max((text_width(display(getattr(row, column.attr))) for row in rows), default=0)
+            width = max(width, longest + 2.0)
+        widths.append(width)
+    return widths
+
+
+# Printing the page (A4 landscape, 10 mm margins): each column's width in em of the table's font, chosen so that
+# a date (2024-03-04) and a code stay on one line and a text column holds at least three characters; the font is
+# then as large as lets the whole ledger fit the page's width.
+PRINT_WIDTH_MM = 277.0
+_PRINT_EM = {Kind.DATE: 6.0, Kind.NUMBER: 2.2, Kind.MONEY: 4.2}
+# A text column holds as many characters a line as in the XLSX, plus the cell's padding.
+_TEXT_EM_PER_UNIT, _TEXT_MIN_EM, _PADDING_EM = 0.5, 3.6, 0.7
+_MM_PER_PT = 0.3528
+
+
+@dataclass(frozen=True, slots=True)
+class PrintLayout:
+    """How a table of rows prints: its font size and each column's share of the page's width (percent)."""
+
+    font_pt: float
+    widths: tuple[float, ...]
+
+
+def print_layout(columns: tuple[Column, ...], rows: tuple[object, ...], *, largest_pt: float = 9.0) -> PrintLayout:
+    """Return the font size and column widths that print the table across the page without breaking a code."""
+    ems = []
+    for column, width in zip(columns, column_widths(columns, rows), strict=True):
+        if column.kind == Kind.CODE:
+            ems.append(max(width, text_width(column.label)) / 2 + _PADDING_EM)
+        elif column.kind == Kind.TEXT:
+            ems.append(max(width * _TEXT_EM_PER_UNIT, _TEXT_MIN_EM) + _PADDING_EM)
+        else:
+            ems.append(_PRINT_EM[column.kind])
+    total = sum(ems)
+    font = min(largest_pt, PRINT_WIDTH_MM / total / _MM_PER_PT)
+    return PrintLayout(round(font, 2), tuple(round(100 * em / total, 3) for em in ems))
 
 
 def ledger_title(report: Report) -> str:
@@ -125,8 +176,13 @@ def render_monthly_html(ledger: Ledger, report: Report) -> str:
         ledger_columns=LEDGER_COLUMNS,
         case_columns=CASE_COLUMNS,
         groups=header_groups(LEDGER_COLUMNS),
+        ledger_print=print_layout(LEDGER_COLUMNS, ledger.rows),
+        cases_print=print_layout(CASE_COLUMNS, ledger.cases),
+        zero_report=ZERO_REPORT,
+        no_cases=NO_CASES,
         summary_title=SUMMARY_TITLE,
         summary=table3_grid(report),
+        summary_widths=table3_print_widths(),
         fees=fees_text(report),
         cell_value=cell_value,
         display=display,
