@@ -49,8 +49,8 @@ _SUBJECTS = (
     "某司法所关于社区矫正对象请假外出审批的依据和程序",
     "法律援助案件指派记录及办案补贴发放标准",
 )
-_TYPES = ("natural_person",) * 6 + ("commercial_enterprise", "research_institution", "social_welfare_org")
-_TYPES += ("legal_service_org", "other_org")
+_TYPES: tuple[str, ...] = ("natural_person",) * 6 + ("commercial_enterprise", "research_institution")
+_TYPES += ("social_welfare_org", "legal_service_org", "other_org")
 _OUTCOMES = (
     ("disclosed",) * 8
     + ("partially_disclosed",) * 3
@@ -152,23 +152,22 @@ def _gongkai(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def write_documents(out: Path, year: int, applications: int, month: str) -> list[Path]:
-    """Build the sample store in `out` and write every printed document of it; return their paths."""
+DOCUMENTS = ("monthly.xlsx", "monthly.html", "zero.xlsx", "zero.html", "annual.xlsx", "annual.docx", "annual.html")
+
+
+def write_documents(out: Path, year: int, applications: int, month: str, only: tuple[str, ...]) -> list[Path]:
+    """Build the sample store in `out` and write its printed documents (those named in `only`); return their paths."""
     env = {**os.environ, "GONGKAI_DB": str(out / "store.db"), "GONGKAI_TODAY": f"{year + 1}-03-01"}
     env["GONGKAI_CLERK"] = "王芳"
     lines = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in history(year, applications))
     _gongkai(env, "import", "-", stdin=lines)
     zero = f"{year - 1}-12"
     documents: list[Path] = []
-    for kind, period, fmt in (
-        ("monthly", month, "xlsx"),
-        ("monthly", month, "html"),
-        ("monthly", zero, "xlsx"),
-        ("monthly", zero, "html"),
-        ("annual", str(year), "xlsx"),
-        ("annual", str(year), "docx"),
-        ("annual", str(year), "html"),
-    ):
+    periods = {"monthly": month, "zero": zero, "annual": str(year)}
+    for name in only:
+        kind, fmt = name.split(".")
+        period = periods[kind]
+        kind = "annual" if kind == "annual" else "monthly"
         target = out / f"{kind}-{period}.{fmt}"
         _gongkai(env, "report", kind, period, "--format", fmt, "-o", str(target))
         documents.append(target)
@@ -185,6 +184,9 @@ def main() -> int:
     parser.add_argument("--month", help="the month whose filing is rendered (default: March of --year)")
     parser.add_argument("--resolution", type=int, default=60, help="PNG resolution in dpi (default 60)")
     parser.add_argument("--convert", nargs="+", type=Path, metavar="FILE", help="render these documents instead")
+    parser.add_argument(
+        "--only", nargs="+", choices=DOCUMENTS, default=DOCUMENTS, help="render only these of the sample's documents"
+    )
     args = parser.parse_args()
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
@@ -205,7 +207,8 @@ def main() -> int:
                     shutil.copy(source, out / source.name)
                 documents.append(out / source.name)
         else:
-            documents = write_documents(out, args.year, args.applications, args.month or f"{args.year}-03")
+            month = args.month or f"{args.year}-03"
+            documents = write_documents(out, args.year, args.applications, month, tuple(args.only))
         status, pages = 0, {}
         for document in documents:
             try:

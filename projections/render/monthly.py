@@ -34,16 +34,17 @@ class Column:
     attr: str
     kind: str = Kind.TEXT
     width: float = 11.0
+    print_em: float = 0.0  # a text column's printed width in em of the page's font (0: from its XLSX width)
 
 
 LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("", "序号", "", Kind.NUMBER, 5.0),
     Column("", "受理编号", "number", Kind.CODE, 14.0),
     Column("", "收到申请日期", "received", Kind.DATE),
-    Column("", "申请渠道", "channel", width=9.0),
-    Column("", "申请人类别", "applicant_type", width=10.0),
-    Column("", "申请人", "applicant", width=10.0),
-    Column("", "申请内容摘要", "subject", width=24.0),
+    Column("", "申请渠道", "channel", width=9.0, print_em=5.0),
+    Column("", "申请人类别", "applicant_type", width=10.0, print_em=5.0),
+    Column("", "申请人", "applicant", width=10.0, print_em=5.0),
+    Column("", "申请内容摘要", "subject", width=24.0, print_em=18.0),
     Column("", "报备日期", "registered", Kind.DATE),
     Column("补正", "补正通知日期", "correction_requested", Kind.DATE),
     Column("补正", "补正收到日期", "correction_received", Kind.DATE),
@@ -55,11 +56,11 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("收费", "金额（元）", "fee_amount", Kind.MONEY, 9.0),
     Column("", "法定答复期限", "reply_due", Kind.DATE),
     Column("", "答复日期", "answered", Kind.DATE),
-    Column("", "办理结果", "outcome", width=22.0),
-    Column("", "是否按期", "on_time", width=7.0),
-    Column("", "状态（办结/结转）", "status", width=8.0),
-    Column("", "经办人", "clerk", width=8.0),
-    Column("", "备注", "remarks", width=20.0),
+    Column("", "办理结果", "outcome", width=22.0, print_em=17.0),
+    Column("", "是否按期", "on_time", width=7.0, print_em=4.3),
+    Column("", "状态（办结/结转）", "status", width=8.0, print_em=3.8),
+    Column("", "经办人", "clerk", width=8.0, print_em=4.0),
+    Column("", "备注", "remarks", width=20.0, print_em=8.0),
 )
 CASE_COLUMNS: tuple[Column, ...] = (
     Column("", "序号", "", Kind.NUMBER, 5.0),
@@ -96,9 +97,10 @@ def column_widths(columns: tuple[Column, ...], rows: tuple[object, ...]) -> list
 # a date (2024-03-04) and a code stay on one line and a text column holds at least three characters; the font is
 # then as large as lets the whole ledger fit the page's width.
 PRINT_WIDTH_MM = 277.0
-_PRINT_EM = {Kind.DATE: 6.0, Kind.NUMBER: 2.2, Kind.MONEY: 4.2}
-# A text column holds as many characters a line as in the XLSX, plus the cell's padding.
-_TEXT_EM_PER_UNIT, _TEXT_MIN_EM, _PADDING_EM = 0.5, 3.6, 0.7
+_PRINT_EM = {Kind.DATE: 5.7, Kind.NUMBER: 2.2, Kind.MONEY: 4.2}
+# A text column holds as many characters a line as in the XLSX, plus the cell's padding, unless its print_em
+# says otherwise (the ledger's summary and result get more, its mostly empty 备注 less, than in the XLSX).
+_TEXT_EM_PER_UNIT, _TEXT_MIN_EM, _PADDING_EM = 0.55, 3.6, 0.6
 _MM_PER_PT = 0.3528
 
 
@@ -117,7 +119,7 @@ def print_layout(columns: tuple[Column, ...], rows: tuple[object, ...], *, large
         if column.kind == Kind.CODE:
             ems.append(max(width, text_width(column.label)) / 2 + _PADDING_EM)
         elif column.kind == Kind.TEXT:
-            ems.append(max(width * _TEXT_EM_PER_UNIT, _TEXT_MIN_EM) + _PADDING_EM)
+            ems.append(column.print_em or max(width * _TEXT_EM_PER_UNIT, _TEXT_MIN_EM) + _PADDING_EM)
         else:
             ems.append(_PRINT_EM[column.kind])
     total = sum(ems)
