@@ -94,10 +94,22 @@ def emit_report(
 
         _write(render_markdown(report), output)
     else:
-        from rich.console import Console
+        print_tables([report], output)
 
-        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=200)
-        console.print(render_table(report))
+
+def print_tables(reports: list[dict[str, Any]], output: Path | None) -> None:
+    """Print tables 三 and 四 of each report as a terminal table, to stdout or to a file that is then closed."""
+    from rich.console import Console
+
+    if output is None:
+        for report in reports:
+            Console(file=sys.stdout, width=200).print(render_table(report))
+        return
+    with output.open("w", encoding="utf-8") as stream:
+        console = Console(file=stream, width=200)
+        for report in reports:
+            console.print(render_table(report))
+    click.echo(f"已写入 written: {output}", err=True)
 
 
 def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
