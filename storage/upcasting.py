@@ -19,8 +19,6 @@ import json.scanner
 from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.utils import resolve_topic
-
 # The C scanner of `json` on str: skips json.loads' encoding detection and whitespace checks (states are compact).
 scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 VERSION_KEY = "class_version"  # eventsourcing's key, written only by classes of version 2 or later
@@ -65,6 +63,9 @@ def upcaster(topic: str) -> Upcaster | None:
     try:
         return _UPCASTERS[topic]
     except KeyError:
+        # eventsourcing only for a versioned topic: a report read straight from the tables starts without it
+        from eventsourcing.utils import resolve_topic
+
         found = _UPCASTERS[topic] = upcaster_of(resolve_topic(topic)) if topic in VERSIONED_TOPICS else None
         return found
 
