@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
@@ -13,7 +14,7 @@ from domain.codes import AppealKind, AppealResult, Procedure
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
 from domain.reminders import ReminderFields
-from domain.values import Code, name_id
+from domain.values import Code, Text, name_id
 
 
 @functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
@@ -30,17 +31,26 @@ class AppealCase(KeepsHistory, BaseAggregate[UUID]):
 
     class Appealed(Event, CanInitAggregate[UUID]):
         name = "appealed"
+        # Version 2 added `body` (issue 11); stores written before hold version 1 (docs/evolving-events.md).
+        class_version: ClassVar[int] = 2
         request: Code
         kind: AppealKind
         procedure: Procedure | None = None
+        body: Text | None = None  # the 复议机关 or court (docs/import-format.md), shown in the 复议（诉讼）表
         changes = (
             Set("agency", "agency"),
             Set("number", "case"),
             Set("request", "request"),
             Set("kind", "kind"),
             Set("procedure", "procedure"),
+            Set("body", "body"),
             Set("appealed", DATE),
         )
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Give an `appealed` stored before `body` existed the body it then had: none recorded."""
+            state["body"] = None
 
     class Responded(Event):
         name = "appeal_responded"
@@ -67,6 +77,7 @@ class AppealCase(KeepsHistory, BaseAggregate[UUID]):
         self.agency = self.number = self.request = ""
         self.kind = AppealKind.RECONSIDERATION
         self.procedure: Procedure | None = None
+        self.body: str | None = None
         self.appealed = dt.date.min
         self.responded: dt.date | None = None
         self.decisions: tuple[tuple[dt.date, AppealResult], ...] = ()

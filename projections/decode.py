@@ -5,13 +5,13 @@ The fold (projections/fold.py) reads only an event's name and family, agency, da
 event carries exactly those, as the JSON holds them (the folds take a date field's ISO text as its date, a code's
 text as the code). A store whose states are encrypted or compressed, or whose personal fields are sealed, is
 decoded by its mapper instead.
+Plain states are decoded by `storage.upcasting.decode_state`, which upcasts an event stored by an older version
+of its class.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import json.scanner
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from sys import intern
@@ -24,9 +24,8 @@ from eventsourcing.utils import resolve_topic
 from domain.agency import AGENCY_EVENT_CLASSES, Agency
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase
 from domain.request import EVENT_CLASSES, Request
+from storage.upcasting import decode_state
 
-# The C scanner of `json` on str: skips json.loads' encoding detection and whitespace checks (states are compact).
-scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 REQUEST, CASE, AGENCY, CALENDAR = "request", "case", "agency", "calendar"
 # The event fields the folds read: the keys, and every source of a change (the event classes' `changes`).
 _OPTIONAL = tuple(
@@ -97,7 +96,7 @@ def slim(stored: StoredEvent) -> Slim:
 def _slim(topic: str, state: bytes) -> Slim:
     name, family = topic_kind(topic)
     try:
-        data = scan_json(state.decode(), 0)[0] if type(state) is bytes else json.loads(state)
+        data = decode_state(topic, state)
         text = data["date"]
         day = _DATES.get(text)
         if day is None:

@@ -74,7 +74,7 @@ class CaseRow:
     applicant: str
     request: str
     kind: str
-    authority: str  # 复议机关或法院: not recorded by any event yet; left for the clerk
+    authority: str  # 复议机关或法院: the `body` recorded on `appealed`; empty (for the clerk) when none was
     appealed: dt.date
     number: str
     responded: dt.date | None
@@ -204,7 +204,7 @@ def case_row(case: AppealCase, applicant: str, first: dt.date, last: dt.date) ->
         applicant=applicant,
         request=case.request,
         kind=case_kind_label(case.kind),
-        authority="",
+        authority=case.body or "",
         appealed=case.appealed,
         number=case.number,
         responded=case.responded if case.responded and case.responded <= last else None,

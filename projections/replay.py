@@ -37,7 +37,6 @@ from projections.decode import (
     fast,
     pages,
     plain_pages,
-    scan_json,
     topic_kind,
 )
 from projections.facts import CountKey, contributions
@@ -55,6 +54,7 @@ from projections.rows import (
     request_facts,
     request_row,
 )
+from storage.upcasting import decode_state
 
 BATCH = 2000
 Progress = Callable[[int], None]
@@ -161,7 +161,7 @@ def fold_plain(
             name, family = kinds.get(topic) or topic_kind(topic)
             if family == CALENDAR:
                 continue  # the working-day calendar is the whole store's, no agency's, and counts in no table
-            data = scan_json(state.decode() if type(state) is bytes else bytes(state).decode(), 0)[0]
+            data = decode_state(topic, state)
             text = data["date"]
             day = days.get(text) or _iso(days, text)
             agency = data["agency"]
