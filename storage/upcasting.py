@@ -7,9 +7,9 @@ storage/mapper.py); one without it is of version 1. Every reader of stored state
 whole events, `decode_state` for the fast paths that fold the raw JSON (projections/decode.py, replay.py,
 storage/view_reader.py), so an old event reads the same everywhere.
 
-This module imports no event class: the fast readers start without pydantic. `VERSIONED_TOPICS` names the classes
-whose version is above 1, so that the others are never resolved; tests/unit/test_upcasting.py checks it against the
-classes themselves.
+This module imports no event class, nor eventsourcing: a report's fast reader starts without them. So
+`VERSIONED_TOPICS` names the classes whose version is above 1, and the others are never resolved;
+tests/unit/test_upcasting.py checks it against the classes themselves.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ import json
 import json.scanner
 from collections.abc import Callable
 from typing import Any
-
-from eventsourcing.utils import resolve_topic
 
 # The C scanner of `json` on str: skips json.loads' encoding detection and whitespace checks (states are compact).
 scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
@@ -65,7 +63,12 @@ def upcaster(topic: str) -> Upcaster | None:
     try:
         return _UPCASTERS[topic]
     except KeyError:
-        found = _UPCASTERS[topic] = upcaster_of(resolve_topic(topic)) if topic in VERSIONED_TOPICS else None
+        found = None
+        if topic in VERSIONED_TOPICS:
+            from eventsourcing.utils import resolve_topic  # only then: a report's start imports no eventsourcing
+
+            found = upcaster_of(resolve_topic(topic))
+        _UPCASTERS[topic] = found
         return found
 
 
