@@ -1,4 +1,4 @@
-"""The appeal case (复议/诉讼) aggregate: appealed, responded to, decided."""
+"""The appeal case (复议/诉讼) aggregate: appealed, responded to, decided; each event's `changes` are its one fold."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 
+from domain.changes import DATE, Append, First, Set
 from domain.codes import AppealKind, AppealResult, Procedure
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
@@ -36,29 +37,29 @@ class AppealCase(KeepsHistory, BaseAggregate[UUID]):
         kind: AppealKind
         procedure: Procedure | None = None
         body: Text | None = None  # the 复议机关 or court (docs/import-format.md), shown in the 复议（诉讼）表
+        changes = (
+            Set("agency", "agency"),
+            Set("number", "case"),
+            Set("request", "request"),
+            Set("kind", "kind"),
+            Set("procedure", "procedure"),
+            Set("body", "body"),
+            Set("appealed", DATE),
+        )
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Give an `appealed` stored before `body` existed the body it then had: none recorded."""
             state["body"] = None
 
-        def evolve(self, case: AppealCase) -> None:
-            case.agency, case.number, case.request = self.agency, self.case, self.request
-            case.kind, case.procedure, case.appealed = self.kind, self.procedure, self.date
-            case.body = self.body
-
     class Responded(Event):
         name = "appeal_responded"
-
-        def evolve(self, case: AppealCase) -> None:
-            case.responded = case.responded or self.date
+        changes = (First("responded"),)
 
     class Decided(Event):
         name = "appeal_decided"
         result: AppealResult
-
-        def evolve(self, case: AppealCase) -> None:
-            case.decisions.append((self.date, self.result))
+        changes = (Append("decisions", "result"),)
 
     class ReminderSending(Event, ReminderFields):
         """The scheduler claimed a reminder about the case's deadline (not an import line)."""
@@ -79,7 +80,7 @@ class AppealCase(KeepsHistory, BaseAggregate[UUID]):
         self.body: str | None = None
         self.appealed = dt.date.min
         self.responded: dt.date | None = None
-        self.decisions: list[tuple[dt.date, AppealResult]] = []
+        self.decisions: tuple[tuple[dt.date, AppealResult], ...] = ()
 
     def check_step(self, name: str, date: dt.date) -> None:
         """Refuse a step dated before the case was appealed, or a second `appealed`."""

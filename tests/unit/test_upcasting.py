@@ -122,7 +122,9 @@ def test_a_new_appealed_is_stored_with_its_version_and_read_back_with_its_body()
     assert [mapper.to_domain_event(s) for s in one_by_one] == events
     assert [event.body for event in events if event.name == "appealed"] == [BODY, None]
     case = [slim(s) for s in one_by_one if s.topic == APPEALED]  # the fast fold reads the same case
-    assert [(c.case, c.kind) for c in case] == [("C1", "reconsideration"), ("C2", "litigation_direct")]
+    # a Slim's fields are the sources of the event classes' changes, made at import: mypy cannot see them
+    read = [(c.case, c.kind) for c in case]  # type: ignore[attr-defined]
+    assert read == [("C1", "reconsideration"), ("C2", "litigation_direct")]
 
 
 def test_an_old_appealed_read_by_the_mapper_has_no_body_and_the_aggregate_neither() -> None:
