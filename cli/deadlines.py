@@ -107,7 +107,7 @@ def _status_json(status: Status, day: dt.date) -> dict[str, Any]:
 
     return {
         "request": status.request.number,
-        "state": status.request.state(),
+        "state": status.request.state,
         "as_of": day.isoformat(),
         "deadlines": [
             {**deadline_to_json(d), "label": KIND_LABELS[d.kind], "steps": d.steps} for d in status.deadlines
@@ -137,7 +137,7 @@ def status(ctx: click.Context, request: str, as_of: str | None, fmt: str) -> Non
         if fmt == "json":
             click.echo(json.dumps(_status_json(found, day), ensure_ascii=False))
             return
-        state = STATE_LABELS.get(found.request.state(), found.request.state())
+        state = STATE_LABELS.get(found.request.state, found.request.state)
         click.echo(f"申请 {request} · {state} · 机关 {found.request.agency} · 查询日 {day}")
         if not found.deadlines:
             click.echo("没有未届满的期限 no open deadlines")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,13 +46,9 @@ def emit_district(
 
         _write("\n\n".join(render_markdown(report) for report in reports), output)
     else:
-        from rich.console import Console
+        from cli.reports import print_tables
 
-        from cli.reports import render_table
-
-        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=200)
-        for report in reports:
-            console.print(render_table(report))
+        print_tables(reports, output)
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -111,22 +111,24 @@ def report() -> None:
     """报表 The statutory tables 三 and 四, for a year or a month."""
 
 
-def _report_options(func: F) -> F:
-    func = click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE"
-    )(func)
-    func = click.option(
-        "--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)"
-    )(func)
-    func = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "json", "markdown", "html", "xlsx", "docx"]),
-        default="table",
-        show_default=True,
-        help="xlsx/docx need -o FILE; monthly xlsx/html is the filing workbook (汇总表, 表三, 复议（诉讼）表)",
-    )(func)
-    return func
+# The monthly filing is a workbook (or its page): it has no DOCX, so `report monthly` does not offer one.
+ANNUAL_FORMATS = ("table", "json", "markdown", "html", "xlsx", "docx")
+MONTHLY_FORMATS = ("table", "json", "markdown", "html", "xlsx")
+
+
+def _report_options(formats: tuple[str, ...], help_text: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        func = click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE"
+        )(func)
+        func = click.option(
+            "--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)"
+        )(func)
+        return click.option(
+            "--format", "fmt", type=click.Choice(formats), default="table", show_default=True, help=help_text
+        )(func)
+
+    return decorate
 
 
 def _district_options(func: F) -> F:
@@ -145,7 +147,7 @@ def _whole_district(all_agencies: bool, by_agency: bool) -> bool:
 
 @report.command("annual")
 @click.argument("year", type=click.IntRange(2008, 2200))
-@_report_options
+@_report_options(ANNUAL_FORMATS, "xlsx、docx 写入文件，需 -o FILE / xlsx and docx write a file: add -o FILE")
 @click.option("--include-earlier-pending", is_flag=True, help="表四含上年度结转 count cases pending from earlier years")
 @_district_options
 @click.pass_context
@@ -183,7 +185,7 @@ def report_annual(
 
 @report.command("monthly")
 @click.argument("month")
-@_report_options
+@_report_options(MONTHLY_FORMATS, "xlsx、html：月报（汇总表、表三、复议表）/ the filing; xlsx needs -o FILE")
 @_district_options
 @click.pass_context
 @refusals

@@ -133,6 +133,7 @@ COMMANDS = (
             Opt("case", "案号 case number", required=True),
             Opt("kind", "类型 kind", AppealKind, required=True),
             Opt("procedure", "简易程序 procedure", Procedure),
+            Opt("body", "复议机关或法院 the reconsideration body or court, e.g. 宁波市鄞州区人民政府"),
         ),
     ),
     EventCommand("appeal-responded", "appeal_responded", "case", "答复/答辩 The reply or defence was filed."),

@@ -39,10 +39,10 @@ def render_table(report: dict[str, Any]) -> Any:
     from rich.console import Group
     from rich.table import Table
 
-    from projections.render.rows import fees_text, period_text, table3_rows, table_format
+    from projections.render.rows import fees_text, period_text, report_rows
 
     columns = [*COLUMNS, "total"]
-    title = f"{report['agency']}（{report['agency_code']}）{period_text(report)} 三、收到和处理政府信息公开申请情况"
+    title = f"{report['agency']}{period_text(report)} 三、收到和处理政府信息公开申请情况"
     three = Table(title=title, caption=BALANCE_NOTE)
     three.add_column("", max_width=36, overflow="fold")
     for column in columns:
@@ -50,7 +50,7 @@ def render_table(report: dict[str, Any]) -> Any:
         in_org_group = column not in ("natural_person", "total")
         three.add_column(f"{ORG_GROUP_LABEL}\n{label}" if in_org_group else label, justify="right")
     heading = ("", "")
-    for row in table3_rows(table_format(report)):
+    for row in report_rows(report):
         if row.group and row.group != heading[0]:
             three.add_row(f"[bold]{row.group}[/bold]")
         if row.subgroup and (row.group, row.subgroup) != heading:
@@ -82,10 +82,6 @@ def emit_report(
     """Print or write one report in the chosen format (xlsx, docx: a file; html: a page)."""
     if fmt in ("xlsx", "docx") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
-    if fmt == "docx" and len(period) == 7:
-        raise click.UsageError(
-            "the monthly filing is a workbook: use --format xlsx or html (docx is for annual tables)"
-        )
     report = tracker.report(
         period,
         table_format=TableFormat(table_format) if table_format else None,
@@ -102,10 +98,22 @@ def emit_report(
 
         _write(render_markdown(report), output)
     else:
-        from rich.console import Console
+        print_tables([report], output)
 
-        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=200)
-        console.print(render_table(report))
+
+def print_tables(reports: list[dict[str, Any]], output: Path | None) -> None:
+    """Print tables 三 and 四 of each report as a terminal table, to stdout or to a file that is then closed."""
+    from rich.console import Console
+
+    if output is None:
+        for report in reports:
+            Console(file=sys.stdout, width=200).print(render_table(report))
+        return
+    with output.open("w", encoding="utf-8") as stream:
+        console = Console(file=stream, width=200)
+        for report in reports:
+            console.print(render_table(report))
+    click.echo(f"已写入 written: {output}", err=True)
 
 
 def _note_closed(tracker: Reports, year: int, report: dict[str, Any]) -> None:

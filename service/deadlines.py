@@ -16,18 +16,14 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.agency import Agency, agency_id
+from domain.agency_deadlines import agency_deadlines
 from domain.appeal import AppealCase, case_id
 from domain.calendar import WorkingCalendar, YearArrangement
 from domain.calendar_years import CALENDAR_ID, CalendarYears
-from domain.deadlines import (
-    Deadline,
-    DeadlineRules,
-    agency_deadlines,
-    case_deadlines,
-    request_deadlines,
-    sort_deadlines,
-)
+from domain.case_deadlines import case_deadlines
+from domain.deadlines import Deadline, DeadlineRules, sort_deadlines
 from domain.request import Request, request_id
+from domain.request_deadlines import request_deadlines
 from projections.agencies import AgencyFacts
 from projections.facts import CaseFacts, RequestFacts
 

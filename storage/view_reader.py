@@ -12,7 +12,6 @@ same code as the full path's (`service.reports.Reports`), so the output is the s
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from projections.rows import AGENCY_COLUMNS, CASE_COLUMNS, Row, agency_facts, ca
 from service.logs import get_logger
 from service.reports import Reports
 from service.settings import Settings
+from storage.upcasting import decode_state
 
 if TYPE_CHECKING:
     import psycopg
@@ -126,14 +126,14 @@ class ViewReader(Reports):
         closes: dict[int, YearClose] = {}
         for topic, state in rows:
             try:
-                data = json.loads(bytes(state))
+                data = decode_state(topic, state)
                 year = data["year"]
                 if topic == _CLOSING_TOPICS[0]:
                     closed_on = dt.date.fromisoformat(data["date"])
                     closes[year] = YearClose(year, closed_on, data["sha256"], data["report"])
                 else:
                     closes.pop(year, None)
-            except (ValueError, KeyError, TypeError):  # not plain JSON (compressed?): the mapper knows
+            except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON (compressed?): the mapper knows
                 raise _FullPathNeeded(f"a closing event of agency {agency} is not plain JSON") from None
         return closes
 

@@ -150,8 +150,8 @@ def test_monthly_workbook_has_the_ledger_summary_and_cases(clerk: Clerk, tmp_pat
         summary.cell(r, 3).value or summary.cell(r, 2).value or summary.cell(r, 1).value: summary.cell(r, 10).value
         for r in range(6, summary.max_row + 1)
     }
-    assert values["一、本年新收政府信息公开申请数量"] == 3 and values["二、上年结转政府信息公开申请数量"] == 1
-    assert values["四、结转下年度继续办理"] == 1
+    assert values["一、本月新收政府信息公开申请数量"] == 3 and values["二、上月结转政府信息公开申请数量"] == 1
+    assert values["四、结转下月继续办理"] == 1
     cases = book["依申请信息公开引起复议（诉讼）表"]
     assert [c.value for c in cases[4]][:10] == [
         1,
