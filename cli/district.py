@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from domain.codes import TableFormat
 
+if TYPE_CHECKING:
+    from service.reports import Reports
+
 FORMATS = ("table", "json", "markdown")
 
 
 def emit_district(
-    tracker: Any,
+    tracker: Reports,
     period: str,
     fmt: str,
     table_format: str | None,
@@ -26,16 +29,17 @@ def emit_district(
     """Print or write the roll-up (one contract object) or every agency's report (a JSON array by agency code)."""
     if fmt not in FORMATS:
         raise click.UsageError(f"--all-agencies and --by-agency print {', '.join(FORMATS)}; not --format {fmt}")
-    options: dict[str, Any] = {
-        "table_format": TableFormat(table_format) if table_format else None,
-        "include_earlier_pending": include_earlier_pending,
-    }
+    chosen = TableFormat(table_format) if table_format else None
     if by_agency:
-        reports = tracker.reports_by_agency(period, **options)
+        reports = tracker.reports_by_agency(
+            period, table_format=chosen, include_earlier_pending=include_earlier_pending
+        )
     else:
-        reports = [tracker.district_report(period, **options)]
+        reports = [
+            tracker.district_report(period, table_format=chosen, include_earlier_pending=include_earlier_pending)
+        ]
     if fmt == "json":
-        document: Any = reports if by_agency else reports[0]
+        document: object = reports if by_agency else reports[0]
         _write(json.dumps(document, ensure_ascii=False), output)
     elif fmt == "markdown":
         from projections.render.markdown import render_markdown

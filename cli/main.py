@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from cli.context import refusals, reports, tracker
 from cli.record import add_event_commands
+
+F = TypeVar("F", bound=Callable[..., object])  # a command function, given options by a decorator
 
 
 class LazyGroup(click.Group):
@@ -49,35 +50,25 @@ def main(db: str | None, agency: str | None, clerk: str | None, verbose: int) ->
 add_event_commands(main)
 
 
-def _progress(label: str, total: int | None) -> Any:
-    """Return a rich progress bar on a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    bar = Progress(transient=True, console=_stderr_console())
-    bar.start()
-    task = bar.add_task(label, total=total)
-    bar.advance_task = lambda n: bar.advance(task, n)  # type: ignore[attr-defined]
-    return bar
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
 @main.command("import")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object on stdout (recorded, already_recorded, skipped, problems)",
+)
 @click.pass_context
 @refusals
-def import_(ctx: click.Context, file: str) -> None:
+def import_(ctx: click.Context, file: str, fmt: str) -> None:
     """导入 Import events from a JSON Lines file (- reads stdin); all or nothing."""
     from cli.importing import import_file
+    from cli.progress import progress_bar
 
     with tracker(ctx) as t:
-        import_file(t, file, _progress)
+        import_file(t, file, fmt, progress_bar)
 
 
 @main.command()
@@ -125,8 +116,8 @@ ANNUAL_FORMATS = ("table", "json", "markdown", "html", "xlsx", "docx")
 MONTHLY_FORMATS = ("table", "json", "markdown", "html", "xlsx")
 
 
-def _report_options(formats: tuple[str, ...], help_text: str) -> Callable[[Any], Any]:
-    def decorate(func: Any) -> Any:
+def _report_options(formats: tuple[str, ...], help_text: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
         func = click.option(
             "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE"
         )(func)
@@ -140,7 +131,7 @@ def _report_options(formats: tuple[str, ...], help_text: str) -> Callable[[Any],
     return decorate
 
 
-def _district_options(func: Any) -> Any:
+def _district_options(func: F) -> F:
     func = click.option("--by-agency", is_flag=True, help="各机关分表 one table per agency (JSON: an array)")(func)
     func = click.option(
         "--all-agencies", is_flag=True, help="全区汇总 the district roll-up: the sum of every agency [GONGKAI_DISTRICT]"
@@ -230,10 +221,11 @@ def report_monthly(
 @refusals
 def replay(ctx: click.Context) -> None:
     """重放 Rebuild every table from the events, compare with the maintained ones, and replace them."""
+    from cli.progress import progress_bar
     from cli.reports import run_replay
 
     with tracker(ctx) as t:
-        run_replay(t, _progress)
+        run_replay(t, progress_bar)
 
 
 @main.command("agency-name")

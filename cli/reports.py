@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +19,11 @@ from domain.labels import (
     ORG_GROUP_LABEL,
 )
 from projections.tables import APPEAL_COLUMNS, COLUMNS
+
+if TYPE_CHECKING:
+    from cli.progress import ProgressBar
+    from service.reports import Reports
+    from service.tracker import Tracker
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -67,7 +71,7 @@ def render_table(report: dict[str, Any]) -> Any:
 
 
 def emit_report(
-    tracker: Any,
+    tracker: Reports,
     period: str,
     fmt: str,
     table_format: str | None,
@@ -112,7 +116,7 @@ def print_tables(reports: list[dict[str, Any]], output: Path | None) -> None:
     click.echo(f"已写入 written: {output}", err=True)
 
 
-def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
+def _note_closed(tracker: Reports, year: int, report: dict[str, Any]) -> None:
     """Say on stderr (and in the JSON, as an extra key) whether the year is closed and still equal."""
     from service.reports import closed_status
 
@@ -122,9 +126,12 @@ def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
         report["closed_year"] = status.to_json()
 
 
-def _emit_document(tracker: Any, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
+def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
     """Write the monthly filing workbook or page, or the annual tables as XLSX, DOCX or HTML."""
     from projections.render import render_html, write_docx, write_xlsx
+    from service.tracker import Tracker
+
+    assert isinstance(tracker, Tracker), "a document reads the histories: cli.context.reports opens the whole store"
 
     if len(period) == 7:
         from projections.render.monthly import render_monthly_html
@@ -148,11 +155,11 @@ def _emit_document(tracker: Any, period: str, fmt: str, report: dict[str, Any], 
         click.echo(f"已写入 written: {output}", err=True)
 
 
-def run_replay(tracker: Any, progress: Callable[[str, int | None], Any]) -> None:
+def run_replay(tracker: Tracker, progress: ProgressBar) -> None:
     """Rebuild the tables, say whether they agree with the maintained ones, and exit 1 if not."""
     bar = progress("重放 replaying", None)
     try:
-        rebuilt, found = tracker.replay(bar.advance_task if bar else None)
+        rebuilt, found = tracker.replay(bar.advance if bar else None)
     finally:
         if bar:
             bar.stop()
