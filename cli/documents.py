@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import refusals, tracker
+from cli.context import file_refusals, refusals, tracker
 
 YEAR = click.IntRange(2008, 2200)
 
@@ -50,7 +50,7 @@ def reopen_year(ctx: click.Context, year: int, reason: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="试运行 show what would be recorded and every bad row; record nothing")
 @click.pass_context
-@refusals
+@file_refusals
 def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Path | None, dry_run: bool) -> None:
     """导入台账 Import an Excel ledger (台账): every row, or nothing if any row is bad."""
     from domain.errors import InvalidInputError

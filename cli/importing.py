@@ -12,7 +12,8 @@ from typing import Any, BinaryIO
 
 import click
 
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, Problem
+from domain.messages import zh_en
 from service.reading import sniff_format
 from storage.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
 
@@ -25,7 +26,9 @@ def _open(file: str) -> BinaryIO:
     try:
         return open(file, "rb")
     except OSError as error:
-        raise InvalidInputError([f"{file}: cannot be read ({error.strerror})"]) from None
+        raise InvalidInputError(
+            [Problem(zh_en(f"无法读取文件 {file}（{error.strerror}）", f"{file}: cannot be read ({error.strerror})"))]
+        ) from None
 
 
 @contextlib.contextmanager
@@ -46,7 +49,7 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _read_and_check(tracker: Any, stream: BinaryIO, problems: list[str]) -> tuple[list[Any], Any]:
+def _read_and_check(tracker: Any, stream: BinaryIO, problems: list[Problem]) -> tuple[list[Any], Any]:
     """Return the file's good lines, and the book that checked them if it was checked while being read.
 
     Into an empty store nothing needs looking up, so this process checks its part of the lines on the book while
@@ -69,7 +72,7 @@ def import_file(tracker: Any, file: str, progress: Callable[[str, int | None], A
 
 def _import_file(tracker: Any, file: str, progress: Callable[[str, int | None], Any]) -> None:
     started = time.perf_counter()
-    problems: list[str] = []
+    problems: list[Problem] = []
     with _open(file) as stream:
         head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
         from service.export import csv_lines, is_export_csv
@@ -78,15 +81,15 @@ def _import_file(tracker: Any, file: str, progress: Callable[[str, int | None], 
         if is_export_csv(head):  # a file written by `export --format csv`
             lines = csv_lines(stream.read(), problems)
         elif (kind := sniff_format(head)) is not None:
-            raise InvalidInputError([f"{file}: {kind}"])
+            raise InvalidInputError([Problem(f"{file}: {kind}")])
         else:
             lines, book = _read_and_check(tracker, stream, problems)
     if not lines and not problems:
-        raise InvalidInputError([f"{file}: empty: no event lines"])
+        raise InvalidInputError([Problem(zh_en(f"{file} 是空文件，没有事项行", f"{file}: empty: no event lines"))])
     if book is None:
         book = tracker.check(lines, problems)
     if problems:
-        problems.sort(key=lambda p: int(p.split(",")[0].split(":")[0].removeprefix("line ") or 0))
+        problems.sort(key=lambda p: p.line or 0)
         raise InvalidInputError(problems)
     events = sum(len(a.pending_events) for a in book.changed())
     bar = progress("导入 importing", events)
@@ -98,7 +101,11 @@ def _import_file(tracker: Any, file: str, progress: Callable[[str, int | None], 
             bar.stop()
     seconds = time.perf_counter() - started
     click.echo(
-        f"已导入 imported: {result.recorded} events recorded, {result.already} already in the store, "
-        f"{len(lines)} lines, {seconds:.1f} s",
+        zh_en(
+            f"已导入：记录 {result.recorded} 条，{result.already} 条已在库中，"
+            f"共 {len(lines)} 行，用时 {seconds:.1f} 秒",
+            f"imported: {result.recorded} events recorded, {result.already} already in the store, "
+            f"{len(lines)} lines, {seconds:.1f} s",
+        ),
         err=True,
     )

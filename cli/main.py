@@ -10,8 +10,10 @@ from typing import Any
 
 import click
 
-from cli.context import refusals, reports, tracker
+from cli.context import file_refusals, refusals, reports, tracker
+from cli.params import DATE, MONTH, NUMBER
 from cli.record import add_event_commands
+from domain.messages import zh_en
 
 
 class LazyGroup(click.Group):
@@ -38,6 +40,12 @@ class LazyGroup(click.Group):
 @click.option("--agency", help="机关代码 agency code [env GONGKAI_AGENCY]")
 @click.option("--clerk", help="经办人 clerk recording the events [env GONGKAI_CLERK; default: the OS user]")
 @click.option("-v", "--verbose", count=True, help="更多日志 more log output on stderr")
+@click.version_option(
+    package_name="gongkai",
+    prog_name="gongkai",
+    message="%(prog)s %(version)s",
+    help="显示版本 show the version and exit",
+)
 def main(db: str | None, agency: str | None, clerk: str | None, verbose: int) -> None:
     """gongkai 政府信息公开申请办理 — track disclosure applications, deadlines and the statutory tables."""
     from cli.logging import configure_logging
@@ -70,7 +78,7 @@ def _stderr_console() -> Any:
 @main.command("import")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
 @click.pass_context
-@refusals
+@file_refusals
 def import_(ctx: click.Context, file: str) -> None:
     """导入 Import events from a JSON Lines file (- reads stdin); all or nothing."""
     from cli.importing import import_file
@@ -91,7 +99,7 @@ def info(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.argument("request")
+@click.argument("request", type=NUMBER)
 @click.pass_context
 @refusals
 def show(ctx: click.Context, request: str) -> None:
@@ -147,7 +155,12 @@ def _district_options(func: Any) -> Any:
 
 def _whole_district(all_agencies: bool, by_agency: bool) -> bool:
     if all_agencies and by_agency:
-        raise click.UsageError("choose --all-agencies (one roll-up) or --by-agency (one table per agency)")
+        raise click.UsageError(
+            zh_en(
+                "--all-agencies（全区汇总）和 --by-agency（各机关分表）只能选一个",
+                "choose --all-agencies (one roll-up) or --by-agency (one table per agency)",
+            )
+        )
     return all_agencies or by_agency
 
 
@@ -190,7 +203,7 @@ def report_annual(
 
 
 @report.command("monthly")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 @_report_options
 @_district_options
 @click.pass_context
@@ -206,12 +219,7 @@ def report_monthly(
 ) -> None:
     """月度报表 Tables 三 and 四 of a month (YYYY-MM)."""
     from cli.reports import emit_report
-    from domain.months import parse_month
 
-    try:
-        parse_month(month)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="MONTH") from None
     district = _whole_district(all_agencies, by_agency)
     with reports(ctx, fmt) as t:
         if district:
@@ -235,7 +243,7 @@ def replay(ctx: click.Context) -> None:
 
 @main.command("agency-name")
 @click.argument("name")
-@click.option("--date", help="业务日期 business date (default: today)")
+@click.option("--date", type=DATE, help="业务日期 business date YYYY-MM-DD（默认今天 default: today）")
 @click.pass_context
 @refusals
 def agency_name(ctx: click.Context, name: str, date: str | None) -> None:

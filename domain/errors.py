@@ -4,11 +4,47 @@ GongkaiError
 ├── RefusedError            an impossible step: nothing was recorded
 │   ├── UnknownRequestError the request (or case) has not been received
 │   └── ClosedYearError     the step would change a closed year's tables
-├── InvalidInputError       a line or option does not fit the import format
+├── InvalidInputError       lines or options that do not fit the import format: a list of `Problem`s
 └── CalendarYearUnknown     a working-day deadline needs a year nobody has added
+
+Every message is Chinese first, then English (domain/messages.py).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.messages import joined, zh_en
+
+# Fields that are not options of a clerk's command (the event itself, or its positional argument).
+_NOT_OPTIONS = frozenset({"event", "line", "request", "case", "month", "year"})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input: why, and where (the line of a file and its field, when there is a file)."""
+
+    reason: str
+    line: int | None = None
+    field: str | None = None
+
+    def in_file(self) -> str:
+        """Render the problem for an import: the line number and the field, then the reason."""
+        if self.line is None:
+            return self.reason
+        if self.field is None:
+            return f"第 {self.line} 行 / line {self.line}: {self.reason}"
+        return f"第 {self.line} 行，字段 {self.field} / line {self.line}, field {self.field}: {self.reason}"
+
+    def on_command_line(self) -> str:
+        """Render the problem for a single command: the option it concerns (never a line of an unseen file)."""
+        if self.field is None or self.field in _NOT_OPTIONS:
+            return self.reason
+        return f"--{self.field.replace('_', '-')}: {self.reason}"
+
+    def __str__(self) -> str:
+        return self.in_file()
 
 
 class GongkaiError(Exception):
@@ -20,8 +56,7 @@ class RefusedError(GongkaiError):
 
     def __init__(self, subject: str, rule: str, advice: str = "", field: str = "event") -> None:
         self.subject, self.rule, self.advice, self.field = subject, rule, advice, field
-        message = f"{subject}: {rule}"
-        super().__init__(f"{message}. {advice}" if advice else message)
+        super().__init__(f"{subject}：{joined(rule, advice)}")
 
 
 class UnknownRequestError(RefusedError):
@@ -33,11 +68,11 @@ class ClosedYearError(RefusedError):
 
 
 class InvalidInputError(GongkaiError):
-    """Input that does not fit the format: which line, which field, why."""
+    """Input that does not fit the format or the rules: its problems, each with its line, field and reason."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: Sequence[Problem | str]) -> None:
+        self.problems = [p if isinstance(p, Problem) else Problem(p) for p in problems]
+        super().__init__("\n".join(p.in_file() for p in self.problems))
 
 
 class CalendarYearUnknown(GongkaiError):
@@ -46,6 +81,10 @@ class CalendarYearUnknown(GongkaiError):
     def __init__(self, year: int) -> None:
         self.year = year
         super().__init__(
-            f"the working-day calendar for {year} is not known yet; add it from the State Council's notice: "
-            f"gongkai calendar add {year} --holidays … --workdays … --source 国办发明电〔…〕"
+            zh_en(
+                f"工作日历尚无 {year} 年：请按国务院办公厅的节假日安排通知补录："
+                f"gongkai calendar add {year} --holidays … --workdays … --source 国办发明电〔…〕",
+                f"the working-day calendar for {year} is not known yet; add it from the State Council's notice "
+                "with the command above",
+            )
         )

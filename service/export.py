@@ -19,7 +19,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from domain.errors import Problem
 from domain.lines import LINE_MODELS, Line, LineError, parse_object
+from service.reading import not_utf8
 
 HEAD = ("event", "request", "case", "date")
 TAIL = ("agency", "clerk")
@@ -158,17 +160,17 @@ def _cell(key: str, value: str) -> Any:
         return value  # left as text: the line's validation names the field
 
 
-def csv_lines(data: bytes, problems: list[str]) -> list[tuple[int, Line]]:
+def csv_lines(data: bytes, problems: list[Problem]) -> list[tuple[int, Line]]:
     """Return the validated lines of an exported CSV; append a message for every bad one."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        problems.append(f"line 1: not UTF-8 (byte {error.start + 1}); save the file as UTF-8")
+        problems.append(Problem(not_utf8(error.start + 1), 1))
         return []
     lines: list[tuple[int, Line]] = []
     for number, data_object in csv_objects(text):
         try:
             lines.append((number, parse_object(data_object)))
         except LineError as error:
-            problems.append(f"line {number}, {error}")
+            problems.append(Problem(error.reason, number, error.field))
     return lines

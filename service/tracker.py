@@ -15,8 +15,9 @@ from domain.agency import agency_id
 from domain.appeal import AppealCase, case_id
 from domain.book import Aggregate, Book
 from domain.closing import YearClose
-from domain.errors import InvalidInputError, RefusedError, UnknownRequestError
+from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
 from domain.lines import Line
+from domain.messages import zh_en
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
 from projections.runner import Progress, catch_up, fold_saved
@@ -96,7 +97,7 @@ class Tracker(Reports):
         except AggregateNotFoundError:
             return None
 
-    def check(self, lines: Sequence[tuple[int, Line]], problems: list[str]) -> LoadedBook:
+    def check(self, lines: Sequence[tuple[int, Line]], problems: list[Problem]) -> LoadedBook:
         """Apply numbered lines to a book in memory; append a message for every refused one."""
         agency = self.agency
         load: Callable[[Any], Aggregate | None]
@@ -118,13 +119,13 @@ class Tracker(Reports):
             lambda aggregate_id: None, today=self.settings.today, agency=self.agency, clerk=self.settings.clerk
         )
 
-    def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[str]) -> None:
+    def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[Problem]) -> None:
         """Apply further numbered lines to a book; append a message for every refused one."""
         for number, line in lines:
             try:
                 book.record(line)
             except RefusedError as error:
-                problems.append(f"line {number}, field {error.field}: {error}")
+                problems.append(Problem(str(error), number, error.field))
 
     def record(
         self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None, *, checked: LoadedBook | None = None
@@ -137,7 +138,7 @@ class Tracker(Reports):
         """
         first: LoadedBook | None = None
         for attempt in range(ATTEMPTS):
-            problems: list[str] = []
+            problems: list[Problem] = []
             book = checked if checked is not None and attempt == 0 else self.check(lines, problems)
             if problems:
                 raise InvalidInputError(_with_meanwhile(problems, first, book))
@@ -211,7 +212,16 @@ class Tracker(Reports):
         """Return an application with its whole history."""
         found = self._load(request_id(self.agency, number))
         if not isinstance(found, Request):
-            raise UnknownRequestError(f"申请 {number}", f"no application with this number in agency {self.agency}")
+            raise UnknownRequestError(
+                f"申请 {number}",
+                zh_en(
+                    f"机关 {self.agency} 没有这个受理编号的申请",
+                    f"no application with this number in agency {self.agency}",
+                ),
+                zh_en(
+                    "请核对受理编号（gongkai list 列出在办申请）", "check the number (`gongkai list` lists open ones)"
+                ),
+            )
         return found
 
     def cases_of(self, number: str) -> list[AppealCase]:
@@ -267,7 +277,7 @@ def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[Any]:
     return ids
 
 
-def _with_meanwhile(problems: list[str], first: LoadedBook | None, now: LoadedBook) -> list[str]:
+def _with_meanwhile(problems: list[Problem], first: LoadedBook | None, now: LoadedBook) -> list[Problem]:
     """Add to each refusal what other clerks recorded on the same aggregates since this command began."""
     if first is None:
         return problems
@@ -278,7 +288,8 @@ def _with_meanwhile(problems: list[str], first: LoadedBook | None, now: LoadedBo
             events += [e for e in aggregate.history if e.originator_version > version]
     if not events:
         return problems
-    return [f"{problem} — changed meanwhile: {describe_meanwhile(events)}" for problem in problems]
+    meanwhile = describe_meanwhile(events)
+    return [Problem(f"{p.reason} — 期间他人已记录 / changed meanwhile: {meanwhile}", p.line, p.field) for p in problems]
 
 
 def open_tracker(settings: Settings) -> Tracker:

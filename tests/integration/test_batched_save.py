@@ -10,6 +10,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresApplicationRecorder
 
+from domain.errors import Problem
 from domain.lines import parse_object
 from projections.runner import fold_saved
 from service.settings import Settings
@@ -39,7 +40,7 @@ def lines(first: int, count: int) -> list[tuple[int, Any]]:
 
 
 def pending(tracker: Tracker, numbered: list[tuple[int, Any]]) -> list[Any]:
-    problems: list[str] = []
+    problems: list[Problem] = []
     book = tracker.check(numbered, problems)
     assert problems == []
     return [event for aggregate in book.changed() for event in aggregate.collect_events()]
