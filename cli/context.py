@@ -85,7 +85,7 @@ def _refusing(func: F, *, in_file: bool) -> F:
             _print_problems(error.problems, in_file=in_file)
             sys.exit(EXIT_REFUSED)
         except RefusedError as error:
-            _print_problems([Problem(str(error), field=error.field)], in_file=False)
+            _print_problems([Problem(error.message, field=error.field)], in_file=False)
             sys.exit(EXIT_REFUSED)
         except GongkaiError as error:
             fail(str(error))

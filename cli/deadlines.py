@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from cli.context import refusals, tracker
+from domain.messages import zh_en
 
 HOW_TO_ADD = (
     "gongkai calendar add {year} --holidays 节假日（如 {year}-01-01,{year}-10-01..{year}-10-07）"
@@ -24,7 +25,9 @@ def _date(value: str | None, name: str) -> dt.date | None:
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name) from None
+        raise click.BadParameter(
+            zh_en(f"{value!r} 不是有效日期（YYYY-MM-DD）", f"{value!r} is not a date YYYY-MM-DD"), param_hint=name
+        ) from None
 
 
 def _context(t: Any, as_of: dt.date | None) -> tuple[dt.date, Any, Any]:
@@ -170,11 +173,13 @@ def calendar_add(
     from service.deadlines import add_calendar_year, working_calendar
 
     if not source.strip():
-        raise click.BadParameter("name the notice the dates come from", param_hint="--source")
+        raise click.BadParameter(
+            zh_en("请写明日期所依据的通知", "name the notice the dates come from"), param_hint="--source"
+        )
     try:
         arrangement = parse_arrangement(year, holidays, workdays, source)
     except ValueError as error:
-        raise InvalidInputError([f"--holidays/--workdays: {error}"]) from None
+        raise InvalidInputError([f"--holidays/--workdays：{error}"]) from None
     with tracker(ctx) as t:
         day = _date(date, "--date") or t.settings.today
         before = working_calendar(t.app).source_of(year)

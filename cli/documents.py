@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cli.context import file_refusals, refusals, tracker
+from domain.messages import zh_en
 
 YEAR = click.IntRange(2008, 2200)
 
@@ -64,15 +65,25 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
             raise InvalidInputError(error.problems) from None
     read = done.read
     if dry_run:
-        click.echo(f"试运行 dry run: sheet {read.sheet!r}, {read.rows} rows → {len(read.lines)} events")
+        click.echo(
+            zh_en(
+                f"试运行：工作表 {read.sheet!r}，{read.rows} 行 → {len(read.lines)} 个事项",
+                f"dry run: sheet {read.sheet!r}, {read.rows} rows → {len(read.lines)} events",
+            )
+        )
         for name, column in read.columns.items():
-            click.echo(f"  column {column} → {name}")
+            click.echo(f"  列 column {column} → {name}")
         for column in read.ignored:
-            click.echo(f"  column {column}: not imported")
+            click.echo(f"  列 column {column}：不导入 / not imported")
         for line, source in read.lines:
             fields = " ".join(f"{k}={v}" for k, v in line.fields.items())
-            click.echo(f"  row {source.row}: {line.date} {line.event} {fields}")
-        click.echo(f"would record {done.recorded} events; {done.already} already in the store")
+            click.echo(f"  第 {source.row} 行 row {source.row}: {line.date} {line.event} {fields}")
+        click.echo(
+            zh_en(
+                f"将记录 {done.recorded} 个事项，{done.already} 个已在库中",
+                f"would record {done.recorded} events; {done.already} already in the store",
+            )
+        )
     if read.problems:
         raise InvalidInputError(read.problems)
     if not dry_run:

@@ -6,7 +6,6 @@ both; application numbers complete from the store.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any, NoReturn
 
@@ -14,7 +13,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from domain.labels import CODE_LABELS, LABEL_CODES
-from domain.messages import zh_en
+from domain.messages import Message, zh_en
 
 _AMOUNT = re.compile(r"\d{1,9}(\.\d{1,2})?")  # as domain/values.py checks it
 
@@ -25,7 +24,11 @@ class Unparseable(click.BadParameter):
     def format_message(self) -> str:
         """Name the option or argument, then say why its value cannot be used."""
         hint = self.param.get_error_hint(self.ctx) if self.param is not None else ""
-        return f"{hint} 的值无效 / invalid value for {hint}: {self.message}" if hint else self.message
+        if not hint:
+            return self.message
+        if isinstance(self.message, Message):
+            return f"{hint} 的值无效：{self.message.zh} / invalid value for {hint}: {self.message.en}"
+        return f"{hint} 的值无效 / invalid value for {hint}: {self.message}"
 
     def show(self, file: Any = None) -> None:
         """Print the usage line, where help is, and the message (click's layout, the clerk's words)."""
@@ -95,20 +98,13 @@ class DateType(ClerkType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         """Return the date as given, or fail as a usage error (malformed or impossible)."""
+        from domain.values import check_date
+
         text = str(value).strip()
         try:
-            if len(text) != len("YYYY-MM-DD") or text[4] != "-" or text[7] != "-":
-                raise ValueError(text)
-            dt.date.fromisoformat(text)
-        except ValueError:
-            self.fail(
-                zh_en(
-                    f"{text!r} 不是有效日期：应为 YYYY-MM-DD，且日历上确有这一天",
-                    f"{text!r} is not a date YYYY-MM-DD that exists",
-                ),
-                param,
-                ctx,
-            )
+            check_date(text)
+        except ValueError as error:
+            self.fail(error.args[0], param, ctx)
         return text
 
 

@@ -19,6 +19,7 @@ from domain.labels import (
     LITIGATION_LABEL,
     ORG_GROUP_LABEL,
 )
+from domain.messages import zh_en
 from projections.tables import APPEAL_COLUMNS, COLUMNS
 
 
@@ -77,10 +78,17 @@ def emit_report(
 ) -> None:
     """Print or write one report in the chosen format (xlsx, docx: a file; html: a page)."""
     if fmt in ("xlsx", "docx") and output is None:
-        raise click.UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
+        raise click.UsageError(
+            zh_en(
+                f"--format {fmt} 要写入文件：请加 -o 文件名.{fmt}", f"--format {fmt} writes a file: add -o FILE.{fmt}"
+            )
+        )
     if fmt == "docx" and len(period) == 7:
         raise click.UsageError(
-            "the monthly filing is a workbook: use --format xlsx or html (docx is for annual tables)"
+            zh_en(
+                "月报是工作簿：请用 --format xlsx 或 html（docx 只用于年度报表）",
+                "the monthly filing is a workbook: use --format xlsx or html (docx is for annual tables)",
+            )
         )
     report = tracker.report(
         period,

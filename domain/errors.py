@@ -15,10 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from domain.messages import joined, zh_en
+from domain.messages import Message, joined, zh_en
 
-# Fields that are not options of a clerk's command (the event itself, or its positional argument).
-_NOT_OPTIONS = frozenset({"event", "line", "request", "case", "month", "year"})
+# Fields that are not options of a clerk's command: the event itself, or its argument (as the clerk calls it).
+_NOT_OPTIONS = frozenset({"event", "line"})
+_ARGUMENTS = {
+    "request": ("受理编号", "application number"),
+    "case": ("案号", "case number"),
+    "month": ("月份", "month"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +39,17 @@ class Problem:
         if self.line is None:
             return self.reason
         if self.field is None:
-            return f"第 {self.line} 行 / line {self.line}: {self.reason}"
-        return f"第 {self.line} 行，字段 {self.field} / line {self.line}, field {self.field}: {self.reason}"
+            return _placed(f"第 {self.line} 行", f"line {self.line}", self.reason)
+        return _placed(f"第 {self.line} 行，字段 {self.field}", f"line {self.line}, field {self.field}", self.reason)
 
     def on_command_line(self) -> str:
         """Render the problem for a single command: the option it concerns (never a line of an unseen file)."""
         if self.field is None or self.field in _NOT_OPTIONS:
             return self.reason
-        return f"--{self.field.replace('_', '-')}: {self.reason}"
+        if self.field in _ARGUMENTS:
+            return _placed(*_ARGUMENTS[self.field], self.reason)
+        option = f"--{self.field.replace('_', '-')}"
+        return _placed(option, option, self.reason)
 
     def __str__(self) -> str:
         return self.in_file()
@@ -51,12 +59,25 @@ class GongkaiError(Exception):
     """Base of every error gongkai reports to a clerk."""
 
 
+def _placed(where_zh: str, where_en: str, reason: str) -> str:
+    """Put where a problem is before its reason: in each half of a Chinese-first message, else once before it."""
+    if isinstance(reason, Message):
+        return f"{where_zh}：{reason.zh} / {where_en}: {reason.en}"
+    return f"{where_zh} / {where_en}: {reason}"
+
+
 class RefusedError(GongkaiError):
     """A step the rules of DOMAIN.md §4 refuse; nothing is recorded."""
 
     def __init__(self, subject: str, rule: str, advice: str = "", field: str = "event") -> None:
         self.subject, self.rule, self.advice, self.field = subject, rule, advice, field
-        super().__init__(f"{subject}：{joined(rule, advice)}")
+        words = joined(rule, advice)
+        self.message = (
+            Message(f"{subject}：{words.zh}", f"{subject}: {words.en}")
+            if isinstance(words, Message)
+            else f"{subject}：{words}"
+        )
+        super().__init__(self.message)
 
 
 class UnknownRequestError(RefusedError):

@@ -133,10 +133,10 @@ def _describe(error: Any) -> tuple[str, str]:
                 f"没有代码或名称 {error['input']!r}；可填：{known}", f"unknown code {error['input']!r}"
             )
         return location, zh_en(f"没有代码 {error['input']!r}", f"unknown code {error['input']!r}: {message}")
-    message = message.removeprefix("Value error, ")
-    if isinstance(error.get("ctx", {}).get("error"), Message):
-        return location, message  # one of gongkai's own checks: already Chinese first
-    return location, zh_en(_PYDANTIC_ZH.get(kind, "取值无效"), message)
+    raised = error.get("ctx", {}).get("error")
+    if isinstance(raised, ValueError) and raised.args and isinstance(raised.args[0], Message):
+        return location, raised.args[0]  # one of gongkai's own checks: already Chinese first
+    return location, zh_en(_PYDANTIC_ZH.get(kind, "取值无效"), message.removeprefix("Value error, "))
 
 
 def parse_object(data: Any) -> Line:

@@ -39,6 +39,11 @@ def _parse_date(value: Any) -> dt.date:
     return day
 
 
+def check_date(value: Any) -> dt.date:
+    """Return the date a YYYY-MM-DD text names, or raise ValueError saying why in the clerk's words."""
+    return _check_date(value)
+
+
 def _check_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError(

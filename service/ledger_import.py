@@ -180,14 +180,19 @@ class LedgerMapping:
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as error:
-            raise LedgerError([f"mapping {path}: cannot be read as JSON ({error})"]) from None
+            raise LedgerError([f"对照表 mapping {path}：不能按 JSON 读取 / cannot be read as JSON ({error})"]) from None
         columns = data.get("columns", {}) if isinstance(data, dict) else None
         values = data.get("values", {}) if isinstance(data, dict) else None
         if not isinstance(columns, dict) or not isinstance(values, dict):
-            raise LedgerError([f'mapping {path}: expected {{"columns": {{…}}, "values": {{…}}}}'])
+            raise LedgerError([f'对照表 mapping {path}：应为 / expected {{"columns": {{…}}, "values": {{…}}}}'])
         unknown = sorted(set(columns.values()) - set(FIELDS)) + sorted(set(values) - set(VALUES))
         if unknown:
-            raise LedgerError([f"mapping {path}: unknown field {', '.join(unknown)}; known: {', '.join(FIELDS)}"])
+            raise LedgerError(
+                [
+                    f"对照表 mapping {path}：没有字段 / unknown field {', '.join(unknown)}; "
+                    f"可用 known: {', '.join(FIELDS)}"
+                ]
+            )
         return cls(
             {norm(k): v for k, v in columns.items()}, {f: {norm(k): c for k, c in m.items()} for f, m in values.items()}
         )
@@ -319,10 +324,14 @@ def read_ledger(path: Path, *, sheet: str | None = None, mapping: LedgerMapping 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError) as error:
-        raise LedgerError([f"{path}: cannot be opened as an XLSX workbook ({error})"]) from None
+        raise LedgerError(
+            [f"{path}：不能作为 XLSX 工作簿打开 / cannot be opened as an XLSX workbook ({error})"]
+        ) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise LedgerError([f"{path}: no sheet named {sheet!r}; sheets: {', '.join(book.sheetnames)}"])
+            raise LedgerError(
+                [f"{path}：没有工作表 / no sheet named {sheet!r}; 现有 sheets: {', '.join(book.sheetnames)}"]
+            )
         ws = book[sheet] if sheet else book.worksheets[0]
         rows = [tuple(row) for row in ws.iter_rows(values_only=True)]
     finally:
@@ -330,7 +339,12 @@ def read_ledger(path: Path, *, sheet: str | None = None, mapping: LedgerMapping 
     last_header, columns, ignored = _find_header(rows, mapping)
     missing = [name for name in REQUIRED if name not in columns.values()]
     if missing:
-        raise LedgerError([f"{path}: no column for {', '.join(missing)} (known labels: {HEADERS[missing[0]][0]} …)"])
+        raise LedgerError(
+            [
+                f"{path}：找不到这些列 / no column for {', '.join(missing)}"
+                f"（可识别的列名 known labels: {HEADERS[missing[0]][0]} …）"
+            ]
+        )
     result = LedgerRead(ws.title, ignored=ignored)
     result.columns = {name: f"{_letter(col)} {_text(rows[last_header][col]) or name}" for col, name in columns.items()}
     for index in range(last_header + 1, len(rows)):

@@ -17,7 +17,7 @@ from domain.book import Aggregate, Book
 from domain.closing import YearClose
 from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
 from domain.lines import Line
-from domain.messages import zh_en
+from domain.messages import joined, zh_en
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
 from projections.runner import Progress, catch_up, fold_saved
@@ -125,7 +125,7 @@ class Tracker(Reports):
             try:
                 book.record(line)
             except RefusedError as error:
-                problems.append(Problem(str(error), number, error.field))
+                problems.append(Problem(error.message, number, error.field))
 
     def record(
         self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None, *, checked: LoadedBook | None = None
@@ -289,7 +289,8 @@ def _with_meanwhile(problems: list[Problem], first: LoadedBook | None, now: Load
     if not events:
         return problems
     meanwhile = describe_meanwhile(events)
-    return [Problem(f"{p.reason} — 期间他人已记录 / changed meanwhile: {meanwhile}", p.line, p.field) for p in problems]
+    note = zh_en(f"期间他人已记录：{meanwhile}", f"changed meanwhile: {meanwhile}")
+    return [Problem(joined(p.reason, note, " — ", " — "), p.line, p.field) for p in problems]
 
 
 def open_tracker(settings: Settings) -> Tracker:
