@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from cli.context import file_refusals, refusals, tracker
+from cli.params import YEAR
 from domain.messages import zh_en
-
-YEAR = click.IntRange(2008, 2200)
 
 
 @click.command("close-year")

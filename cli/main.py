@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from cli.context import file_refusals, refusals, reports, tracker
-from cli.params import DATE, MONTH, NUMBER
+from cli.params import DATE, MONTH, NUMBER, YEAR
 from cli.record import add_event_commands
 from domain.messages import zh_en
 
@@ -165,7 +165,7 @@ def _whole_district(all_agencies: bool, by_agency: bool) -> bool:
 
 
 @report.command("annual")
-@click.argument("year", type=click.IntRange(2008, 2200))
+@click.argument("year", type=YEAR)
 @_report_options
 @click.option("--include-earlier-pending", is_flag=True, help="表四含上年度结转 count cases pending from earlier years")
 @_district_options

@@ -151,6 +151,37 @@ class AmountType(ClerkType):
         return text
 
 
+class WholeNumber(click.ParamType[int]):
+    """A whole number, optionally within bounds (a year, a count of days); converts to int."""
+
+    name = "integer"
+
+    def __init__(self, least: int | None = None, most: int | None = None, *, what: str = "整数") -> None:
+        self.least, self.most, self.what = least, most, what
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """Name the value in the usage line."""
+        return "YYYY" if self.what == "年份" else "N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        """Return the number, or fail as a usage error (not a number, or out of bounds)."""
+        if isinstance(value, int):
+            number = value
+        else:
+            text = str(value).strip()
+            if not (text.isascii() and text.lstrip("-").isdigit()):
+                raise Unparseable(
+                    zh_en(f"{text!r} 不是{self.what}", f"{text!r} is not a whole number"), ctx=ctx, param=param
+                )
+            number = int(text)
+        if (self.least is not None and number < self.least) or (self.most is not None and number > self.most):
+            bounds = f"{'' if self.least is None else self.least}..{'' if self.most is None else self.most}"
+            raise Unparseable(
+                zh_en(f"{number} 超出范围 {bounds}", f"{number} is outside {bounds}"), ctx=ctx, param=param
+            )
+        return number
+
+
 class ApplicationNumber(ClerkType):
     """An application number (受理编号); completes from the numbers the store holds."""
 
@@ -173,6 +204,7 @@ class ApplicationNumber(ClerkType):
             return []
 
 
+YEAR = WholeNumber(2008, 2200, what="年份")  # 2008-05-01: the first 条例 came into force
 DATE = DateType()
 MONTH = MonthType()
 AMOUNT = AmountType()

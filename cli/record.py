@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from cli.context import refusals, tracker
-from cli.params import AMOUNT, DATE, MONTH, NUMBER, CodeType
+from cli.params import AMOUNT, DATE, MONTH, NUMBER, YEAR, CodeType, WholeNumber
 from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party, Procedure
 
 
@@ -82,7 +82,7 @@ COMMANDS = (
         "request",
         "延期答复 Extend the reply time (once).",
         (
-            Opt("days", "延长工作日 working days (1-20, default 20)", type=int),
+            Opt("days", "延长工作日 working days (1-20, default 20)", type=WholeNumber()),
             Opt("approved_by", "批准人 approved by"),
         ),
     ),
@@ -151,7 +151,7 @@ COMMANDS = (
 
 
 _DATE_FIELDS = frozenset({"until", "served", "received_date", "answered_date"})
-_KEY_TYPES: dict[str, click.ParamType[Any]] = {"request": NUMBER, "month": MONTH, "year": click.IntRange(2008, 2200)}
+_KEY_TYPES: dict[str, click.ParamType[Any]] = {"request": NUMBER, "month": MONTH, "year": YEAR}
 
 
 def _click_option(opt: Opt) -> click.Option:
