@@ -110,7 +110,7 @@ CASES: tuple[Case, ...] = (
         j(event="extended", request="B-1", date="2026-03-03", days="5"),
         "line 1, field days: Input should be a valid integer",
         ("extend", "B-1", "--date", "2026-03-03", "--days", "five"),
-        "'five' is not a valid integer",
+        "'five' is not a whole number",
     ),
     Case(
         "year_as_string",
