@@ -23,7 +23,12 @@ def close_year(ctx: click.Context, year: int) -> None:
     with tracker(ctx) as t:
         digest, report = close(t, year)
         total = report["applications"]["total_handled"]["total"]
-        click.echo(f"已结账 closed: {year} (table 三 total_handled {total}), tables sha256 {digest}")
+        click.echo(
+            zh_en(
+                f"已结账：{year} 年度（表三（七）总计 {total}），报表 sha256 {digest}",
+                f"closed: {year} (table 三 total_handled {total}), tables sha256 {digest}",
+            )
+        )
 
 
 @click.command("reopen-year")
@@ -37,7 +42,12 @@ def reopen_year(ctx: click.Context, year: int, reason: str) -> None:
 
     with tracker(ctx) as t:
         reopen(t, year, reason)
-        click.echo(f"已重新打开 reopened: {year} ({reason}); close it again with `gongkai close-year {year}`")
+        click.echo(
+            zh_en(
+                f"已重新打开 {year} 年度（{reason}）；改完后请再 gongkai close-year {year}",
+                f"reopened: {year} ({reason}); close it again with `gongkai close-year {year}`",
+            )
+        )
 
 
 @click.command("import-ledger")
@@ -114,4 +124,10 @@ def export(ctx: click.Context, fmt: str, year: int | None, output: Path | None) 
         finally:
             if output:
                 stream.close()
-    click.echo(f"已导出 exported: {counts.lines} events ({counts.skipped} internal events not exported)", err=True)
+    click.echo(
+        zh_en(
+            f"已导出 {counts.lines} 个事项（{counts.skipped} 个内部事项不导出）",
+            f"exported: {counts.lines} events ({counts.skipped} internal events not exported)",
+        ),
+        err=True,
+    )

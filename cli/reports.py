@@ -157,9 +157,19 @@ def run_replay(tracker: Any, progress: Callable[[str, int | None], Any]) -> None
         if bar:
             bar.stop()
     if not found:
-        click.echo(f"一致 agree: {rebuilt.events} events replayed; the maintained tables equal the rebuilt ones")
+        click.echo(
+            zh_en(
+                f"一致：重放 {rebuilt.events} 个事项，维护中的报表与重建的完全相同",
+                f"agree: {rebuilt.events} events replayed; the maintained tables equal the rebuilt ones",
+            )
+        )
         return
-    click.echo(f"不一致 disagree: {rebuilt.events} events replayed; differences (the rebuilt tables now replace them):")
+    click.echo(
+        zh_en(
+            f"不一致：重放 {rebuilt.events} 个事项，差异如下（已用重建的报表替换）：",
+            f"disagree: {rebuilt.events} events replayed; differences (the rebuilt tables now replace them):",
+        )
+    )
     for line in found:
         click.echo(f"  {line}")
     sys.exit(1)

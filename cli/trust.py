@@ -133,4 +133,10 @@ def new_key(file: Path) -> None:
         return
     with os.fdopen(descriptor, "w", encoding="ascii") as out:
         out.write(make_key() + "\n")
-    click.echo(f"密钥 key written to {file} (mode 0600): export GONGKAI_CIPHER_KEY_FILE={file.resolve()}", err=True)
+    click.echo(
+        zh_en(
+            f"密钥已写入 {file}（权限 0600），请备份并设置：export GONGKAI_CIPHER_KEY_FILE={file.resolve()}",
+            f"key written to {file} (mode 0600): export GONGKAI_CIPHER_KEY_FILE={file.resolve()}",
+        ),
+        err=True,
+    )

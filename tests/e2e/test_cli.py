@@ -144,7 +144,7 @@ def test_one_bad_line_among_thousands_writes_nothing_and_is_named(gongkai: Runne
     assert report["applications"]["disclosed"]["total"] == 1500
     months = [table(gongkai("report", "monthly", f"2025-{m:02d}", "--format", "json")) for m in range(1, 13)]
     assert sum(m["applications"]["new"]["total"] for m in months) == 1500
-    assert "一致 agree" in gongkai("replay", check=True).stdout
+    assert "一致：重放" in gongkai("replay", check=True).stdout
 
 
 def test_fresh_store_with_no_settings(gongkai: Runner, db: str) -> None:
