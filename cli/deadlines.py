@@ -63,7 +63,14 @@ def _missing_advice(years: set[int]) -> list[str]:
 @click.command()
 @click.option("--as-of", "as_of", help="查询日 only events dated on or before this date count (default: today)")
 @click.option("--within", type=click.IntRange(0, None), help="只列出 N 个自然日内到期的 due within N calendar days")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def due(ctx: click.Context, as_of: str | None, within: int | None, fmt: str) -> None:
@@ -119,7 +126,14 @@ def _status_json(status: Any, day: dt.date) -> dict[str, Any]:
 @click.command()
 @click.argument("request")
 @click.option("--as-of", "as_of", help="查询日 only events dated on or before this date count (default: today)")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def status(ctx: click.Context, request: str, as_of: str | None, fmt: str) -> None:
@@ -194,7 +208,14 @@ def calendar_add(
 
 
 @calendar.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def calendar_list(ctx: click.Context, fmt: str) -> None:

@@ -103,7 +103,14 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.option("--year", type=YEAR, help="只导出该年度 only what the year's tables rest on (a file that imports alone)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE")
 @click.pass_context

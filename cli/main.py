@@ -111,7 +111,14 @@ def show(ctx: click.Context, request: str) -> None:
 
 
 @main.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def list_(ctx: click.Context, fmt: str) -> None:

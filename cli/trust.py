@@ -17,7 +17,14 @@ from domain.messages import zh_en
 @click.command()
 @click.option("--since-close", is_flag=True, help="从最近一次年度结账起 check from the latest close-year on")
 @click.option("--anchor", metavar="POSITION:HASH", help="核对公布的链头 check a published head (e.g. from a report)")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) -> None:

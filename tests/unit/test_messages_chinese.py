@@ -181,3 +181,27 @@ def test_every_code_has_a_chinese_label_and_labels_name_one_code_each() -> None:
     assert "其他处理" not in LABEL_CODES["outcome"]  # it heads three rows in the 2021 format: no code
     assert LABEL_CODES["outcome"]["其他"] == "other" and LABEL_CODES["channel"]["其他"] == "other"
     assert LABEL_CODES["applicant_type"]["其他"] == "other_org"
+
+
+def test_every_command_and_option_of_the_installed_tree_has_chinese_help() -> None:
+    import click
+
+    from cli.main import main
+
+    context = click.Context(main)
+    missing: list[str] = []
+
+    def walk(command: click.Command, path: str) -> None:
+        if isinstance(command, click.Group):
+            for name in command.list_commands(context):
+                sub = command.get_command(context, name)
+                assert sub is not None
+                walk(sub, f"{path} {name}")
+        if not CJK.search((command.help or "").split("\n", 1)[0]):
+            missing.append(f"{path}: {command.help!r}")
+        for param in command.params:
+            if isinstance(param, click.Option) and not CJK.search(param.help or ""):
+                missing.append(f"{path} {'/'.join(param.opts)}: {param.help!r}")
+
+    walk(main, "gongkai")
+    assert missing == []
