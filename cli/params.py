@@ -193,14 +193,15 @@ class ApplicationNumber(ClerkType):
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
         """Offer the stored application numbers that begin with what was typed."""
+        from domain.errors import GongkaiError
         from service.settings import load_settings
         from storage.view_reader import application_numbers
 
         options = ctx.find_root().params
-        try:
+        try:  # completion must never print a traceback into the clerk's shell
             settings = load_settings(db=options.get("db"), agency=options.get("agency"), clerk=options.get("clerk"))
             return [CompletionItem(n) for n in application_numbers(settings, incomplete)]
-        except Exception:
+        except (GongkaiError, OSError, ValueError):
             return []
 
 
