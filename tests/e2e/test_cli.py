@@ -108,9 +108,9 @@ def test_clerk_command_refusal_says_why_and_records_nothing(gongkai: Runner, db:
     )
     gongkai("answer", "R1", "--date", "2026-03-10", "--outcome", "disclosed", check=True)
     result = gongkai("answer", "R1", "--date", "2026-03-11", "--outcome", "partially_disclosed")
-    assert result.returncode == 1 and "second answer" in result.stderr and "corrected" in result.stderr
-    bad_date = gongkai("register", "R1", "--date", "2026-02-30")
-    assert bad_date.returncode == 1 and "--date" in bad_date.stderr and "not a real calendar date" in bad_date.stderr
+    assert result.returncode == 1 and "second answer" in result.stderr and "gongkai correct" in result.stderr
+    bad_date = gongkai("register", "R1", "--date", "2026-02-30")  # cannot be parsed: a usage error
+    assert bad_date.returncode == 2 and "--date" in bad_date.stderr and "not a real calendar date" in bad_date.stderr
     assert gongkai("answer", "R1", "--outcome", "maybe").returncode == 2  # usage error
     assert _rows(db) == 2
 
