@@ -6,18 +6,24 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
 from domain.errors import GongkaiError, InvalidInputError, Problem, RefusedError
 from domain.messages import zh_en
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from service.reports import Reports
+    from service.settings import Settings
+    from service.tracker import Tracker
+
+P = ParamSpec("P")
+R = TypeVar("R")
 EXIT_REFUSED = 1
 
 
-def _settings(ctx: click.Context) -> Any:
+def _settings(ctx: click.Context) -> Settings:
     """Return the settings, with the global options given on the command line."""
     from service.settings import load_settings
 
@@ -26,7 +32,7 @@ def _settings(ctx: click.Context) -> Any:
 
 
 @contextmanager
-def tracker(ctx: click.Context) -> Iterator[Any]:
+def tracker(ctx: click.Context) -> Iterator[Tracker]:
     """Open the store the global options name, and close it afterwards."""
     from service.tracker import Tracker
 
@@ -38,7 +44,7 @@ def tracker(ctx: click.Context) -> Iterator[Any]:
 
 
 @contextmanager
-def reports(ctx: click.Context, fmt: str) -> Iterator[Any]:
+def reports(ctx: click.Context, fmt: str) -> Iterator[Reports]:
     """Open what a report reads: its tables directly when they are caught up (table, json, markdown), else the store."""
     if fmt in ("table", "json", "markdown"):
         from storage.view_reader import open_caught_up
@@ -57,7 +63,7 @@ def reports(ctx: click.Context, fmt: str) -> Iterator[Any]:
 NOTHING_RECORDED = zh_en("未记录任何内容", "nothing was recorded")
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print a refusal on stderr and exit with status 1."""
     click.echo(f"错误 / error: {message}", err=True)
     sys.exit(EXIT_REFUSED)
@@ -76,28 +82,28 @@ def _print_problems(problems: list[Problem], *, in_file: bool) -> None:
         click.echo(f"  {problem.on_command_line()}", err=True)
 
 
-def _refusing(func: F, *, in_file: bool) -> F:
+def _refusing(func: Callable[P, R], *, in_file: bool) -> Callable[P, R]:
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except InvalidInputError as error:
             _print_problems(error.problems, in_file=in_file)
             sys.exit(EXIT_REFUSED)
         except RefusedError as error:
-            _print_problems([Problem(error.message, field=error.field)], in_file=False)
+            _print_problems([Problem(None, error.field, error.message)], in_file=False)
             sys.exit(EXIT_REFUSED)
         except GongkaiError as error:
             fail(str(error))
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
-def refusals(func: F) -> F:
+def refusals(func: Callable[P, R]) -> Callable[P, R]:
     """Turn gongkai's known errors into a message on stderr and exit status 1 (a single command: no line numbers)."""
     return _refusing(func, in_file=False)
 
 
-def file_refusals(func: F) -> F:
+def file_refusals(func: Callable[P, R]) -> Callable[P, R]:
     """Turn gongkai's known errors into a message on stderr and exit status 1, naming each bad line of a file."""
     return _refusing(func, in_file=True)

@@ -21,7 +21,7 @@ class Opt:
     help: str
     choices: type[StrEnum] | None = None
     required: bool = False
-    type: Any = str
+    type: type[str] | click.ParamType[int] = str
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,7 @@ COMMANDS = (
             Opt("case", "案号 case number", required=True),
             Opt("kind", "类型 kind", AppealKind, required=True),
             Opt("procedure", "简易程序 procedure", Procedure),
+            Opt("body", "复议机关或法院 the reconsideration body or court, e.g. 宁波市鄞州区人民政府"),
         ),
     ),
     EventCommand("appeal-responded", "appeal_responded", "case", "答复/答辩 The reply or defence was filed."),
@@ -171,19 +172,19 @@ def _click_option(opt: Opt) -> click.Option:
 def _make(spec: EventCommand) -> click.Command:
     @click.pass_context
     @refusals
-    def run(ctx: click.Context, /, **values: Any) -> None:
+    def run(ctx: click.Context, /, **values: str | int | None) -> None:
         from domain.errors import InvalidInputError, Problem
         from domain.labels import step_label
         from domain.lines import LineError, parse_object
         from domain.messages import zh_en
 
-        line = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
+        line: dict[str, str | int] = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
         with tracker(ctx) as t:
             line.setdefault("date", t.settings.today.isoformat())
             try:
                 parsed = parse_object(line)
             except LineError as error:
-                raise InvalidInputError([Problem(error.reason, field=error.field)]) from None
+                raise InvalidInputError([Problem(None, error.field, error.reason)]) from None
             result = t.record([(1, parsed)])
             subject = values.get(spec.key or "", "")
             step = step_label(spec.event)

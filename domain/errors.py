@@ -7,6 +7,8 @@ GongkaiError
 ├── InvalidInputError       lines or options that do not fit the import format: a list of `Problem`s
 └── CalendarYearUnknown     a working-day deadline needs a year nobody has added
 
+A `Problem` is one bad line of an input, as a value (line, field, reason): printed for a clerk as a line of a
+file (an import) or as an option (a single command), given to a program as `{"line": …, "field": …, "reason": …}`.
 Every message is Chinese first, then English (domain/messages.py).
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from domain.messages import Message, joined, zh_en
 
@@ -26,13 +29,21 @@ _ARGUMENTS = {
 }
 
 
+class ProblemJson(TypedDict):
+    """One problem as a JSON object: `{"line": 3, "field": "date", "reason": "…"}`."""
+
+    line: int | None
+    field: str | None
+    reason: str
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input: why, and where (the line of a file and its field, when there is a file)."""
+    """One bad line of an input: its number (None when the whole input is at fault), the field, and why."""
 
+    line: int | None
+    field: str | None
     reason: str
-    line: int | None = None
-    field: str | None = None
 
     def in_file(self) -> str:
         """Render the problem for an import: the line number and the field, then the reason."""
@@ -53,6 +64,10 @@ class Problem:
 
     def __str__(self) -> str:
         return self.in_file()
+
+    def to_json(self) -> ProblemJson:
+        """Return the problem as the JSON object `import --format json` prints."""
+        return {"line": self.line, "field": self.field, "reason": str(self.reason)}
 
 
 class GongkaiError(Exception):
@@ -92,7 +107,7 @@ class InvalidInputError(GongkaiError):
     """Input that does not fit the format or the rules: its problems, each with its line, field and reason."""
 
     def __init__(self, problems: Sequence[Problem | str]) -> None:
-        self.problems = [p if isinstance(p, Problem) else Problem(p) for p in problems]
+        self.problems = [p if isinstance(p, Problem) else Problem(None, None, p) for p in problems]
         super().__init__("\n".join(p.in_file() for p in self.problems))
 
 

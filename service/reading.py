@@ -36,29 +36,31 @@ def check_lines(numbered: Iterable[tuple[int, bytes]], problems: list[Problem]) 
         if len(data) > MAX_LINE_BYTES:
             problems.append(
                 Problem(
+                    number,
+                    None,
                     zh_en(
                         f"超过 {MAX_LINE_BYTES} 字节，不是事项行",
                         f"longer than {MAX_LINE_BYTES} bytes; not an event line",
                     ),
-                    number,
                 )
             )
             continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            problems.append(Problem(not_utf8(error.start + 1), number))
+            problems.append(Problem(number, None, not_utf8(error.start + 1)))
             continue
         if number == 1:
             text = text.removeprefix(BOM)
         if BOM in text:
             problems.append(
                 Problem(
+                    number,
+                    None,
                     zh_en(
                         "文件中间有字节顺序标记（BOM），只允许出现在文件开头",
                         "a byte-order mark (BOM) inside the file; only one at the very start is allowed",
                     ),
-                    number,
                 )
             )
             continue
@@ -67,7 +69,7 @@ def check_lines(numbered: Iterable[tuple[int, bytes]], problems: list[Problem]) 
         try:
             yield number, parse_line(text)
         except LineError as error:
-            problems.append(Problem(error.reason, number, error.field))
+            problems.append(Problem(number, error.field, error.reason))
 
 
 def not_utf8(byte: int) -> str:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from domain.agency import agency_id
 from domain.appeal import AppealCase, case_id
-from domain.book import Aggregate, Book
+from domain.book import Aggregate, Book, Loader
 from domain.closing import YearClose
 from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
 from domain.lines import Line
@@ -39,6 +41,8 @@ from storage.store import encode_events, open_store, save_stored
 
 if TYPE_CHECKING:
     from projections.replay import Rebuilt
+    from storage.protocols import MaintainedView
+    from storage.store import GongkaiApplication
 
 log = get_logger("gongkai")
 SAVE_BATCH = 100_000  # events per transaction when saving many: each commit waits for the disk (fsync)
@@ -55,20 +59,23 @@ class Recorded:
 class LoadedBook(Book):
     """A book that remembers the aggregates it loaded, to tell a clerk what others changed meanwhile."""
 
-    def __init__(self, load: Callable[[Any], Aggregate | None], **options: Any) -> None:
-        self.loaded: dict[Any, Aggregate | None] = {}
-        self.versions: dict[Any, int] = {}  # as loaded: a failed save has emptied the pending events
+    def __init__(self, load: Loader, *, today: dt.date, agency: str, clerk: str) -> None:
+        self.loaded: dict[UUID, Aggregate | None] = {}
+        self.versions: dict[UUID, int] = {}  # as loaded: a failed save has emptied the pending events
 
-        def remember(aggregate_id: Any) -> Aggregate | None:
+        def remember(aggregate_id: UUID) -> Aggregate | None:
             self.loaded[aggregate_id] = found = load(aggregate_id)
             self.versions[aggregate_id] = found.version if found is not None else 0
             return found
 
-        super().__init__(remember, **options)
+        super().__init__(remember, today=today, agency=agency, clerk=clerk)
 
 
 class Tracker(Reports):
     """The store of one office (or a district), opened from the settings."""
+
+    app: GongkaiApplication
+    view: MaintainedView
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -91,16 +98,17 @@ class Tracker(Reports):
 
     # -- recording --------------------------------------------------------------------------------
 
-    def _load(self, aggregate_id: Any) -> Aggregate | None:
+    def _load(self, aggregate_id: UUID) -> Aggregate | None:
         try:
-            return self.app.repository.get(aggregate_id)
+            found: Aggregate = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
+        return found
 
     def check(self, lines: Sequence[tuple[int, Line]], problems: list[Problem]) -> LoadedBook:
         """Apply numbered lines to a book in memory; append a message for every refused one."""
         agency = self.agency
-        load: Callable[[Any], Aggregate | None]
+        load: Loader
         if self.app.recorder.max_notification_id():
             absent = _named_ids(lines, agency)
             absent -= existing_ids(self.app.recorder, absent)  # one query, not one failed load per new application
@@ -125,7 +133,7 @@ class Tracker(Reports):
             try:
                 book.record(line)
             except RefusedError as error:
-                problems.append(Problem(error.message, number, error.field))
+                problems.append(Problem(number, error.field, error.message))
 
     def record(
         self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None, *, checked: LoadedBook | None = None
@@ -160,7 +168,7 @@ class Tracker(Reports):
             return Recorded(book.recorded, book.already)
         raise AssertionError("unreachable")
 
-    def _writer_turn(self, lines: int, attempt: int) -> Any:
+    def _writer_turn(self, lines: int, attempt: int) -> contextlib.AbstractContextManager[object]:
         """Return a turn among clerks retrying on one SQLite file (a lock file beside it); elsewhere, nothing.
 
         SQLite's busy handler is not fair: a clerk who loaded an application and then waits for the write lock
@@ -258,7 +266,7 @@ class Tracker(Reports):
         }
 
 
-def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[Any]:
+def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[UUID]:
     """Return the aggregate ids the lines name: their applications, cases and agencies."""
     codes: set[str] = set()
     requests: set[tuple[str, str]] = set()
@@ -271,7 +279,7 @@ def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[Any]:
             requests.add((code, number))
         if number := fields.get("case"):
             cases.add((code, number))
-    ids: set[Any] = {agency_id(code) for code in codes}
+    ids: set[UUID] = {agency_id(code) for code in codes}
     ids.update(request_id(code, number) for code, number in requests)
     ids.update(case_id(code, number) for code, number in cases)
     return ids
@@ -290,7 +298,7 @@ def _with_meanwhile(problems: list[Problem], first: LoadedBook | None, now: Load
         return problems
     meanwhile = describe_meanwhile(events)
     note = zh_en(f"期间他人已记录：{meanwhile}", f"changed meanwhile: {meanwhile}")
-    return [Problem(joined(p.reason, note, " — ", " — "), p.line, p.field) for p in problems]
+    return [replace(problem, reason=joined(problem.reason, note, " — ", " — ")) for problem in problems]
 
 
 def open_tracker(settings: Settings) -> Tracker:

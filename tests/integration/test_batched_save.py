@@ -126,7 +126,7 @@ def test_an_encrypted_store_saves_through_the_cipher(new_store: Callable[[], str
     numbered = [(1, parse_object(received))]
     tracker.record([*numbered, *lines(0, 3)])
     assert all("李某".encode() not in state for *_, state in log_of(tracker))  # sealed, never plain text
-    assert tracker.request("E-1").applicant == "李某"  # type: ignore[attr-defined]
+    assert tracker.request("E-1").applicant == "李某"
     assert verify_store(tracker.app).problem is None
     assert tracker.replay()[1] == []
     tracker.close()

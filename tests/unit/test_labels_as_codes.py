@@ -48,20 +48,20 @@ def test_other_handling_is_no_code_and_the_refusal_lists_codes_with_labels() -> 
 
 
 def test_a_problem_names_line_and_field_in_a_file_and_the_option_on_a_command() -> None:
-    problem = Problem(zh_en("日历上没有 2026-02-30 这一天", "2026-02-30 is not a real calendar date"), 3, "date")
+    problem = Problem(3, "date", zh_en("日历上没有 2026-02-30 这一天", "2026-02-30 is not a real calendar date"))
     assert problem.in_file() == (
         "第 3 行，字段 date：日历上没有 2026-02-30 这一天 / line 3, field date: 2026-02-30 is not a real calendar date"
     )
     assert problem.on_command_line() == (
         "--date：日历上没有 2026-02-30 这一天 / --date: 2026-02-30 is not a real calendar date"
     )
-    number = Problem(zh_en("不能为空", "must be non-empty"), 1, "request")
+    number = Problem(1, "request", zh_en("不能为空", "must be non-empty"))
     assert number.on_command_line() == "受理编号：不能为空 / application number: must be non-empty"
-    refusal = Problem("申请 L-1：已办结 / closed", 1, "event")
+    refusal = Problem(1, "event", "申请 L-1：已办结 / closed")
     assert refusal.on_command_line() == "申请 L-1：已办结 / closed"  # a single command never says "line 1"
 
 
 def test_invalid_input_holds_problems_not_strings() -> None:
-    error = InvalidInputError([Problem("甲 / a", 2, "channel"), "文件是空的 / the file is empty"])
+    error = InvalidInputError([Problem(2, "channel", "甲 / a"), "文件是空的 / the file is empty"])
     assert all(isinstance(p, Problem) for p in error.problems)
     assert [p.line for p in error.problems] == [2, None]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
+from collections.abc import Generator
 
 import pytest
 
@@ -29,7 +31,12 @@ def test_two_readers_find_the_lines_and_problems_of_one(monkeypatch: pytest.Monk
     monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", threshold)
     answers: list[object] = []
     collect = storage.parallel_read._collect
-    monkeypatch.setattr(storage.parallel_read, "_collect", lambda *a: answers.append(collect(*a)) or answers[-1])
+
+    def remembered(pid: int, reading: int) -> object:
+        answers.append(collect(pid, reading))
+        return answers[-1]
+
+    monkeypatch.setattr(storage.parallel_read, "_collect", remembered)
     expected: list[Problem] = []
     lines = list(read_lines(io.BytesIO(_file()), expected))
     problems: list[Problem] = []
@@ -40,7 +47,7 @@ def test_two_readers_find_the_lines_and_problems_of_one(monkeypatch: pytest.Monk
 
 def test_a_failing_child_leaves_the_reading_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", 1)
-    monkeypatch.setattr(storage.parallel_read.pickle, "dump", None)  # the child cannot answer
+    monkeypatch.setattr(pickle, "dump", None)  # the child cannot answer
     expected: list[Problem] = []
     lines = list(read_lines(io.BytesIO(_file()), expected))
     problems: list[Problem] = []
@@ -65,8 +72,14 @@ def test_a_caller_stopping_after_the_first_part_leaves_no_child(monkeypatch: pyt
     monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", 1)
     waited: list[object] = []
     collect = storage.parallel_read._collect
-    monkeypatch.setattr(storage.parallel_read, "_collect", lambda *a: waited.append(collect(*a)) or waited[-1])
+
+    def remembered(pid: int, reading: int) -> object:
+        waited.append(collect(pid, reading))
+        return waited[-1]
+
+    monkeypatch.setattr(storage.parallel_read, "_collect", remembered)
     parts = read_parts(io.BytesIO(_file()), [], 0.7)
+    assert isinstance(parts, Generator)
     next(parts)
     parts.close()
     assert len(waited) == 1
