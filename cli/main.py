@@ -66,7 +66,7 @@ add_event_commands(main)
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="json: one object on stdout (recorded, already_recorded, skipped, problems)",
+    help="json：标准输出一个对象 one object on stdout (recorded, already_recorded, skipped, problems)",
 )
 @click.pass_context
 @file_refusals
