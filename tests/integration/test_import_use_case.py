@@ -56,9 +56,8 @@ def test_problems_are_values_in_line_order_and_nothing_is_written(tracker: Track
     problems = refused.value.problems
     assert all(isinstance(problem, Problem) for problem in problems)
     assert [(p.line, p.field) for p in problems if isinstance(p, Problem)] == [(4, "outcome"), (5, "request")]
-    assert str(problems[0]).startswith(
-        "第 4 行，字段 outcome："
-    ) and "line 4, field outcome: unknown code 'approved'" in str(problems[0])
+    first = str(problems[0])
+    assert first.startswith("第 4 行，字段 outcome：") and "line 4, field outcome: unknown code 'approved'" in first
     assert tracker.counts()["events"] == 0
 
 
