@@ -74,5 +74,32 @@ def refusals(func: F) -> F:
             sys.exit(EXIT_REFUSED)
         except GongkaiError as error:
             fail(f"{error} (nothing was recorded)" if "recorded" not in str(error) else str(error))
+        except ValueError as error:  # named below; any other keeps its traceback
+            line_error, damaged = _named_value_errors()
+            if isinstance(error, line_error):  # an option value that does not fit its line field
+                click.echo("错误 error: nothing was recorded; 1 problem:", err=True)
+                click.echo(f"  --{error.field.replace('_', '-')}: {error.reason}", err=True)
+                sys.exit(EXIT_REFUSED)
+            if isinstance(error, damaged):
+                fail(damaged_event_message(error))
+            raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _named_value_errors() -> tuple[type[Any], type[Any]]:
+    """Return the ValueErrors a command may end with that have a message: a bad line field, a damaged event."""
+    from eventsourcing.persistence import MapperDeserialisationError
+
+    from domain.lines import LineError
+
+    return LineError, MapperDeserialisationError
+
+
+def damaged_event_message(error: BaseException) -> str:
+    """Return what to tell a clerk about a stored event that cannot be read."""
+    return (
+        f"{error}: 存储的事件已损坏，无法读取；请运行 `gongkai verify` 找出被改动的事件，并从备份恢复 / "
+        "the stored event is damaged and cannot be read; run `gongkai verify` to find what was changed, and restore "
+        "the store from a backup"
+    )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cli.reports import write_text
 from domain.codes import TableFormat
 
 FORMATS = ("table", "json", "markdown")
@@ -37,24 +37,14 @@ def emit_district(
         reports = [tracker.district_report(period, **options)]
     if fmt == "json":
         document: Any = reports if by_agency else reports[0]
-        _write(json.dumps(document, ensure_ascii=False), output)
+        write_text(json.dumps(document, ensure_ascii=False), output)
     elif fmt == "markdown":
         from projections.render.markdown import render_markdown
 
-        _write("\n\n".join(render_markdown(report) for report in reports), output)
+        write_text("\n\n".join(render_markdown(report) for report in reports), output)
     else:
-        from rich.console import Console
+        from rich.console import Group
 
-        from cli.reports import render_table
+        from cli.reports import print_table, render_table
 
-        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=200)
-        for report in reports:
-            console.print(render_table(report))
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text)
-    else:
-        output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"已写入 written: {output}", err=True)
+        print_table(Group(*(render_table(report) for report in reports)), output)

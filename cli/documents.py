@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from cli.context import refusals, tracker
+from cli.context import fail, refusals, tracker
 
 YEAR = click.IntRange(2008, 2200)
 
@@ -90,18 +92,33 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
 @refusals
 def export(ctx: click.Context, fmt: str, year: int | None, output: Path | None) -> None:
     """导出 Export the event history in the import format, with agency and clerk on each line."""
-    from service.export import Exported, export_objects, to_csv, to_jsonl
+    from service.export import Exported, export_objects
 
     counts = Exported()
     with tracker(ctx) as t:
         objects = export_objects(t, year=year, counts=counts)
-        stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-        try:
-            if fmt == "csv":
-                stream.write(to_csv(objects))
-            else:
-                stream.writelines(to_jsonl(objects))
-        finally:
-            if output:
-                stream.close()
+        if output is None:
+            _export_to(sys.stdout, fmt, objects)
+        else:
+            from service.files import output_file
+
+            with output_file(output) as stream:
+                _export_to(stream, fmt, objects)
     click.echo(f"已导出 exported: {counts.lines} events ({counts.skipped} internal events not exported)", err=True)
+    if counts.damaged:  # everything else was written; the exit status says the file is not the whole history
+        for problem in counts.damaged:
+            click.echo(f"警告 warning: 已跳过 skipped {problem}", err=True)
+        fail(
+            f"{len(counts.damaged)} 个存储的事件已损坏，未导出，导出不完整；请运行 `gongkai verify` 并从备份恢复 / "
+            f"{len(counts.damaged)} damaged stored events were skipped, so the export is incomplete; run "
+            "`gongkai verify` and restore the store from a backup"
+        )
+
+
+def _export_to(stream: Any, fmt: str, objects: Iterable[dict[str, Any]]) -> None:
+    from service.export import to_csv, to_jsonl
+
+    if fmt == "csv":
+        stream.write(to_csv(objects))
+    else:
+        stream.writelines(to_jsonl(objects))

@@ -212,6 +212,7 @@ def report_monthly(
         parse_month(month)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="MONTH") from None
+    _check_month(month)
     district = _whole_district(all_agencies, by_agency)
     with reports(ctx, fmt) as t:
         if district:
@@ -220,6 +221,17 @@ def report_monthly(
             emit_district(t, month, fmt, table_format, output, by_agency=by_agency)
             return
         emit_report(t, month, fmt, table_format, output)
+
+
+def _check_month(month: str) -> None:
+    """Refuse (exit 1) a month no office could report on: before the 条例 came into force, or past the last year."""
+    from domain.errors import InvalidInputError
+    from domain.hygiene import check_business_month
+
+    try:
+        check_business_month(month)
+    except ValueError as error:
+        raise InvalidInputError([f"MONTH: {error}"]) from None
 
 
 @main.command()

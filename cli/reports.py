@@ -22,11 +22,15 @@ from domain.labels import (
 from projections.tables import APPEAL_COLUMNS, COLUMNS
 
 
-def _write(text: str, output: Path | None) -> None:
+def write_text(text: str, output: Path | None) -> None:
+    """Print text on stdout, or write it into a private file."""
     if output is None:
         click.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        from service.files import output_file
+
+        with output_file(output) as stream:
+            stream.write(text + "\n")
         click.echo(f"已写入 written: {output}", err=True)
 
 
@@ -92,16 +96,26 @@ def emit_report(
     if fmt in ("xlsx", "html", "docx"):
         _emit_document(tracker, period, fmt, report, output)
     elif fmt == "json":
-        _write(json.dumps(report, ensure_ascii=False), output)
+        write_text(json.dumps(report, ensure_ascii=False), output)
     elif fmt == "markdown":
         from projections.render.markdown import render_markdown
 
-        _write(render_markdown(report), output)
+        write_text(render_markdown(report), output)
     else:
-        from rich.console import Console
+        print_table(render_table(report), output)
 
-        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=200)
-        console.print(render_table(report))
+
+def print_table(table: Any, output: Path | None) -> None:
+    """Print a rich table on stdout, or into a private file."""
+    from rich.console import Console
+
+    if output is None:
+        Console(file=sys.stdout, width=200).print(table)
+        return
+    from service.files import output_file
+
+    with output_file(output) as stream:
+        Console(file=stream, width=200).print(table)
 
 
 def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
@@ -117,6 +131,7 @@ def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
 def _emit_document(tracker: Any, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
     """Write the monthly filing workbook or page, or the annual tables as XLSX, DOCX or HTML."""
     from projections.render import render_html, write_docx, write_xlsx
+    from service.files import output_file
 
     if len(period) == 7:
         from projections.render.monthly import render_monthly_html
@@ -126,16 +141,18 @@ def _emit_document(tracker: Any, period: str, fmt: str, report: dict[str, Any], 
         ledger = monthly_ledger(tracker, period)
         if fmt == "xlsx":
             assert output is not None
-            write_monthly_xlsx(ledger, report, output)
+            with output_file(output, binary=True) as stream:
+                write_monthly_xlsx(ledger, report, stream)
         else:
-            _write(render_monthly_html(ledger, report), output)
+            write_text(render_monthly_html(ledger, report), output)
     elif fmt == "html":
         from service.documents import monthly_series
 
-        _write(render_html(report, monthly_series=monthly_series(tracker, int(period))), output)
+        write_text(render_html(report, monthly_series=monthly_series(tracker, int(period))), output)
     else:
         assert output is not None
-        (write_xlsx if fmt == "xlsx" else write_docx)(report, output)
+        with output_file(output, binary=True) as stream:
+            (write_xlsx if fmt == "xlsx" else write_docx)(report, stream)
     if output is not None and fmt != "html":
         click.echo(f"已写入 written: {output}", err=True)
 

@@ -12,8 +12,17 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from domain.agency import AGENCY_EVENT_CLASSES
 from domain.appeal import CASE_EVENT_CLASSES
 from domain.event import ENVELOPE_FIELDS, DomainEvent
+from domain.hygiene import (
+    DATE_FIELDS,
+    IDENTIFIER_FIELDS,
+    NAME_FIELDS,
+    check_business_date,
+    check_business_month,
+    check_text,
+    clean_identifier,
+)
 from domain.request import EVENT_CLASSES
-from domain.values import Amount, Code, Text
+from domain.values import Amount, Code, Text, check_code
 
 ALL_EVENT_CLASSES: dict[str, type[DomainEvent]] = {**EVENT_CLASSES, **CASE_EVENT_CLASSES, **AGENCY_EVENT_CLASSES}
 # Fields a line may leave out although its event always has them (filled in from the history).
@@ -115,7 +124,66 @@ def parse_object(data: Any) -> Line:
     # model_dump(mode="json", exclude=…, exclude_none=True) without its keyword handling (once per line)
     fields = model.__pydantic_serializer__.to_python(model, mode="json", exclude=_NOT_FIELDS, exclude_none=True)
     values = model.__dict__  # not dict(model), which looks for a `keys` attribute through pydantic's __getattr__
-    return Line(name, values["date"], values["agency"], values["clerk"], fields)
+    agency, clerk = values["agency"], values["clerk"]
+    _check_hygiene(values["date"], fields)
+    if agency is not None:
+        agency = _identifier("agency", agency)
+    if clerk is not None:
+        _text("clerk", clerk)
+    return Line(name, values["date"], agency, clerk, fields)
+
+
+_PASSED: set[tuple[str, str]] = set()  # (field, value) checked once: an import repeats numbers, names and texts
+_REMEMBERED = 1 << 18
+
+
+def _check_hygiene(day: dt.date, fields: dict[str, Any]) -> None:
+    """Refuse dates no office had, hidden characters in identifiers and control characters in text (in place)."""
+    try:
+        check_business_date(day)
+    except ValueError as error:
+        raise LineError("date", str(error)) from None
+    for key, value in fields.items():
+        if type(value) is not str or (key, value) in _PASSED:
+            continue
+        if key in IDENTIFIER_FIELDS:
+            fields[key] = _identifier(key, value)
+            continue
+        try:
+            if key in DATE_FIELDS:
+                check_business_date(value)
+            elif key == "month":
+                check_business_month(value)
+            else:
+                check_text(value, name=key in NAME_FIELDS)
+        except ValueError as error:
+            raise LineError(key, str(error)) from None
+        if len(_PASSED) < _REMEMBERED:
+            _PASSED.add((key, value))
+
+
+def _identifier(key: str, value: str) -> str:
+    try:
+        clean = clean_identifier(value)
+    except ValueError as error:
+        raise LineError(key, str(error)) from None
+    if clean != value:  # folded full-width forms: the folded number must fit a code too (no spaces, not empty)
+        try:
+            check_code(clean)
+        except ValueError as error:
+            raise LineError(key, str(error)) from None
+    return clean
+
+
+def _text(key: str, value: str) -> None:
+    if (key, value) in _PASSED:
+        return
+    try:
+        check_text(value, name=key in NAME_FIELDS)
+    except ValueError as error:
+        raise LineError(key, str(error)) from None
+    if len(_PASSED) < _REMEMBERED:
+        _PASSED.add((key, value))
 
 
 def parse_line(text: str) -> Line:

@@ -100,6 +100,16 @@ def _clean_code(value: str) -> str:
     return value
 
 
+def check_plain_text(value: str) -> str:
+    """Return text as given, or raise ValueError for a control character or a length over the limit."""
+    return _clean_text(value)
+
+
+def check_code(value: str) -> str:
+    """Return a code (an agency code, an application or case number) as given, or raise ValueError."""
+    return _clean_code(value)
+
+
 def _strict_str(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError(f"must be a string, not {type(value).__name__}")

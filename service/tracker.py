@@ -208,7 +208,13 @@ class Tracker(Reports):
     # -- reading ----------------------------------------------------------------------------------
 
     def request(self, number: str) -> Request:
-        """Return an application with its whole history."""
+        """Return an application with its whole history (the number as an import line would read it: NFKC)."""
+        from domain.hygiene import clean_identifier
+
+        try:
+            number = clean_identifier(number)
+        except ValueError as error:
+            raise InvalidInputError([f"REQUEST 受理编号 {number!r}: {error}"]) from None
         found = self._load(request_id(self.agency, number))
         if not isinstance(found, Request):
             raise UnknownRequestError(f"申请 {number}", f"no application with this number in agency {self.agency}")

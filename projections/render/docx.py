@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from os import PathLike
+from typing import IO
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -23,7 +24,7 @@ _LABEL_WIDTHS_CM = (1.6, 1.8, 4.6)
 _TABLE_WIDTH_CM = 16.0  # A4 portrait, 2.5 cm margins
 
 
-def write_docx(report: Report, path: str | PathLike[str]) -> None:
+def write_docx(report: Report, path: str | PathLike[str] | IO[bytes]) -> None:
     """Write a balanced report's tables 三 and 四 to a DOCX file."""
     check_balance(report)
     document = Document()
@@ -36,7 +37,7 @@ def write_docx(report: Report, path: str | PathLike[str]) -> None:
         _paragraph(document, fees, size=10.5)
     _paragraph(document, TABLE4_TITLE, size=12, bold=True)
     _table(document, table4_grid(report), ())
-    document.save(str(path))
+    document.save(path if hasattr(path, "write") else str(path))  # type: ignore[arg-type]
 
 
 def _setup(document: DocumentObject) -> None:
