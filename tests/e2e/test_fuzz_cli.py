@@ -79,7 +79,7 @@ NASTY = (
     "online",
 )
 VALUE = st.sampled_from(NASTY) | st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+    alphabet=st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=12
 )
 NUMBER = st.sampled_from(["B-1", "B-2", "B-3", "X-1", "Ｂ－１", "B\u200b-1", "C-1", ""]) | VALUE
 
