@@ -212,10 +212,12 @@ class Tracker(Reports):
         from domain.hygiene import clean_identifier
 
         try:
-            number = clean_identifier(number)
+            clean = clean_identifier(number)
         except ValueError as error:
             raise InvalidInputError([f"REQUEST 受理编号 {number!r}: {error}"]) from None
-        found = self._load(request_id(self.agency, number))
+        found = self._load(request_id(self.agency, clean))
+        if found is None and clean != number:  # recorded as typed before numbers were normalised: still shown
+            found = self._load(request_id(self.agency, number))
         if not isinstance(found, Request):
             raise UnknownRequestError(f"申请 {number}", f"no application with this number in agency {self.agency}")
         return found
