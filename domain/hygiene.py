@@ -22,11 +22,33 @@ IDENTIFIER_FIELDS = ("request", "case")
 # Fields that name a person or a body: one line, no tab or line break (a subject or reason may have them).
 NAME_FIELDS = ("applicant", "approved_by", "agency_name", "body", "clerk")
 
+MAX_TEXT = 2000
+MAX_CODE = 64
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff\ud800-\udfff]")  # and lone surrogates (not UTF-8)
+_SPACE = re.compile(r"\s")  # the same characters as str.isspace, in one pass
 _BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C}
 _ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E, 0x3164, 0xFFA0, 0x115F, 0x1160}
 # C1 controls (U+0080–U+009F): U+009B is an 8-bit terminal escape (CSI). C0 is already refused in any text.
 _C1 = re.compile(r"[\x80-\x9f]")
 _NAME_BREAK = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]")
+
+
+def clean_text(value: str) -> str:
+    """Return text as given, or raise ValueError for a C0 control character (but tab and line feed) or its length."""
+    if _CONTROL.search(value):
+        raise ValueError("contains a control character (NUL, escape, BOM …), which is not allowed in text")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is {len(value)} characters long; at most {MAX_TEXT} are allowed")
+    return value
+
+
+def clean_code(value: str) -> str:
+    """Return a code (agency code, application or case number) as given, or raise ValueError."""
+    if not value or _CONTROL.search(value) or _SPACE.search(value):
+        raise ValueError("must be non-empty, without spaces or control characters")
+    if len(value) > MAX_CODE:
+        raise ValueError(f"is {len(value)} characters long; at most {MAX_CODE} are allowed")
+    return value
 
 
 def _describe(char: str) -> str:
@@ -75,16 +97,14 @@ def check_text(value: str, *, name: bool) -> None:
 
 def recorder_problems(agency: str | None, clerk: str) -> tuple[str | None, list[str]]:
     """Return the agency code normalised and what is wrong with it or the clerk's name (the settings, not a line)."""
-    from domain.values import check_code, check_plain_text
-
     problems = []
     if agency is not None:
         try:
-            agency = check_code(clean_identifier(agency))
+            agency = clean_code(clean_identifier(agency))
         except ValueError as error:
             problems.append(f"--agency (GONGKAI_AGENCY) 机关代码 agency code: {error}")
     try:
-        check_plain_text(clerk)
+        clean_text(clerk)
         check_text(clerk, name=True)
     except ValueError as error:
         problems.append(f"--clerk (GONGKAI_CLERK) 经办人 clerk: {error}")

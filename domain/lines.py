@@ -23,10 +23,11 @@ from domain.hygiene import (
     check_business_date,
     check_business_month,
     check_text,
+    clean_code,
     clean_identifier,
 )
 from domain.request import EVENT_CLASSES
-from domain.values import Amount, Code, IsoDate, Month, Text, check_code
+from domain.values import Amount, Code, IsoDate, Month, Text
 
 ALL_EVENT_CLASSES: dict[str, type[DomainEvent]] = {**EVENT_CLASSES, **CASE_EVENT_CLASSES, **AGENCY_EVENT_CLASSES}
 # Fields a line may leave out although its event always has them (filled in from the history).
@@ -196,7 +197,7 @@ def _identifier(key: str, value: str) -> str:
         raise LineError(key, str(error)) from None
     if clean != value:  # folded full-width forms: the folded number must fit a code too (no spaces, not empty)
         try:
-            check_code(clean)
+            clean_code(clean)
         except ValueError as error:
             raise LineError(key, str(error)) from None
     return clean
