@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.reports import write_text
 from domain.codes import TableFormat
+
+if TYPE_CHECKING:
+    from service.reports import Reports
 
 FORMATS = ("table", "json", "markdown")
 
 
 def emit_district(
-    tracker: Any,
+    tracker: Reports,
     period: str,
     fmt: str,
     table_format: str | None,
@@ -27,24 +29,35 @@ def emit_district(
     """Print or write the roll-up (one contract object) or every agency's report (a JSON array by agency code)."""
     if fmt not in FORMATS:
         raise click.UsageError(f"--all-agencies and --by-agency print {', '.join(FORMATS)}; not --format {fmt}")
-    options: dict[str, Any] = {
-        "table_format": TableFormat(table_format) if table_format else None,
-        "include_earlier_pending": include_earlier_pending,
-    }
+    chosen = TableFormat(table_format) if table_format else None
     if by_agency:
-        reports = tracker.reports_by_agency(period, **options)
+        reports = tracker.reports_by_agency(
+            period, table_format=chosen, include_earlier_pending=include_earlier_pending
+        )
     else:
-        reports = [tracker.district_report(period, **options)]
+        reports = [
+            tracker.district_report(period, table_format=chosen, include_earlier_pending=include_earlier_pending)
+        ]
     if fmt == "json":
-        document: Any = reports if by_agency else reports[0]
-        write_text(json.dumps(document, ensure_ascii=False), output)
+        document: object = reports if by_agency else reports[0]
+        _write(json.dumps(document, ensure_ascii=False), output)
     elif fmt == "markdown":
         from projections.render.markdown import render_markdown
 
-        write_text("\n\n".join(render_markdown(report) for report in reports), output)
+        _write("\n\n".join(render_markdown(report) for report in reports), output)
     else:
-        from rich.console import Group
+        from cli.reports import print_tables
 
-        from cli.reports import print_table, render_table
+        print_tables(reports, output)
 
-        print_table(Group(*(render_table(report) for report in reports)), output)
+
+def _write(text: str, output: Path | None) -> None:
+    """Print text on stdout, or write it into a private file (service/files.py)."""
+    if output is None:
+        click.echo(text)
+    else:
+        from service.files import output_file
+
+        with output_file(output) as stream:
+            stream.write(text + "\n")
+        click.echo(f"已写入 written: {output}", err=True)

@@ -50,7 +50,7 @@ def _xlsx() -> bytes:
 
     book = Workbook()
     sheet = book.active
-    assert sheet is not None  # a new workbook always has its first sheet
+    assert sheet is not None
     sheet.append(["event", "request", "date"])
     sheet.append(["received", "X-1", "2026-06-01"])
     out = io.BytesIO()
