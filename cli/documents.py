@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 import click
 
-from cli.context import fail, refusals, tracker
-
-YEAR = click.IntRange(2008, 2200)
+from cli.context import fail, file_refusals, refusals, tracker
+from cli.params import YEAR
+from domain.messages import zh_en
 
 
 @click.command("close-year")
@@ -25,7 +25,12 @@ def close_year(ctx: click.Context, year: int) -> None:
     with tracker(ctx) as t:
         digest, report = close(t, year)
         total = report["applications"]["total_handled"]["total"]
-        click.echo(f"已结账 closed: {year} (table 三 total_handled {total}), tables sha256 {digest}")
+        click.echo(
+            zh_en(
+                f"已结账：{year} 年度（表三（七）总计 {total}），报表 sha256 {digest}",
+                f"closed: {year} (table 三 total_handled {total}), tables sha256 {digest}",
+            )
+        )
 
 
 @click.command("reopen-year")
@@ -39,7 +44,12 @@ def reopen_year(ctx: click.Context, year: int, reason: str) -> None:
 
     with tracker(ctx) as t:
         reopen(t, year, reason)
-        click.echo(f"已重新打开 reopened: {year} ({reason}); close it again with `gongkai close-year {year}`")
+        click.echo(
+            zh_en(
+                f"已重新打开 {year} 年度（{reason}）；改完后请再 gongkai close-year {year}",
+                f"reopened: {year} ({reason}); close it again with `gongkai close-year {year}`",
+            )
+        )
 
 
 @click.command("import-ledger")
@@ -52,7 +62,7 @@ def reopen_year(ctx: click.Context, year: int, reason: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="试运行 show what would be recorded and every bad row; record nothing")
 @click.pass_context
-@refusals
+@file_refusals
 def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Path | None, dry_run: bool) -> None:
     """导入台账 Import an Excel ledger (台账): every row, or nothing if any row is bad."""
     from domain.errors import InvalidInputError
@@ -66,15 +76,25 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
             raise InvalidInputError(error.problems) from None
     read = done.read
     if dry_run:
-        click.echo(f"试运行 dry run: sheet {read.sheet!r}, {read.rows} rows → {len(read.lines)} events")
+        click.echo(
+            zh_en(
+                f"试运行：工作表 {read.sheet!r}，{read.rows} 行 → {len(read.lines)} 个事项",
+                f"dry run: sheet {read.sheet!r}, {read.rows} rows → {len(read.lines)} events",
+            )
+        )
         for name, column in read.columns.items():
-            click.echo(f"  column {column} → {name}")
+            click.echo(f"  列 column {column} → {name}")
         for column in read.ignored:
-            click.echo(f"  column {column}: not imported")
+            click.echo(f"  列 column {column}：不导入 / not imported")
         for line, source in read.lines:
             fields = " ".join(f"{k}={v}" for k, v in line.fields.items())
-            click.echo(f"  row {source.row}: {line.date} {line.event} {fields}")
-        click.echo(f"would record {done.recorded} events; {done.already} already in the store")
+            click.echo(f"  第 {source.row} 行 row {source.row}: {line.date} {line.event} {fields}")
+        click.echo(
+            zh_en(
+                f"将记录 {done.recorded} 个事项，{done.already} 个已在库中",
+                f"would record {done.recorded} events; {done.already} already in the store",
+            )
+        )
     if read.problems:
         raise InvalidInputError(read.problems)
     if not dry_run:
@@ -85,7 +105,14 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.option("--year", type=YEAR, help="只导出该年度 only what the year's tables rest on (a file that imports alone)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE")
 @click.pass_context
@@ -104,18 +131,26 @@ def export(ctx: click.Context, fmt: str, year: int | None, output: Path | None) 
 
             with output_file(output) as stream:
                 _export_to(stream, fmt, objects)
-    click.echo(f"已导出 exported: {counts.lines} events ({counts.skipped} internal events not exported)", err=True)
+    click.echo(
+        zh_en(
+            f"已导出 {counts.lines} 个事项（{counts.skipped} 个内部事项不导出）",
+            f"exported: {counts.lines} events ({counts.skipped} internal events not exported)",
+        ),
+        err=True,
+    )
     if counts.damaged:  # everything else was written; the exit status says the file is not the whole history
         for problem in counts.damaged:
-            click.echo(f"警告 warning: 已跳过 skipped {problem}", err=True)
+            click.echo(f"警告：已跳过 / warning: skipped {problem}", err=True)
         fail(
-            f"{len(counts.damaged)} 个存储的事件已损坏，未导出，导出不完整；请运行 `gongkai verify` 并从备份恢复 / "
-            f"{len(counts.damaged)} damaged stored events were skipped, so the export is incomplete; run "
-            "`gongkai verify` and restore the store from a backup"
+            zh_en(
+                f"{len(counts.damaged)} 个存储的事件已损坏，未导出，导出不完整；请运行 `gongkai verify` 并从备份恢复",
+                f"{len(counts.damaged)} damaged stored events were skipped, so the export is incomplete; run "
+                "`gongkai verify` and restore the store from a backup",
+            )
         )
 
 
-def _export_to(stream: Any, fmt: str, objects: Iterable[dict[str, Any]]) -> None:
+def _export_to(stream: IO[str], fmt: str, objects: Iterable[dict[str, object]]) -> None:
     from service.export import to_csv, to_jsonl
 
     if fmt == "csv":

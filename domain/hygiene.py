@@ -11,6 +11,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from domain.messages import zh_en
+
 # 《中华人民共和国政府信息公开条例》 (2007) came into force on 2008-05-01 (DOMAIN.md §4): no earlier business date.
 FIRST_BUSINESS_DAY = dt.date(2008, 5, 1)
 FIRST_BUSINESS_MONTH = "2008-05"
@@ -36,18 +38,35 @@ _NAME_BREAK = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]")
 def clean_text(value: str) -> str:
     """Return text as given, or raise ValueError for a C0 control character (but tab and line feed) or its length."""
     if _CONTROL.search(value):
-        raise ValueError("contains a control character (NUL, escape, BOM …), which is not allowed in text")
+        raise ValueError(
+            zh_en(
+                "含有控制字符（NUL、ESC、BOM 等），文本中不允许",
+                "contains a control character (NUL, escape, BOM …), which is not allowed in text",
+            )
+        )
     if len(value) > MAX_TEXT:
-        raise ValueError(f"is {len(value)} characters long; at most {MAX_TEXT} are allowed")
+        raise ValueError(
+            zh_en(
+                f"长 {len(value)} 字，最多 {MAX_TEXT} 字",
+                f"is {len(value)} characters long; at most {MAX_TEXT} are allowed",
+            )
+        )
     return value
 
 
 def clean_code(value: str) -> str:
     """Return a code (agency code, application or case number) as given, or raise ValueError."""
     if not value or _CONTROL.search(value) or _SPACE.search(value):
-        raise ValueError("must be non-empty, without spaces or control characters")
+        raise ValueError(
+            zh_en("不能为空，不能含空格或控制字符", "must be non-empty, without spaces or control characters")
+        )
     if len(value) > MAX_CODE:
-        raise ValueError(f"is {len(value)} characters long; at most {MAX_CODE} are allowed")
+        raise ValueError(
+            zh_en(
+                f"长 {len(value)} 字，最多 {MAX_CODE} 字",
+                f"is {len(value)} characters long; at most {MAX_CODE} are allowed",
+            )
+        )
     return value
 
 
