@@ -240,7 +240,7 @@ def _check_month(month: str) -> None:
     try:
         check_business_month(month)
     except ValueError as error:
-        raise InvalidInputError([f"MONTH: {error}"]) from None
+        raise InvalidInputError([f"月份 MONTH：{error}"]) from None
 
 
 @main.command()
