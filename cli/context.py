@@ -95,8 +95,28 @@ def _refusing(func: Callable[P, R], *, in_file: bool) -> Callable[P, R]:
             sys.exit(EXIT_REFUSED)
         except GongkaiError as error:
             fail(str(error))
+        except ValueError as error:  # two have a message; any other keeps its traceback
+            from eventsourcing.persistence import MapperDeserialisationError
+
+            from domain.lines import LineError
+
+            if isinstance(error, LineError):  # an option value that does not fit its line field
+                _print_problems([Problem(None, error.field, error.reason)], in_file=False)
+                sys.exit(EXIT_REFUSED)
+            if isinstance(error, MapperDeserialisationError):
+                fail(damaged_event_message(error))
+            raise
 
     return wrapper
+
+
+def damaged_event_message(error: BaseException) -> str:
+    """Return what to tell a clerk about a stored event that cannot be read."""
+    return (
+        f"{error}: 存储的事件已损坏，无法读取；请运行 `gongkai verify` 找出被改动的事件，并从备份恢复 / "
+        "the stored event is damaged and cannot be read; run `gongkai verify` to find what was changed, and restore "
+        "the store from a backup"
+    )
 
 
 def refusals(func: Callable[P, R]) -> Callable[P, R]:

@@ -24,16 +24,25 @@ HOW_TO_ADD = (
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
+    """Return a date option's value: exit 2 when it is no date, 1 when no office could have had it."""
+    from domain.errors import InvalidInputError
+    from domain.hygiene import check_business_date
+
     if value is None:
         return None
     try:
         if len(value) != len("YYYY-MM-DD"):
             raise ValueError(value)
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
             zh_en(f"{value!r} 不是有效日期（YYYY-MM-DD）", f"{value!r} is not a date YYYY-MM-DD"), param_hint=name
         ) from None
+    try:
+        check_business_date(day)
+    except ValueError as error:
+        raise InvalidInputError([f"{name}: {error}"]) from None
+    return day
 
 
 def _context(t: Tracker, as_of: dt.date | None) -> tuple[dt.date, DeadlineRules, WorkingCalendar]:
@@ -68,7 +77,7 @@ def _missing_advice(years: set[int]) -> list[str]:
 
 @click.command()
 @click.option("--as-of", "as_of", help="查询日 only events dated on or before this date count (default: today)")
-@click.option("--within", type=click.IntRange(0, None), help="只列出 N 个自然日内到期的 due within N calendar days")
+@click.option("--within", type=click.IntRange(0, 100_000), help="只列出 N 个自然日内到期的 due within N calendar days")
 @click.option(
     "--format",
     "fmt",

@@ -58,8 +58,12 @@ def emit_district(
 
 
 def _write(text: str, output: Path | None) -> None:
+    """Print text on stdout, or write it into a private file (service/files.py)."""
     if output is None:
         click.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        from service.files import output_file
+
+        with output_file(output) as stream:
+            stream.write(text + "\n")
         click.echo(f"已写入 written: {output}", err=True)

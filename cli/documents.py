@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 import click
 
-from cli.context import file_refusals, refusals, tracker
+from cli.context import fail, file_refusals, refusals, tracker
 from cli.params import YEAR
 from domain.messages import zh_en
 
@@ -117,20 +119,18 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
 @refusals
 def export(ctx: click.Context, fmt: str, year: int | None, output: Path | None) -> None:
     """导出 Export the event history in the import format, with agency and clerk on each line."""
-    from service.export import Exported, export_objects, to_csv, to_jsonl
+    from service.export import Exported, export_objects
 
     counts = Exported()
     with tracker(ctx) as t:
         objects = export_objects(t, year=year, counts=counts)
-        stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-        try:
-            if fmt == "csv":
-                stream.write(to_csv(objects))
-            else:
-                stream.writelines(to_jsonl(objects))
-        finally:
-            if output:
-                stream.close()
+        if output is None:
+            _export_to(sys.stdout, fmt, objects)
+        else:
+            from service.files import output_file
+
+            with output_file(output) as stream:
+                _export_to(stream, fmt, objects)
     click.echo(
         zh_en(
             f"已导出 {counts.lines} 个事项（{counts.skipped} 个内部事项不导出）",
@@ -138,3 +138,22 @@ def export(ctx: click.Context, fmt: str, year: int | None, output: Path | None) 
         ),
         err=True,
     )
+    if counts.damaged:  # everything else was written; the exit status says the file is not the whole history
+        for problem in counts.damaged:
+            click.echo(f"警告：已跳过 / warning: skipped {problem}", err=True)
+        fail(
+            zh_en(
+                f"{len(counts.damaged)} 个存储的事件已损坏，未导出，导出不完整；请运行 `gongkai verify` 并从备份恢复",
+                f"{len(counts.damaged)} damaged stored events were skipped, so the export is incomplete; run "
+                "`gongkai verify` and restore the store from a backup",
+            )
+        )
+
+
+def _export_to(stream: IO[str], fmt: str, objects: Iterable[dict[str, object]]) -> None:
+    from service.export import to_csv, to_jsonl
+
+    if fmt == "csv":
+        stream.write(to_csv(objects))
+    else:
+        stream.writelines(to_jsonl(objects))

@@ -84,10 +84,10 @@ def print_history(tracker: Tracker, number: str) -> None:
     from rich.table import Table
 
     request = tracker.request(number)
-    table = Table(title=f"申请 {number} · {STATE_LABELS[request.state]} · 机关 {request.agency}")
+    table = Table(title=f"申请 {request.number} · {STATE_LABELS[request.state]} · 机关 {request.agency}")
     for column in ("日期 date", "事项 event", "内容 details", "经办人 clerk", "录入时间 recorded at (UTC)"):
         table.add_column(column, overflow="fold")
-    events = [*request.history, *(e for case in tracker.cases_of(number) for e in case.history)]
+    events = [*request.history, *(e for case in tracker.cases_of(request.number) for e in case.history)]
     for event in sorted(events, key=lambda e: (e.date, e.timestamp)):
         table.add_row(
             event.date.isoformat(),

@@ -221,6 +221,7 @@ def report_monthly(
     """月度报表 Tables 三 and 四 of a month (YYYY-MM)."""
     from cli.reports import emit_report
 
+    _check_month(month)
     district = _whole_district(all_agencies, by_agency)
     with reports(ctx, fmt) as t:
         if district:
@@ -229,6 +230,17 @@ def report_monthly(
             emit_district(t, month, fmt, table_format, output, by_agency=by_agency)
             return
         emit_report(t, month, fmt, table_format, output)
+
+
+def _check_month(month: str) -> None:
+    """Refuse (exit 1) a month no office could report on: before the 条例 came into force, or past the last year."""
+    from domain.errors import InvalidInputError
+    from domain.hygiene import check_business_month
+
+    try:
+        check_business_month(month)
+    except ValueError as error:
+        raise InvalidInputError([f"月份 MONTH：{error}"]) from None
 
 
 @main.command()

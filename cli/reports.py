@@ -28,10 +28,14 @@ if TYPE_CHECKING:
 
 
 def _write(text: str, output: Path | None) -> None:
+    """Print text on stdout, or write it into a private file (service/files.py)."""
     if output is None:
         click.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        from service.files import output_file
+
+        with output_file(output) as stream:
+            stream.write(text + "\n")
         click.echo(f"已写入 written: {output}", err=True)
 
 
@@ -114,7 +118,9 @@ def print_tables(reports: list[dict[str, Any]], output: Path | None) -> None:
         for report in reports:
             Console(file=sys.stdout, width=200).print(render_table(report))
         return
-    with output.open("w", encoding="utf-8") as stream:
+    from service.files import output_file
+
+    with output_file(output) as stream:
         console = Console(file=stream, width=200)
         for report in reports:
             console.print(render_table(report))
@@ -134,6 +140,7 @@ def _note_closed(tracker: Reports, year: int, report: dict[str, Any]) -> None:
 def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
     """Write the monthly filing workbook or page, or the annual tables as XLSX, DOCX or HTML."""
     from projections.render import render_html, write_docx, write_xlsx
+    from service.files import output_file
     from service.tracker import Tracker
 
     assert isinstance(tracker, Tracker), "a document reads the histories: cli.context.reports opens the whole store"
@@ -146,7 +153,8 @@ def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, An
         ledger = monthly_ledger(tracker, period)
         if fmt == "xlsx":
             assert output is not None
-            write_monthly_xlsx(ledger, report, output)
+            with output_file(output, binary=True) as stream:
+                write_monthly_xlsx(ledger, report, stream)
         else:
             _write(render_monthly_html(ledger, report), output)
     elif fmt == "html":
@@ -155,7 +163,8 @@ def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, An
         _write(render_html(report, monthly_series=monthly_series(tracker, int(period))), output)
     else:
         assert output is not None
-        (write_xlsx if fmt == "xlsx" else write_docx)(report, output)
+        with output_file(output, binary=True) as stream:
+            (write_xlsx if fmt == "xlsx" else write_docx)(report, stream)
     if output is not None and fmt != "html":
         click.echo(f"已写入 written: {output}", err=True)
 

@@ -36,7 +36,14 @@ def _reminders(t: Tracker, config: Path | None) -> tuple[Reminders, Clock, Sched
 
     settings = load_scheduler_settings(scheduler_environment(), config or default_settings_file())
     r = settings.reminders
-    policy = Policy(r.before_working_days, r.time, r.retry_seconds, r.retry_max_seconds, r.lease_seconds)
+    policy = Policy(
+        r.before_working_days,
+        r.time,
+        r.retry_seconds,
+        r.retry_max_seconds,
+        r.lease_seconds,
+        max_overdue_per_sweep=r.max_overdue_per_sweep,
+    )
     clock = Clock(fake_now())
     chosen = notifiers(settings)
     reminders = Reminders(t, rules=settings.rules, policy=policy, notifiers=chosen, now=clock.now)

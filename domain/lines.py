@@ -5,17 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any, Literal, NamedTuple
+from types import UnionType
+from typing import Any, Literal, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic.fields import FieldInfo
 
 from domain.agency import AGENCY_EVENT_CLASSES
 from domain.appeal import CASE_EVENT_CLASSES
 from domain.event import ENVELOPE_FIELDS, DomainEvent
+from domain.hygiene import (
+    DATE_FIELDS,
+    FIRST_BUSINESS_DAY,
+    IDENTIFIER_FIELDS,
+    LAST_BUSINESS_DAY,
+    NAME_FIELDS,
+    check_business_date,
+    check_business_month,
+    check_text,
+    clean_code,
+    clean_identifier,
+)
 from domain.labels import CODE_LABELS, LABEL_CODES
 from domain.messages import Message, zh_en
 from domain.request import EVENT_CLASSES
-from domain.values import Amount, Code, Text
+from domain.values import Amount, Code, IsoDate, Month, Text
 
 ALL_EVENT_CLASSES: dict[str, type[DomainEvent]] = {**EVENT_CLASSES, **CASE_EVENT_CLASSES, **AGENCY_EVENT_CLASSES}
 # Fields a line may leave out although its event always has them (filled in from the history).
@@ -162,7 +176,94 @@ def parse_object(data: Any) -> Line:
     # model_dump(mode="json", exclude=…, exclude_none=True) without its keyword handling (once per line)
     fields = model.__pydantic_serializer__.to_python(model, mode="json", exclude=_NOT_FIELDS, exclude_none=True)
     values = model.__dict__  # not dict(model), which looks for a `keys` attribute through pydantic's __getattr__
-    return Line(name, values["date"], values["agency"], values["clerk"], fields)
+    agency, clerk = values["agency"], values["clerk"]
+    _check_hygiene(name, values["date"], fields)
+    if agency is not None:
+        agency = _identifier("agency", agency)
+    if clerk is not None:
+        _text("clerk", clerk, "name")
+    return Line(name, values["date"], agency, clerk, fields)
+
+
+_PASSED: set[tuple[str, str]] = set()  # (field, value) checked once: an import repeats names and texts
+_REMEMBERED = 1 << 18
+_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {}  # event name -> (field, what it holds) to check
+
+
+def _checks(name: str) -> tuple[tuple[str, str], ...]:
+    """Return the fields of an event's line that hold an identifier, a date, a month, a name or other text."""
+    found = []
+    for key, info in ALL_EVENT_CLASSES[name].model_fields.items():
+        if key in _NOT_FIELDS or key in ENVELOPE_FIELDS:
+            continue
+        if key in IDENTIFIER_FIELDS:
+            found.append((key, "id"))
+        elif key in DATE_FIELDS or _holds(info, IsoDate):
+            found.append((key, "date"))
+        elif _holds(info, Month):
+            found.append((key, "month"))
+        elif _holds(info, Text) or key in NAME_FIELDS:
+            found.append((key, "name" if key in NAME_FIELDS else "text"))
+    _CHECKS[name] = checks = tuple(found)
+    return checks
+
+
+def _holds(info: FieldInfo, alias: Any) -> bool:
+    """Tell whether a field is of a value type of domain.values (`Text`, `Text | None`, …)."""
+    if get_origin(info.annotation) in (Union, UnionType):  # an optional field keeps its Annotated type
+        return alias in get_args(info.annotation)
+    return tuple(info.metadata) == tuple(alias.__metadata__)  # pydantic moves a required one's into `metadata`
+
+
+def _check_hygiene(name: str, day: dt.date, fields: dict[str, Any]) -> None:
+    """Refuse dates no office had, hidden characters in identifiers and control characters in text (in place).
+
+    Once per line of an import: the usual values (a date in range, a printable ASCII number, a text seen before)
+    pass without a call.
+    """
+    if not FIRST_BUSINESS_DAY <= day <= LAST_BUSINESS_DAY:
+        try:
+            check_business_date(day)
+        except ValueError as error:
+            raise LineError("date", str(error)) from None
+    for key, kind in _CHECKS.get(name) or _checks(name):
+        value = fields.get(key)
+        if type(value) is not str:
+            continue
+        if kind == "id":
+            if not (value.isascii() and value.isprintable()):
+                fields[key] = _identifier(key, value)
+        elif (key, value) not in _PASSED:
+            _text(key, value, kind)
+
+
+def _identifier(key: str, value: str) -> str:
+    try:
+        clean = clean_identifier(value)
+    except ValueError as error:
+        raise LineError(key, str(error)) from None
+    if clean != value:  # folded full-width forms: the folded number must fit a code too (no spaces, not empty)
+        try:
+            clean_code(clean)
+        except ValueError as error:
+            raise LineError(key, str(error)) from None
+    return clean
+
+
+def _text(key: str, value: str, kind: str) -> None:
+    if (key, value) in _PASSED:
+        return
+    try:
+        if kind == "date":
+            check_business_date(value)
+        elif kind == "month":
+            check_business_month(value)
+        else:
+            check_text(value, name=kind == "name")
+    except ValueError as error:
+        raise LineError(key, str(error)) from None
+    if len(_PASSED) < _REMEMBERED:
+        _PASSED.add((key, value))
 
 
 def parse_line(text: str) -> Line:

@@ -12,17 +12,17 @@ from uuid import NAMESPACE_URL, UUID, SafeUUID
 
 from pydantic import BeforeValidator, PlainSerializer
 
+from domain.hygiene import MAX_CODE as MAX_CODE  # re-exported: the checks of text and codes live there
+from domain.hygiene import MAX_TEXT as MAX_TEXT
+from domain.hygiene import clean_code as _clean_code
+from domain.hygiene import clean_text as _clean_text
 from domain.messages import zh_en
 from domain.months import month_bounds as month_bounds  # re-exported: the pure month helpers live there
 from domain.months import month_of as month_of
 from domain.months import parse_month
 
-MAX_TEXT = 2000
-MAX_CODE = 64
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AMOUNT = re.compile(r"\d{1,9}(\.\d{1,2})?")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff\ud800-\udfff]")  # and lone surrogates (not UTF-8)
-_SPACE = re.compile(r"\s")  # the same characters as str.isspace, in one pass
 
 
 _DATES: dict[str, dt.date] = {}  # an import's dates are a few thousand strings on hundreds of thousands of lines
@@ -99,39 +99,6 @@ def _remembering(check: Callable[[str], str]) -> Callable[[Any], Any]:
         return value
 
     return validate
-
-
-def _clean_text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError(
-            zh_en(
-                "含有控制字符（NUL、ESC、BOM 等），文本中不允许",
-                "contains a control character (NUL, escape, BOM …), which is not allowed in text",
-            )
-        )
-    if len(value) > MAX_TEXT:
-        raise ValueError(
-            zh_en(
-                f"长 {len(value)} 字，最多 {MAX_TEXT} 字",
-                f"is {len(value)} characters long; at most {MAX_TEXT} are allowed",
-            )
-        )
-    return value
-
-
-def _clean_code(value: str) -> str:
-    if not value or _CONTROL.search(value) or _SPACE.search(value):
-        raise ValueError(
-            zh_en("不能为空，不能含空格或控制字符", "must be non-empty, without spaces or control characters")
-        )
-    if len(value) > MAX_CODE:
-        raise ValueError(
-            zh_en(
-                f"长 {len(value)} 字，最多 {MAX_CODE} 字",
-                f"is {len(value)} characters long; at most {MAX_CODE} are allowed",
-            )
-        )
-    return value
 
 
 def _strict_str(value: Any) -> Any:

@@ -33,6 +33,9 @@ class Policy:
     retry_seconds: float = 300.0
     retry_max_seconds: float = 3600.0
     lease_seconds: float = 900.0
+    # Overdue reminders one sweep sends at most; the rest are summed up in one log line (a store with years of
+    # overdue filings must not flood the office with hundreds of messages at once).
+    max_overdue_per_sweep: int = 20
 
 
 def deadline_key(deadline: Deadline) -> str:

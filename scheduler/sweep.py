@@ -56,6 +56,8 @@ class Sweep:
     sent: int = 0
     failed: int = 0
     claimed_elsewhere: int = 0
+    overdue_sent: int = 0  # overdue reminders this sweep tried to send (Policy.max_overdue_per_sweep at most)
+    overdue_held: int = 0  # overdue reminders left for a later sweep, summed up in one log line
     calendar_missing: set[int] = field(default_factory=set)
     jobs: dict[str, dt.datetime] = field(default_factory=dict)
 
@@ -65,6 +67,7 @@ class Sweep:
             "sent": self.sent,
             "failed": self.failed,
             "claimed_elsewhere": self.claimed_elsewhere,
+            "overdue_held": self.overdue_held,
             "calendar_missing": sorted(self.calendar_missing),
             "planned": len(self.jobs),
         }
@@ -121,6 +124,15 @@ class Reminders:
                 years=sorted(result.calendar_missing),
                 advice="gongkai calendar add YEAR --holidays … --workdays … --source …",
             )
+        if result.overdue_held:
+            log.warning(
+                "overdue_reminders_held",
+                held=result.overdue_held,
+                sent=result.overdue_sent,
+                limit=self.policy.max_overdue_per_sweep,
+                advice="逾期提醒过多，其余留待下次发送；请用 gongkai due 查看全部 / too many overdue reminders: "
+                "the rest wait for later sweeps; gongkai due lists them all",
+            )
         log.info("swept", deadlines=len(found), **result.summary())
         return result
 
@@ -130,7 +142,11 @@ class Reminders:
         if deadline.calendar_missing is not None:
             result.calendar_missing.add(deadline.calendar_missing)
         offset = current_offset(deadline, day, cal, self.policy)
-        if offset is not None:
+        overdue = offset is not None and offset.startswith("overdue")
+        if overdue and result.overdue_sent >= self.policy.max_overdue_per_sweep:
+            result.overdue_held += 1
+        elif offset is not None:
+            result.overdue_sent += overdue
             self._deliver(item, key, offset, now, cal, result)
         following = next_reminder_day(deadline, day, cal, self.policy)
         if following is not None:

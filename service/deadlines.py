@@ -190,7 +190,7 @@ def request_status(
     """Return an application's deadlines as of a date, each explained step by step."""
     request = tracker.request(number)
     deadlines = request_deadlines(request, as_of, rules, calendar)
-    for case in tracker.cases_of(number):
+    for case in tracker.cases_of(request.number):
         deadlines += case_deadlines(case, as_of, rules, calendar)
     reminders = [e for e in request.history if isinstance(e, Request.ReminderSent) and e.date <= as_of]
     return Status(request, sort_deadlines(deadlines), reminders)

@@ -16,12 +16,15 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from eventsourcing.persistence import MapperDeserialisationError
 
 from domain.errors import Problem
 from domain.event import DomainEvent
 from domain.lines import LINE_MODELS, Line, LineError, parse_object
+from projections.render.cells import csv_text, csv_text_back
 from service.reading import not_utf8
 
 if TYPE_CHECKING:
@@ -37,17 +40,23 @@ PAGE = 2000
 
 @dataclass
 class Exported:
-    """How many events were exported and how many were left out (not import lines)."""
+    """How many events were exported, how many were left out (not import lines), and the damaged ones skipped."""
 
     lines: int = 0
     skipped: int = 0
+    damaged: list[str] = field(default_factory=list)  # why each stored event that cannot be read was skipped
 
 
-def _events(tracker: Tracker) -> Iterator[DomainEvent]:
+def _events(tracker: Tracker, counts: Exported) -> Iterator[DomainEvent]:
+    """Yield the stored events in recorded order; one that cannot be read is skipped and named in `counts`."""
     app, start = tracker.app, 0
     while notes := app.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False):
         for note in notes:
-            event = app.mapper.to_domain_event(note)
+            try:
+                event = app.mapper.to_domain_event(note)
+            except MapperDeserialisationError as error:
+                counts.damaged.append(str(error))
+                continue
             assert isinstance(event, DomainEvent)
             yield event
         start = notes[-1].id
@@ -102,7 +111,7 @@ def export_objects(
     tracker.catch_up()
     only = tracker.settings.agency
     requests, cases = _in_year(tracker, year) if year is not None else (set(), set())
-    for event in _events(tracker):
+    for event in _events(tracker, counts):
         if event.name not in LINE_MODELS:
             counts.skipped += 1
             continue
@@ -131,14 +140,20 @@ def to_jsonl(objects: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 
 def to_csv(objects: Iterable[dict[str, Any]]) -> str:
-    """Return the objects as CSV: event, request, case, date, the other fields (sorted), agency, clerk."""
+    """Return the objects as CSV: event, request, case, date, the other fields (sorted), agency, clerk.
+
+    Text a spreadsheet would run as a formula gets an apostrophe first (projections/render/cells.py); `import`
+    of the CSV removes it again.
+    """
     rows = list(objects)
     middle = sorted({key for data in rows for key in data} - set(HEAD) - set(TAIL))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=[*HEAD, *middle, *TAIL], lineterminator="\n")
     writer.writeheader()
     for data in rows:
-        writer.writerow({k: json.dumps(v, ensure_ascii=False) if k in JSON_FIELDS else v for k, v in data.items()})
+        writer.writerow(
+            {k: json.dumps(v, ensure_ascii=False) if k in JSON_FIELDS else csv_text(v) for k, v in data.items()}
+        )
     return out.getvalue()
 
 
@@ -162,7 +177,7 @@ def csv_objects(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _cell(key: str, value: str) -> object:
     if key not in JSON_FIELDS:
-        return value
+        return csv_text_back(value)
     try:
         return json.loads(value)
     except ValueError:

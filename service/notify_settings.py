@@ -15,6 +15,7 @@ The file is `GONGKAI_SETTINGS`, else `--config`, else ~/.config/gongkai/settings
     retry_seconds = 300               # first retry after a failed send, doubling up to retry_max_seconds
     retry_max_seconds = 3600
     lease_seconds = 900               # a claim older than this with no outcome is retried
+    max_overdue_per_sweep = 20        # overdue reminders one sweep sends; the rest are summed up in one log line
 
     [smtp]
     host = "smtp.example.gov.cn"
@@ -97,6 +98,7 @@ class ReminderSettings:
     retry_seconds: float = 300.0
     retry_max_seconds: float = 3600.0
     lease_seconds: float = 900.0
+    max_overdue_per_sweep: int = 20
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,16 @@ def _reminders(table: dict[str, Any], env: dict[str, str]) -> ReminderSettings:
         retry_seconds=float(env.get("GONGKAI_RETRY_SECONDS") or table.get("retry_seconds", 300)),
         retry_max_seconds=float(table.get("retry_max_seconds", 3600)),
         lease_seconds=float(table.get("lease_seconds", 900)),
+        max_overdue_per_sweep=_cap(table.get("max_overdue_per_sweep", 20)),
     )
+
+
+def _cap(value: Any) -> int:
+    if type(value) is not int or value < 1:
+        raise SettingsError(
+            f"settings [reminders]: max_overdue_per_sweep = {value!r}：须为正整数 / must be a whole number, 1 or more"
+        )
+    return value
 
 
 def _addresses(value: Any) -> tuple[str, ...]:

@@ -71,13 +71,41 @@ def default_settings_file() -> Path:
     return user_config_path("gongkai", appauthor=False) / "settings.toml"
 
 
+DEFAULT_FILE_MODE = 0o600  # files written with -o hold personal data in clear: private, as the store is
+
+
+def output_file_mode() -> int:
+    """Return the mode of files written with -o: GONGKAI_FILE_MODE (octal, e.g. 0640), else 0600."""
+    from domain.errors import InvalidInputError
+
+    given = os.environ.get("GONGKAI_FILE_MODE")
+    if not given:
+        return DEFAULT_FILE_MODE
+    try:
+        mode = int(given, 8)
+    except ValueError:
+        mode = -1
+    if not 0 <= mode <= 0o777:
+        raise InvalidInputError(
+            [f"GONGKAI_FILE_MODE={given!r}: 不是八进制权限，如 0600 或 0640 / not an octal mode such as 0600 or 0640"]
+        )
+    return mode
+
+
 def load_settings(*, db: str | None = None, agency: str | None = None, clerk: str | None = None) -> Settings:
     """Return the settings: a command-line option wins over GONGKAI_*, which wins over the defaults."""
+    from domain.errors import InvalidInputError
+    from domain.hygiene import recorder_problems
+
     store = db or os.environ.get("GONGKAI_DB") or str(default_store_path())
+    name = clerk or os.environ.get("GONGKAI_CLERK") or getpass.getuser()
+    code, problems = recorder_problems(agency or os.environ.get("GONGKAI_AGENCY") or None, name)
+    if problems:
+        raise InvalidInputError(problems)
     return Settings(
         db=store,
-        agency=agency or os.environ.get("GONGKAI_AGENCY") or None,
-        clerk=clerk or os.environ.get("GONGKAI_CLERK") or getpass.getuser(),
+        agency=code,
+        clerk=name,
         today=today_in_shanghai(),
         cipher_key=os.environ.get("GONGKAI_CIPHER_KEY") or None,
         cipher_key_file=os.environ.get("GONGKAI_CIPHER_KEY_FILE") or None,

