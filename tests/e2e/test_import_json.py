@@ -73,4 +73,5 @@ def test_the_text_summary_is_unchanged(gongkai: Runner, tmp_path: Path) -> None:
     file = _write(tmp_path / "one.jsonl", [json.dumps({**RECEIVED, "request": "J-1"})])
     result = gongkai("import", str(file))
     assert result.returncode == 0 and result.stdout == ""
-    assert result.stderr.startswith("已导入：记录 1 条") and "imported: 1 events recorded, 0 already" in result.stderr
+    assert "已导入：记录 1 条，0 条已在库中，共 1 行" in result.stderr
+    assert "imported: 1 events recorded, 0 already in the store, 1 lines" in result.stderr
