@@ -10,6 +10,8 @@ rebuilt from the events.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +20,7 @@ from service.logs import bound_contextvars, get_logger
 from service.settings import SHANGHAI
 
 log = get_logger("gongkai.scheduler")
+GRACE_SECONDS = 3.0  # how long a stop waits for the sweep under way (a send, a database lock) before leaving
 
 
 class Clock:
@@ -45,6 +48,7 @@ class Daemon:
         self._sweep, self._changed, self.clock, self.poll_seconds = sweep, changed, clock, poll_seconds
         self._seen: int | None = -1
         self._lock = threading.Lock()
+        self.stopping = threading.Event()
         self.scheduler = self._scheduler()
 
     @staticmethod
@@ -62,6 +66,8 @@ class Daemon:
 
     def run_sweep(self) -> None:
         """Sweep, then sync the jobs to the sweep's plan; an error is logged and retried at the next poll."""
+        if self.stopping.is_set():
+            return
         with self._lock, bound_contextvars(job="sweep"):
             before = self._changed()
             try:
@@ -74,7 +80,8 @@ class Daemon:
             # position it started from, so a clerk's event recorded meanwhile is swept at the next poll
             wrote = result.sent or result.failed or result.claimed_elsewhere
             self._seen = self._changed() if wrote else before
-            self._sync(result.jobs)
+            if not self.stopping.is_set():  # after shutdown began the job list is not touched (notes §4)
+                self._sync(result.jobs)
 
     def poll(self) -> None:
         """Sweep when events were recorded since the last sweep (by clerks, imports or another daemon)."""
@@ -106,5 +113,23 @@ class Daemon:
         log.info("scheduler_started", poll_seconds=self.poll_seconds, now=self.clock.now().isoformat())
         self.scheduler.add_job(self.run_sweep, id="start")
         stop.wait()
-        self.scheduler.shutdown(wait=True)
-        log.info("scheduler_stopped")
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop within seconds whatever a sweep is doing: no new claim, no wait on APScheduler's locks.
+
+        `shutdown(wait=True)` holds the job store's lock while it joins the job thread, and a sweep that then
+        syncs its jobs waits for that lock for ever (documents-and-hardening.md §4); so the sweep is told to
+        stop and the scheduler is shut down without waiting. A sweep that has not ended after GRACE_SECONDS is
+        stuck in a send or on a database lock: the process leaves without it, and a claim it made without
+        an outcome is sent again after its lease (at least once, never lost).
+        """
+        self.stopping.set()
+        self.scheduler.shutdown(wait=False)
+        if self._lock.acquire(timeout=GRACE_SECONDS):
+            self._lock.release()
+            log.info("scheduler_stopped")
+            return
+        log.warning("scheduler_stopped", sweep="abandoned", grace_seconds=GRACE_SECONDS)
+        logging.shutdown()  # flush the log before leaving without the sweep's thread
+        os._exit(0)
