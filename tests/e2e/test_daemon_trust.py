@@ -96,7 +96,10 @@ def test_sigterm_during_a_sweep_stops_the_daemon_within_seconds(
 BAD_SETTINGS = {
     "webhook url without a host": ('[[webhooks]]\nname = "w"\nurl = "http:///robot"\n', "url"),
     "webhook url with a bracket left open": ('[[webhooks]]\nname = "w"\nurl = "http://[::1/robot"\n', "url"),
-    "webhook url with a port out of range": ('[[webhooks]]\nname = "w"\nurl = "https://example.gov.cn:99999/"\n', "url"),
+    "webhook url with a port out of range": (
+        '[[webhooks]]\nname = "w"\nurl = "https://example.gov.cn:99999/"\n',
+        "url",
+    ),
     "webhook url with a space": ('[[webhooks]]\nname = "w"\nurl = "https://exa mple.gov.cn/"\n', "url"),
     "webhook with an empty name": ('[[webhooks]]\nname = ""\nurl = "https://example.gov.cn/"\n', "name"),
     "webhook timeout of zero": ('[[webhooks]]\nname = "w"\nurl = "https://example.gov.cn/"\ntimeout = 0\n', "timeout"),
@@ -116,7 +119,9 @@ BAD_SETTINGS = {
 def test_every_notifier_setting_is_checked_at_start(store: Runner, db: str, tmp_path: Path, case: str) -> None:
     body, key = BAD_SETTINGS[case]
     before = stored_events(db)
-    result = store("scheduler", "run", "--once", env={"GONGKAI_NOW": NOW, "GONGKAI_SETTINGS": str(_settings(tmp_path, body))})
+    result = store(
+        "scheduler", "run", "--once", env={"GONGKAI_NOW": NOW, "GONGKAI_SETTINGS": str(_settings(tmp_path, body))}
+    )
     assert result.returncode == 1, (case, result.returncode, result.stderr)
     message = result.stderr
     assert "Traceback" not in message and key in message, (case, message)
