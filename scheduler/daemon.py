@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -132,4 +133,5 @@ class Daemon:
             return
         log.warning("scheduler_stopped", sweep="abandoned", grace_seconds=GRACE_SECONDS)
         logging.shutdown()  # flush the log before leaving without the sweep's thread
+        sys.stderr.flush()
         os._exit(0)

@@ -40,9 +40,11 @@ def log_end(app: Any) -> int:
 
 def cuts(app: Any, view: Any, verdict: Verdict, anchor: Anchor | None = None) -> list[str]:
     """Return what says the log once went further than it does now, or that its last link was rewritten."""
+    # The witnesses are read before the log's end: an insert meanwhile moves the end past them, never before.
+    head = chain_reader(app).head()
+    position = view.max_tracking_id(app.name) or 0
     end = log_end(app)
     found: list[str] = []
-    head = chain_reader(app).head()
     if head is not None and head[0] > end:
         found.append(cut_message(head[0], end, HIGH_WATER))
     elif head is not None and head[0] == end == verdict.position and head[1] != verdict.head:
@@ -50,7 +52,6 @@ def cuts(app: Any, view: Any, verdict: Verdict, anchor: Anchor | None = None) ->
             f"链头与高水位标记不符 / the chain's head #{end} is not the link the high-water mark (gk_head) kept: "
             "the last events were rewritten"
         )
-    position = view.max_tracking_id(app.name) or 0
     if position > end:
         found.append(cut_message(position, end, TABLES_WITNESS))
     if anchor is not None and anchor.position > end:
