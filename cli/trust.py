@@ -72,9 +72,9 @@ def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) 
     if since_close and close is None:
         click.echo("还没有年度结账 / no year has been closed yet (close-year): checked the whole log", err=True)
     if problems:
-        for problem in problems[1:]:
+        for problem in problems[:-1]:
             click.echo(f"错误 error: {problem}", err=True)
-        fail(problems[0])
+        fail(problems[-1])
     if fmt == "text":
         start = "from the first event"
         at_close = verdict.links.get(close.position) if close and since_close else None

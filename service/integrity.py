@@ -38,6 +38,9 @@ def log_end(app: Any) -> int:
     return int(app.recorder.max_notification_id() or 0)
 
 
+RESTORE = "请用截断之前的备份恢复 / restore the store from a backup made before the cut"
+
+
 def cuts(app: Any, view: Any, verdict: Verdict, anchor: Anchor | None = None) -> list[str]:
     """Return what says the log once went further than it does now, or that its last link was rewritten."""
     # The witnesses are read before the log's end: an insert meanwhile moves the end past them, never before.
@@ -46,16 +49,16 @@ def cuts(app: Any, view: Any, verdict: Verdict, anchor: Anchor | None = None) ->
     end = log_end(app)
     found: list[str] = []
     if head is not None and head[0] > end:
-        found.append(cut_message(head[0], end, HIGH_WATER))
+        found.append(f"{cut_message(head[0], end, HIGH_WATER)}; {RESTORE}")
     elif head is not None and head[0] == end == verdict.position and head[1] != verdict.head:
         found.append(
             f"链头与高水位标记不符 / the chain's head #{end} is not the link the high-water mark (gk_head) kept: "
             "the last events were rewritten"
         )
     if position > end:
-        found.append(cut_message(position, end, TABLES_WITNESS))
+        found.append(f"{cut_message(position, end, TABLES_WITNESS)}; {RESTORE}")
     if anchor is not None and anchor.position > end:
-        found.append(cut_message(anchor.position, end, PUBLISHED_WITNESS))
+        found.append(f"{cut_message(anchor.position, end, PUBLISHED_WITNESS)}; {RESTORE}")
     return found
 
 
