@@ -38,7 +38,8 @@ def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) 
         problems: list[str] = []
         if verdict.problem:
             problems.append(
-                f"the event log was changed behind the application's back: {verdict.problem.describe(name)}"
+                "事件日志被绕过 gongkai 改动 / the event log was changed behind the application's back: "
+                + verdict.problem.describe(name)
             )
         problems += cuts(t.app, t.view, verdict, published)
         problems += close_mismatches(closes, verdict) if not verdict.problem else []
