@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from domain.labels import APPLICANT_LABELS, CHANNEL_LABELS, outcome_label
 from service.settings import PLACEHOLDER_AGENCY
+
+if TYPE_CHECKING:
+    from domain.event import DomainEvent
+    from service.tracker import Tracker
 
 STATE_LABELS = {
     "open": "办理中",
@@ -44,7 +48,7 @@ EVENT_LABELS = {
 }
 
 
-def print_info(tracker: Any) -> None:
+def print_info(tracker: Tracker) -> None:
     """Print the store's location, counts, agency and versions."""
     tracker.catch_up()
     counts = tracker.counts()
@@ -64,7 +68,7 @@ def print_info(tracker: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
 
-def _protection(tracker: Any) -> dict[str, Any]:
+def _protection(tracker: Tracker) -> dict[str, Any]:
     """Say plainly whether personal data is encrypted at rest (and warn on stderr when it is not)."""
     from storage.crypto import key_store
 
@@ -84,7 +88,7 @@ def _protection(tracker: Any) -> dict[str, Any]:
     }
 
 
-def _describe(event: Any) -> str:
+def _describe(event: DomainEvent) -> str:
     fields = event.business_fields()
     fields.pop("request", None)
     if "outcome" in fields:
@@ -96,13 +100,13 @@ def _describe(event: Any) -> str:
     return "  ".join(f"{k}={v}" for k, v in fields.items())
 
 
-def print_history(tracker: Any, number: str) -> None:
+def print_history(tracker: Tracker, number: str) -> None:
     """Print every event of an application and of its appeal cases, with the clerk and the time recorded."""
     from rich.console import Console
     from rich.table import Table
 
     request = tracker.request(number)
-    table = Table(title=f"申请 {number} · {STATE_LABELS[request.state()]} · 机关 {request.agency}")
+    table = Table(title=f"申请 {number} · {STATE_LABELS[request.state]} · 机关 {request.agency}")
     for column in ("日期 date", "事项 event", "内容 details", "经办人 clerk", "录入时间 recorded at (UTC)"):
         table.add_column(column, overflow="fold")
     events = [*request.history, *(e for case in tracker.cases_of(number) for e in case.history)]
@@ -117,7 +121,7 @@ def print_history(tracker: Any, number: str) -> None:
     Console(width=160).print(table)
 
 
-def print_open(tracker: Any, fmt: str) -> None:
+def print_open(tracker: Tracker, fmt: str) -> None:
     """Print the agency's open applications, oldest first."""
     rows = tracker.open_requests()
     if fmt == "json":

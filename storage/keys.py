@@ -17,10 +17,13 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.errors import GongkaiError
+
+if TYPE_CHECKING:
+    from storage.protocols import Datastore
 
 KEYS_TABLE, META_TABLE = "gk_keys", "gk_meta"
 SQLITE_KEY_TABLES = [
@@ -113,10 +116,10 @@ class Box:
 class KeyStore:
     """The per-application data keys, wrapped by the master key, with tombstones for erased ones."""
 
-    def __init__(self, datastore: Any, *, postgres: bool, master: bytes) -> None:
+    def __init__(self, datastore: Datastore, *, postgres: bool, master: bytes) -> None:
         self.datastore = datastore
         self.m = "%s" if postgres else "?"
-        prefix = f'"{datastore.schema}".' if postgres else ""
+        prefix = f'"{schema}".' if postgres and (schema := getattr(datastore, "schema", None)) else ""
         self.keys, self.meta = prefix + KEYS_TABLE, prefix + META_TABLE
         self.wrapper = Box(hashlib.sha256(b"gongkai key wrapping\0" + master).digest())
         self._cache: dict[UUID, bytes | object] = {}
@@ -209,8 +212,11 @@ class KeyStore:
         version stays in the table's file as a dead tuple until VACUUM FULL rewrites the table (plain VACUUM may
         leave it, documents-and-hardening.md §5); VACUUM FULL waits for other sessions' locks on the key table.
         """
-        if self.m == "?":
-            _checkpoint_truncate(str(self.datastore.pool.db_name))
+        from eventsourcing.sqlite import SQLiteConnectionPool
+
+        pool = self.datastore.pool
+        if isinstance(pool, SQLiteConnectionPool):
+            _checkpoint_truncate(str(pool.db_name))
         else:
             _vacuum_full(self.datastore, self.keys)
 
@@ -268,7 +274,7 @@ def _vacuum_full(datastore: Any, table: str) -> None:
         ) from None
 
 
-def stored_key_check(datastore: Any, meta: str, marker: str) -> str | None:
+def stored_key_check(datastore: Datastore, meta: str, marker: str) -> str | None:
     """Return the store's key check value, None when the store is not encrypted."""
     with datastore.transaction(commit=False) as c:
         c.execute(f"SELECT value FROM {meta} WHERE name = {marker}", ("key_check",))
