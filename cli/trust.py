@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.context import EXIT_REFUSED, fail, refusals, tracker
+from domain.messages import zh_en
 
 if TYPE_CHECKING:
     from service.integrity import Anchor
@@ -22,7 +23,14 @@ if TYPE_CHECKING:
     "--since-close", is_flag=True, help="并核对最近一次年度结账 also print the chain head at the latest close-year"
 )
 @click.option("--anchor", metavar="POSITION:HASH", help="核对公布的链头 check a published head (e.g. from a report)")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) -> None:
@@ -71,7 +79,13 @@ def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) 
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False))
     if since_close and close is None:
-        click.echo("还没有年度结账 / no year has been closed yet (close-year): checked the whole log", err=True)
+        click.echo(
+            zh_en(
+                "尚无已结账年度（close-year），已核对全部日志",
+                "no year has been closed yet (close-year): checked the whole log",
+            ),
+            err=True,
+        )
     if problems:
         for problem in problems[:-1]:
             click.echo(f"错误 error: {problem}", err=True)
@@ -92,7 +106,10 @@ def _anchor(text: str) -> Anchor:
 
     position, _, expected = text.partition(":")
     if not position.isdigit() or not expected.strip():
-        raise click.BadParameter("give POSITION:HASH, as `verify` prints it", param_hint="--anchor")
+        raise click.BadParameter(
+            zh_en("请按 verify 的输出写成 位置:哈希", "give POSITION:HASH, as `verify` prints it"),
+            param_hint="--anchor",
+        )
     return Anchor(int(position), expected.strip().lower())
 
 
@@ -107,18 +124,25 @@ def erase_applicant(ctx: click.Context, requests: tuple[str, ...], applicant: st
     from storage.crypto import erase_personal_data, requests_of_applicant
 
     if not requests and not applicant:
-        raise click.UsageError("name the applications (受理编号) or give --applicant NAME")
+        raise click.UsageError(
+            zh_en("请写明受理编号，或用 --applicant 姓名", "name the applications (受理编号) or give --applicant NAME")
+        )
     with tracker(ctx) as t:
         numbers = list(requests) + (requests_of_applicant(t, applicant) if applicant else [])
         if not numbers:
-            fail(f"no application of applicant {applicant!r} was found (nothing was erased)")
+            fail(
+                zh_en(
+                    f"没有找到申请人 {applicant!r} 的申请（未删除任何内容）",
+                    f"no application of applicant {applicant!r} was found (nothing was erased)",
+                )
+            )
         if not yes and not click.confirm(
             f"永久删除 erase the personal data of {', '.join(numbers)} for ever?", err=True
         ):
             sys.exit(EXIT_REFUSED)
         erased = erase_personal_data(t, numbers, clerk=t.settings.clerk, when=dt.datetime.now(dt.UTC))
     for number, done in erased.items():
-        click.echo(f"已删除 erased: {number}" if done else f"{number}: already erased", err=True)
+        click.echo(f"已删除 erased: {number}" if done else f"{number}：此前已删除 / already erased", err=True)
 
 
 @click.command("new-key")
@@ -130,8 +154,19 @@ def new_key(file: Path) -> None:
     try:
         descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        fail(f"{file} exists; a key is never overwritten (losing it loses the data)")
+        fail(
+            zh_en(
+                f"{file} 已存在；密钥文件从不覆盖（丢失密钥就丢失数据）",
+                f"{file} exists; a key is never overwritten (losing it loses the data)",
+            )
+        )
         return
     with os.fdopen(descriptor, "w", encoding="ascii") as out:
         out.write(make_key() + "\n")
-    click.echo(f"密钥 key written to {file} (mode 0600): export GONGKAI_CIPHER_KEY_FILE={file.resolve()}", err=True)
+    click.echo(
+        zh_en(
+            f"密钥已写入 {file}（权限 0600），请备份并设置：export GONGKAI_CIPHER_KEY_FILE={file.resolve()}",
+            f"key written to {file} (mode 0600): export GONGKAI_CIPHER_KEY_FILE={file.resolve()}",
+        ),
+        err=True,
+    )

@@ -19,6 +19,7 @@ from domain.book import Aggregate, Book, Loader
 from domain.closing import YearClose
 from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
 from domain.lines import Line
+from domain.messages import joined, zh_en
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
 from projections.runner import Progress, catch_up, fold_saved
@@ -133,7 +134,7 @@ class Tracker(Reports):
             try:
                 book.record(line)
             except RefusedError as error:
-                problems.append(Problem(number, error.field, str(error)))
+                problems.append(Problem(number, error.field, error.message))
 
     def record(
         self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None, *, checked: LoadedBook | None = None
@@ -233,7 +234,16 @@ class Tracker(Reports):
         """Return an application with its whole history."""
         found = self._load(request_id(self.agency, number))
         if not isinstance(found, Request):
-            raise UnknownRequestError(f"申请 {number}", f"no application with this number in agency {self.agency}")
+            raise UnknownRequestError(
+                f"申请 {number}",
+                zh_en(
+                    f"机关 {self.agency} 没有这个受理编号的申请",
+                    f"no application with this number in agency {self.agency}",
+                ),
+                zh_en(
+                    "请核对受理编号（gongkai list 列出在办申请）", "check the number (`gongkai list` lists open ones)"
+                ),
+            )
         return found
 
     def cases_of(self, number: str) -> list[AppealCase]:
@@ -301,7 +311,8 @@ def _with_meanwhile(problems: list[Problem], first: LoadedBook | None, now: Load
     if not events:
         return problems
     meanwhile = describe_meanwhile(events)
-    return [replace(problem, reason=f"{problem.reason} — changed meanwhile: {meanwhile}") for problem in problems]
+    note = zh_en(f"期间他人已记录：{meanwhile}", f"changed meanwhile: {meanwhile}")
+    return [replace(problem, reason=joined(problem.reason, note, " — ", " — ")) for problem in problems]
 
 
 def open_tracker(settings: Settings) -> Tracker:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import ProgrammingError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg import Cursor
 from psycopg.sql import SQL, Identifier
 
 from storage.chain import (
@@ -22,11 +23,14 @@ from storage.chain import (
 )
 from storage.keys import postgres_key_tables
 
+if TYPE_CHECKING:
+    from psycopg.rows import DictRow
+
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
     """Links are computed after the INSERT, in its transaction, while `LOCK TABLE … EXCLUSIVE` serialises writers."""
 
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         # The database-function insert path bypasses the hooks below; the chain needs them.
         self.datastore.enable_db_functions = False
@@ -76,7 +80,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             self._insert_links(curs, ids, stored_events, copy=True)
         return ids
 
-    def _holds(self, curs: Any, notification_id: int, event: StoredEvent) -> bool:
+    def _holds(self, curs: Cursor[DictRow], notification_id: int, event: StoredEvent) -> bool:
         curs.execute(
             SQL("SELECT originator_id, originator_version FROM {0} WHERE notification_id = %s").format(
                 self.events_table
@@ -90,14 +94,16 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         )
 
     def _fetch_ids_after_insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         assert ids is not None
         self._insert_links(curs, ids, stored_events, copy=False)  # in eventsourcing's pipeline: no COPY
         return ids
 
-    def _insert_links(self, curs: Any, ids: Sequence[int], stored_events: Sequence[StoredEvent], *, copy: bool) -> None:
+    def _insert_links(
+        self, curs: Cursor[DictRow], ids: Sequence[int], stored_events: Sequence[StoredEvent], *, copy: bool
+    ) -> None:
         # The sequence never gives a position twice, but after a cut the chain would go on from the last link
         # left and hide it: the log's end before these events must still be the high-water mark.
         curs.execute(
@@ -106,7 +112,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             ),
             [ids[0]],
         )
-        check_head(curs, self.head_table, "%s", int(curs.fetchone()["n"]))
+        end = curs.fetchone()
+        assert end is not None
+        check_head(curs, self.head_table, "%s", int(end["n"]))
         curs.execute(SQL("SELECT link FROM {0} ORDER BY notification_id DESC LIMIT 1").format(self.chain_table))
         row = curs.fetchone()
         previous = bytes.fromhex(row["link"]) if row else GENESIS
