@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.context import refusals, tracker
+from cli.context import fail, refusals, tracker
 
 if TYPE_CHECKING:
     from scheduler.daemon import Clock
@@ -25,7 +25,9 @@ def scheduler() -> None:
     """提醒 The deadline reminder daemon (log, e-mail, webhook/DingTalk)."""
 
 
-def _reminders(t: Tracker, config: Path | None) -> tuple[Reminders, Clock, SchedulerSettings]:
+def _reminders(
+    t: Tracker, config: Path | None, stopping: threading.Event
+) -> tuple[Reminders, Clock, SchedulerSettings]:
     from scheduler.daemon import Clock
     from scheduler.plan import Policy
     from scheduler.sweep import Reminders
@@ -46,7 +48,9 @@ def _reminders(t: Tracker, config: Path | None) -> tuple[Reminders, Clock, Sched
     )
     clock = Clock(fake_now())
     chosen = notifiers(settings)
-    reminders = Reminders(t, rules=settings.rules, policy=policy, notifiers=chosen, now=clock.now)
+    reminders = Reminders(
+        t, rules=settings.rules, policy=policy, notifiers=chosen, now=clock.now, stopping=stopping.is_set
+    )
     get_logger("gongkai.scheduler").info(
         "scheduler_settings", notifiers=[n.channel for n in chosen], settings_file=settings.source
     )
@@ -68,13 +72,18 @@ def run(ctx: click.Context, once: bool, config: Path | None) -> None:
 
     root = logging.getLogger()
     root.setLevel(min(root.level, logging.INFO))
+    stop = threading.Event()
     with tracker(ctx) as t:
-        reminders, clock, settings = _reminders(t, config)
+        reminders, clock, settings = _reminders(t, config, stop)
         if once:
             result = reminders.sweep()
             click.echo(json.dumps(result.summary(), ensure_ascii=False))
+            if result.failed:  # cron and systemd see it
+                fail(
+                    f"{result.failed} 条提醒未能发送，已记录并将重试 / {result.failed} reminders could not be sent "
+                    "(recorded as failed; the next run retries them): see the log lines reminder_not_sent"
+                )
             return
-        stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         daemon = Daemon(reminders.sweep, t.app.recorder.max_notification_id, clock, settings.reminders.poll_seconds)

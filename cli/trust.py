@@ -7,15 +7,21 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.context import EXIT_REFUSED, fail, refusals, tracker
 from domain.messages import zh_en
 
+if TYPE_CHECKING:
+    from service.integrity import Anchor
+
 
 @click.command()
-@click.option("--since-close", is_flag=True, help="从最近一次年度结账起 check from the latest close-year on")
+@click.option(
+    "--since-close", is_flag=True, help="并核对最近一次年度结账 also print the chain head at the latest close-year"
+)
 @click.option("--anchor", metavar="POSITION:HASH", help="核对公布的链头 check a published head (e.g. from a report)")
 @click.option(
     "--format",
@@ -28,33 +34,47 @@ from domain.messages import zh_en
 @click.pass_context
 @refusals
 def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) -> None:
-    """校验 Check that no stored event was edited, deleted or inserted behind the application's back."""
-    from storage.chain import chain_reader, last_close, link_of, name_event, verify_store
+    """校验 Check the log, its chain, the closes' heads and the tables against what was recorded through gongkai."""
+    from service.integrity import close_mismatches, cuts, tables_disagree, tables_message, watched
+    from storage.chain import close_records, name_event, verify_store
 
+    published = _anchor(anchor) if anchor else None
     with tracker(ctx) as t:
-        close = last_close(t.app) if since_close else None
-        verdict = verify_store(t.app, since=close[0] if close else 0)
-        anchored = None
-        if anchor and verdict.problem is None:
-            position, _, expected = anchor.partition(":")
-            if not position.isdigit() or not expected:
-                raise click.BadParameter(
-                    zh_en("请按 verify 的输出写成 位置:哈希", "give POSITION:HASH, as `verify` prints it"),
-                    param_hint="--anchor",
-                )
-            anchored = link_of(t.app, int(position)) == expected.strip().lower()
+        closes = close_records(t.app)
+        verdict = verify_store(t.app, watch=watched(closes, published))
         name = name_event(t.app, verdict.problem) if verdict.problem else None
-        at_close = chain_reader(t.app).link_at(close[0]) if close and not verdict.problem else None
+        problems: list[str] = []
+        if verdict.problem:
+            problems.append(
+                "事件日志被绕过 gongkai 改动 / the event log was changed behind the application's back: "
+                + verdict.problem.describe(name)
+            )
+        problems += cuts(t.app, t.view, verdict, published)
+        problems += close_mismatches(closes, verdict) if not verdict.problem else []
+        anchored = None
+        if published and not problems:
+            anchored = verdict.links.get(published.position) == published.hash
+            if not anchored:
+                problems.append(
+                    f"公布的链头与事件日志不符 / the published head {anchor} does not match this log: "
+                    "it was rewritten before that position"
+                )
+        differing = tables_disagree(t) if not problems else None  # a cut or broken log: the fold would mislead
+        if differing:
+            problems.append(tables_message(differing))
+    close = closes[-1] if closes else None
     data = {
-        "ok": verdict.problem is None and anchored is not False,
+        "ok": not problems,
         "events_checked": verdict.checked,
         "from_position": verdict.start,
         "head": {"position": verdict.position, "hash": verdict.head},
-        "since_close": {"year": close[1], "position": close[0], "hash": at_close.hex() if at_close else None}
-        if close
+        "since_close": {"year": close.year, "position": close.position, "hash": verdict.links.get(close.position)}
+        if close and since_close
         else None,
         "anchor_matches": anchored,
-        "problem": verdict.problem.describe(name) if verdict.problem else None,
+        "tables": {"agree": not differing, "differences": differing} if differing is not None else None,
+        "problem": problems[0] if problems else None,
+        "problems": problems,
     }
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False))
@@ -66,28 +86,31 @@ def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) 
             ),
             err=True,
         )
-    if verdict.problem:
-        fail(
-            zh_en(
-                f"事项日志被绕过本程序改动过：{data['problem']}",
-                "the event log was changed behind the application's back (see above)",
-            )
-        )
-    if anchored is False:
-        fail(
-            zh_en(
-                f"公布的链头 {anchor} 与本日志不符：该位置之前的内容被改写过",
-                f"the published head {anchor} does not match this log: it was rewritten before that position",
-            )
-        )
+    if problems:
+        for problem in problems[:-1]:
+            click.echo(f"错误 error: {problem}", err=True)
+        fail(problems[-1])
     if fmt == "text":
         start = "from the first event"
+        at_close = verdict.links.get(close.position) if close and since_close else None
         if close and at_close:
-            start = f"from the close of {close[1]}, whose chain head is #{close[0]} sha256 {at_close.hex()}"
+            start += f"; the close of {close.year}, whose chain head is #{close.position} sha256 {at_close}"
         click.echo(
-            f"完整 intact: {verdict.checked} events checked {start}; "
+            f"完整 intact: {verdict.checked} events checked {start}; the tables agree with the log; "
             f"head #{verdict.position} sha256 {verdict.head}" + ("; the published head matches" if anchored else "")
         )
+
+
+def _anchor(text: str) -> Anchor:
+    from service.integrity import Anchor
+
+    position, _, expected = text.partition(":")
+    if not position.isdigit() or not expected.strip():
+        raise click.BadParameter(
+            zh_en("请按 verify 的输出写成 位置:哈希", "give POSITION:HASH, as `verify` prints it"),
+            param_hint="--anchor",
+        )
+    return Anchor(int(position), expected.strip().lower())
 
 
 @click.command("erase-applicant")

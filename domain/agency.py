@@ -63,6 +63,10 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         year: int = Field(ge=2008, le=2200, strict=True)
         sha256: str = Field(pattern=_SHA256)
         report: dict[str, Any]
+        # The hash chain's head as the close found it (position, link): `verify` compares it with the log, so an
+        # edit before the close shows even when every later link was rewritten. None in closes made before.
+        chain_position: int | None = Field(default=None, ge=1, strict=True)
+        chain_hash: str | None = Field(default=None, pattern=_SHA256)
 
         def evolve(self, agency: Agency) -> None:
             agency.closed_years[self.year] = YearClose(self.year, self.date, self.sha256, self.report)

@@ -10,6 +10,9 @@ rebuilt from the events.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from scheduler.sweep import Sweep
 
 log = get_logger("gongkai.scheduler")
+GRACE_SECONDS = 3.0  # how long a stop waits for the sweep under way (a send, a database lock) before leaving
 
 
 class Clock:
@@ -48,6 +52,7 @@ class Daemon:
         self._sweep, self._changed, self.clock, self.poll_seconds = sweep, changed, clock, poll_seconds
         self._seen: int | None = -1
         self._lock = threading.Lock()
+        self.stopping = threading.Event()
         self.scheduler = self._scheduler()
 
     @staticmethod
@@ -65,6 +70,8 @@ class Daemon:
 
     def run_sweep(self) -> None:
         """Sweep, then sync the jobs to the sweep's plan; an error is logged and retried at the next poll."""
+        if self.stopping.is_set():
+            return
         with self._lock, bound_contextvars(job="sweep"):
             before = self._changed()
             try:
@@ -77,7 +84,8 @@ class Daemon:
             # position it started from, so a clerk's event recorded meanwhile is swept at the next poll
             wrote = result.sent or result.failed or result.claimed_elsewhere
             self._seen = self._changed() if wrote else before
-            self._sync(result.jobs)
+            if not self.stopping.is_set():  # after shutdown began the job list is not touched (notes §4)
+                self._sync(result.jobs)
 
     def poll(self) -> None:
         """Sweep when events were recorded since the last sweep (by clerks, imports or another daemon)."""
@@ -109,5 +117,24 @@ class Daemon:
         log.info("scheduler_started", poll_seconds=self.poll_seconds, now=self.clock.now().isoformat())
         self.scheduler.add_job(self.run_sweep, id="start")
         stop.wait()
-        self.scheduler.shutdown(wait=True)
-        log.info("scheduler_stopped")
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop within seconds whatever a sweep is doing: no new claim, no wait on APScheduler's locks.
+
+        `shutdown(wait=True)` holds the job store's lock while it joins the job thread, and a sweep that then
+        syncs its jobs waits for that lock for ever (documents-and-hardening.md §4); so the sweep is told to
+        stop and the scheduler is shut down without waiting. A sweep that has not ended after GRACE_SECONDS is
+        stuck in a send or on a database lock: the process leaves without it, and a claim it made without
+        an outcome is sent again after its lease (at least once, never lost).
+        """
+        self.stopping.set()
+        self.scheduler.shutdown(wait=False)
+        if self._lock.acquire(timeout=GRACE_SECONDS):
+            self._lock.release()
+            log.info("scheduler_stopped")
+            return
+        log.warning("scheduler_stopped", sweep="abandoned", grace_seconds=GRACE_SECONDS)
+        logging.shutdown()  # flush the log before leaving without the sweep's thread
+        sys.stderr.flush()
+        os._exit(0)

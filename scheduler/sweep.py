@@ -58,6 +58,7 @@ class Sweep:
     claimed_elsewhere: int = 0
     overdue_sent: int = 0  # overdue reminders this sweep tried to send (Policy.max_overdue_per_sweep at most)
     overdue_held: int = 0  # overdue reminders left for a later sweep, summed up in one log line
+    stopped: bool = False
     calendar_missing: set[int] = field(default_factory=set)
     jobs: dict[str, dt.datetime] = field(default_factory=dict)
 
@@ -91,8 +92,10 @@ class Reminders:
         policy: Policy,
         notifiers: list[Notifier],
         now: Callable[[], dt.datetime],
+        stopping: Callable[[], bool] = lambda: False,
     ) -> None:
         self.tracker, self.rules, self.policy, self.notifiers, self.now = tracker, rules, policy, notifiers, now
+        self.stopping = stopping  # the daemon was told to stop: no new claim is made
 
     def _agencies(self) -> list[str]:
         chosen = self.tracker.settings.agency
@@ -115,6 +118,10 @@ class Reminders:
             self.tracker, as_of=now.date(), rules=self.rules, calendar=calendar, agencies=self._agencies()
         )
         for item in found:
+            if self.stopping():
+                log.info("sweep_interrupted", reason="stopping")
+                result.stopped = True
+                return result
             self._one(item, now, day, calendar, result)
         tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0, 0, 5), tzinfo=now.tzinfo)
         result.jobs["replan"] = tomorrow  # a new day opens new deadlines (a month's filing, an overdue day)
@@ -208,8 +215,8 @@ class Reminders:
             log.info("claimed_elsewhere", key=key, offset=offset)  # another daemon, or a clerk's step: look again
             result.jobs[f"retry:{key}:{offset}"] = now + dt.timedelta(seconds=5)
             return
-        outcomes = [(notifier, self._send(notifier, message)) for notifier in due]
-        self._record(item, now, fields, outcomes, result)
+        for notifier in due:  # each channel's outcome is recorded before the next channel is tried
+            self._record(item, now, fields, [(notifier, self._send(notifier, message))], result)
 
     def _send(self, notifier: Notifier, message: Message) -> str | None:
         try:
@@ -217,6 +224,9 @@ class Reminders:
         except NotifyError as error:
             log.warning("reminder_not_sent", channel=notifier.channel, key=message.data["key"], error=str(error))
             return str(error)
+        except Exception as error:  # a claim must end in sent or failed, whatever an adapter raises
+            log.exception("reminder_not_sent", channel=notifier.channel, key=message.data["key"], error=repr(error))
+            return f"unexpected {type(error).__name__}: {error}"
         log.info("reminder_sent", channel=notifier.channel, key=message.data["key"], offset=message.data["offset"])
         return None
 

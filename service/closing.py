@@ -4,7 +4,8 @@ When a year may be closed (decided here, documented in the README):
 - not before it has ended (the domain refuses that too);
 - not while December's monthly filing is still open: until it is submitted or its due day (the 2nd of
   January by default) has passed, late entries for December are expected and the tables are not final;
-- never with tables that break a balance rule (a bug, said loudly).
+- never with tables that break a balance rule (a bug, said loudly);
+- never with tables that disagree with a fold of the log (edited behind gongkai's back): replay first.
 Deadlines of single applications (报备, replies running into January) do not hold a close back: those steps
 are dated in the new year and change only its tables.
 """
@@ -23,6 +24,8 @@ from domain.errors import RefusedError
 from domain.lines import parse_object
 from domain.messages import zh_en
 from projections.render.balance import check_balance
+from service.integrity import tables_disagree, tables_message
+from storage.chain import chain_head
 
 if TYPE_CHECKING:
     from service.tracker import Tracker
@@ -67,10 +70,16 @@ def close_year(tracker: Tracker, year: int, *, rules: DeadlineRules | None = Non
             "year",
         )
     _check_december_filing(agency_book(tracker), year, today, rules or DeadlineRules())
+    differing = tables_disagree(tracker)
+    if differing:  # never freeze figures the log does not give
+        raise RefusedError(f"{year} 年度", tables_message(differing), "then close the year again", "year")
     report = tracker.report(str(year))
     check_balance(report)
     digest = tables_hash(report)
     line = {"event": "year_closed", "year": year, "sha256": digest, "report": report, "date": today.isoformat()}
+    head = chain_head(tracker.app)
+    if head is not None:
+        line |= {"chain_position": head[0], "chain_hash": head[1]}
     tracker.record([(1, parse_object(line))])
     return digest, report
 

@@ -36,6 +36,8 @@ TAIL = ("agency", "clerk")
 # Fields whose CSV cell holds JSON (a number or an object), not text.
 JSON_FIELDS = frozenset({"year", "days", "report"})
 PAGE = 2000
+# Fields that speak of this store's hash chain (a close's head): meaningless in the store an export goes to.
+STORE_FIELDS = ("chain_position", "chain_hash")
 
 
 @dataclass
@@ -65,6 +67,8 @@ def _events(tracker: Tracker, counts: Exported) -> Iterator[DomainEvent]:
 def line_of(event: DomainEvent) -> dict[str, Any]:
     """Return an event as an import object: event, request/case, date, its fields, agency, clerk."""
     fields = event.business_fields()
+    for key in STORE_FIELDS:
+        fields.pop(key, None)
     data: dict[str, Any] = {"event": event.name}
     for key in ("request", "case"):
         if key in fields:

@@ -118,13 +118,18 @@ def _read_file(path: Path | None) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SettingsError(f"设置有误 settings file {path}: {error}") from None
+        raise SettingsError(f"设置文件无法读取 / settings file {path} cannot be read: {error}") from None
+
+
+def _refuse(where: str, key: str, value: Any, why: str, fix: str) -> SettingsError:
+    """Return the refusal of one setting: where it is, its value, why it cannot work, what to write instead."""
+    return SettingsError(f"{why} / settings {where} {key} = {value!r}: {fix}")
 
 
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise SettingsError(f"设置有误 settings: [{name}] must be a table")
+        raise SettingsError(f"设置项 [{name}] 必须是一个表 / settings: [{name}] must be a table")
     return value
 
 
@@ -133,34 +138,63 @@ def _rules(table: dict[str, Any]) -> DeadlineRules:
     unknown = sorted(set(table) - known)
     if unknown:
         raise SettingsError(
-            f"设置有误 settings [deadlines]: unknown key {unknown[0]} (known: {', '.join(sorted(known))})"
+            f"未知的设置项 / settings [deadlines]: unknown key {unknown[0]} (known: {', '.join(sorted(known))})"
         )
     try:
         return DeadlineRules(**table)
     except (TypeError, ValueError) as error:
-        raise SettingsError(f"设置有误 settings [deadlines]: {error}") from None
+        raise SettingsError(f"期限规则设置有误 / settings [deadlines]: {error}") from None
 
 
 def _time(text: str) -> dt.time:
     try:
         return dt.time.fromisoformat(text)
     except ValueError:
-        raise SettingsError(f"设置有误 settings: reminder time {text!r} is not HH:MM") from None
+        raise _refuse("[reminders]", "time", text, "提醒时间格式有误", "write the time as HH:MM, e.g. 09:00") from None
+
+
+def _seconds(where: str, key: str, value: Any, *, source: str | None = None) -> float:
+    """Return a positive number of seconds, or refuse it naming the key (or the variable it came from)."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not (0 < seconds < 10**7):  # also refuses NaN and infinity
+        raise _refuse(where, source or key, value, f"{key} 必须是正的秒数", "give a positive number of seconds")
+    return seconds
 
 
 def _reminders(table: dict[str, Any], env: dict[str, str]) -> ReminderSettings:
-    before = tuple(int(n) for n in table.get("before_working_days", (3, 1)))
-    if any(n <= 0 for n in before):
-        raise SettingsError(
-            "设置有误 settings [reminders]: before_working_days must be positive numbers of working days"
+    where = "[reminders]"
+    raw = table.get("before_working_days", (3, 1))
+    try:
+        before = tuple(int(n) for n in raw)
+    except (TypeError, ValueError):
+        before = (0,)
+    if not before or any(n <= 0 or n > 60 for n in before):
+        raise _refuse(
+            where,
+            "before_working_days",
+            raw,
+            "提前提醒的工作日数有误",
+            "give positive numbers of working days, e.g. [3, 1]",
         )
+
+    def number(key: str, variable: str | None, default: float) -> float:
+        if variable and env.get(variable):
+            return _seconds(where, key, env[variable], source=variable)
+        return _seconds(where, key, table.get(key, default))
+
+    retry, most = number("retry_seconds", "GONGKAI_RETRY_SECONDS", 300), number("retry_max_seconds", None, 3600)
+    if most < retry:
+        raise _refuse(where, "retry_max_seconds", most, "最长重试间隔短于首次重试间隔", f"give at least {retry:g}")
     return ReminderSettings(
         before_working_days=tuple(sorted(set(before), reverse=True)),
         time=_time(env.get("GONGKAI_REMIND_AT") or str(table.get("time", "09:00"))),
-        poll_seconds=float(env.get("GONGKAI_POLL_SECONDS") or table.get("poll_seconds", 30)),
-        retry_seconds=float(env.get("GONGKAI_RETRY_SECONDS") or table.get("retry_seconds", 300)),
-        retry_max_seconds=float(table.get("retry_max_seconds", 3600)),
-        lease_seconds=float(table.get("lease_seconds", 900)),
+        poll_seconds=number("poll_seconds", "GONGKAI_POLL_SECONDS", 30),
+        retry_seconds=retry,
+        retry_max_seconds=most,
+        lease_seconds=number("lease_seconds", None, 900),
         max_overdue_per_sweep=_cap(table.get("max_overdue_per_sweep", 20)),
     )
 
@@ -178,67 +212,170 @@ def _addresses(value: Any) -> tuple[str, ...]:
     return tuple(str(item).strip() for item in items if str(item).strip())
 
 
+def _is_address(text: str) -> bool:
+    """Tell whether a text looks like an e-mail address (local@domain, no spaces or control characters)."""
+    local, at, domain = text.rpartition("@")
+    return bool(at and local and _is_host(domain) and text.isprintable() and not any(c.isspace() for c in text))
+
+
+def _is_host(text: str) -> bool:
+    return bool(text) and text.isprintable() and not any(c.isspace() or c in "/@?#[]" for c in text)
+
+
+def _check_addresses(key: str, addresses: tuple[str, ...], source: str) -> None:
+    for address in addresses:
+        if not _is_address(address):
+            raise _refuse(
+                "[smtp]",
+                source,
+                address,
+                f"收件人地址 {key} 不是电子邮件地址",
+                "give addresses like office@example.gov.cn",
+            )
+
+
+def _port(value: Any, source: str) -> int:
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise _refuse(
+            "[smtp]",
+            source,
+            value,
+            "SMTP 端口必须是 1–65535 的整数",
+            "give the server's port, e.g. 465 (ssl), 587 (starttls) or 25",
+        )
+    return port
+
+
 def _smtp(table: dict[str, Any], env: dict[str, str]) -> SmtpSettings | None:
     host = env.get("GONGKAI_SMTP_HOST") or table.get("host")
     if not host:
         return None
+    host_key = "GONGKAI_SMTP_HOST" if env.get("GONGKAI_SMTP_HOST") else "host"
+    if not isinstance(host, str) or not _is_host(host.strip()):
+        raise _refuse(
+            "[smtp]", host_key, host, "SMTP 服务器地址有误", "give a host name or IP address, e.g. smtp.example.gov.cn"
+        )
     security = env.get("GONGKAI_SMTP_SECURITY") or table.get("security", "none")
     if security not in SECURITY:
-        raise SettingsError(f"设置有误 settings [smtp]: security {security!r} is not one of {', '.join(SECURITY)}")
+        raise _refuse("[smtp]", "security", security, "SMTP 加密方式有误", f"choose one of {', '.join(SECURITY)}")
     by_kind = {str(k): _addresses(v) for k, v in _table(table, "to_by_kind").items()}
     unknown = sorted(set(by_kind) - {k.value for k in DeadlineKind})
     if unknown:
-        raise SettingsError(f"设置有误 settings [smtp.to_by_kind]: {unknown[0]} is not a deadline kind")
+        raise _refuse(
+            "[smtp.to_by_kind]",
+            unknown[0],
+            by_kind[unknown[0]],
+            "不是期限种类",
+            "use the deadline kinds of `gongkai due`",
+        )
+    to_key = "GONGKAI_SMTP_TO" if env.get("GONGKAI_SMTP_TO") else "to"
+    to = _addresses(env.get("GONGKAI_SMTP_TO") or table.get("to", ()))
+    if not to and not any(by_kind.values()):
+        raise _refuse("[smtp]", to_key, list(to), "没有收件人，提醒邮件无人接收", "list at least one address in to")
+    _check_addresses("to", to, to_key)
+    for kind, addresses in by_kind.items():
+        _check_addresses(f"to_by_kind.{kind}", addresses, f"to_by_kind.{kind}")
+    sender_key = "GONGKAI_SMTP_FROM" if env.get("GONGKAI_SMTP_FROM") else "from"
+    sender = env.get("GONGKAI_SMTP_FROM") or table.get("from", "gongkai@localhost")
+    if not isinstance(sender, str) or not _is_address(sender):
+        raise _refuse(
+            "[smtp]",
+            sender_key,
+            sender,
+            "发件人地址不是电子邮件地址",
+            "give the sending address, e.g. gongkai@example.gov.cn",
+        )
+    port_key = "GONGKAI_SMTP_PORT" if env.get("GONGKAI_SMTP_PORT") else "port"
     default_port = {"none": 25, "starttls": 587, "ssl": 465}[security]
     return SmtpSettings(
-        host=str(host),
-        port=int(env.get("GONGKAI_SMTP_PORT") or table.get("port", default_port)),
+        host=host.strip(),
+        port=_port(env.get("GONGKAI_SMTP_PORT") or table.get("port", default_port), port_key),
         security=security,
         user=env.get("GONGKAI_SMTP_USER") or table.get("user"),
         password=env.get("GONGKAI_SMTP_PASSWORD") or table.get("password"),
-        sender=env.get("GONGKAI_SMTP_FROM") or table.get("from", "gongkai@localhost"),
-        to=_addresses(env.get("GONGKAI_SMTP_TO") or table.get("to", ())),
+        sender=sender,
+        to=to,
         to_by_kind=by_kind,
-        timeout=float(table.get("timeout", 10)),
+        timeout=_seconds("[smtp]", "timeout", table.get("timeout", 10)),
     )
 
 
-def _webhook(table: dict[str, Any]) -> WebhookSettings:
-    url, fmt = table.get("url"), table.get("format", "json")
+def _check_url(url: Any, source: str) -> str:
+    """Return a webhook URL that urllib can post to, or refuse it (at start, not at every poll)."""
+    import urllib.parse
+    import urllib.request
+
+    why = ""
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise SettingsError(f"设置有误 settings [[webhooks]]: url {url!r} is not an http(s) URL")
+        why = "不是 http(s) 地址"
+    elif not url.isprintable() or any(c.isspace() for c in url):
+        why = "含有空格或控制字符"
+    else:
+        try:
+            parts = urllib.parse.urlsplit(url)
+            if not parts.hostname:
+                why = "缺少主机名"
+            elif parts.port == 0:
+                why = "端口不能为 0"
+            urllib.request.Request(url, method="POST")  # what the notifier builds: it must not fail later
+        except ValueError as error:
+            why = why or f"无法解析（{error}）"
+    if why:
+        raise _refuse(
+            "[[webhooks]]",
+            source,
+            url,
+            f"webhook 地址{why}",
+            "give a full URL, e.g. https://oapi.dingtalk.com/robot/send?access_token=…",
+        )
+    return str(url)
+
+
+def _webhook(table: dict[str, Any], *, variable: bool = False) -> WebhookSettings:
+    url, fmt, name = table.get("url"), table.get("format", "json"), table.get("name", "webhook")
+    url = _check_url(url, "GONGKAI_WEBHOOK_URL" if variable else "url")
     if fmt not in WEBHOOK_FORMATS:
-        raise SettingsError(
-            f"设置有误 settings [[webhooks]]: format {fmt!r} is not one of {', '.join(WEBHOOK_FORMATS)}"
+        raise _refuse("[[webhooks]]", "format", fmt, "webhook 格式有误", f"choose one of {', '.join(WEBHOOK_FORMATS)}")
+    if not isinstance(name, str) or not name.strip() or not name.isprintable():
+        raise _refuse(
+            "[[webhooks]]", "name", name, "webhook 名称不能为空", "give each webhook a short name, e.g. dingtalk"
+        )
+    secret = table.get("secret")
+    if secret is not None and (not isinstance(secret, str) or not secret.strip()):
+        raise _refuse(
+            "[[webhooks]]", "secret", "…", "webhook 加签密钥为空", "give the robot's secret (SEC…) or leave the key out"
         )
     return WebhookSettings(
-        name=str(table.get("name", "webhook")),
+        name=name.strip(),
         url=url,
         format=fmt,
-        secret=table.get("secret"),
-        timeout=float(table.get("timeout", 10)),
+        secret=secret,
+        timeout=_seconds("[[webhooks]]", "timeout", table.get("timeout", 10)),
     )
 
 
 def _webhooks(data: dict[str, Any], env: dict[str, str]) -> tuple[WebhookSettings, ...]:
     tables = data.get("webhooks", [])
-    if not isinstance(tables, list):
-        raise SettingsError("设置有误 settings: webhooks must be an array of tables ([[webhooks]])")
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise SettingsError(
+            "webhooks 必须写成 [[webhooks]] 表 / settings: webhooks must be an array of tables ([[webhooks]])"
+        )
     hooks = [_webhook(t) for t in tables]
     if env.get("GONGKAI_WEBHOOK_URL"):
-        hooks.append(
-            _webhook(
-                {
-                    "name": "webhook",
-                    "url": env["GONGKAI_WEBHOOK_URL"],
-                    "format": env.get("GONGKAI_WEBHOOK_FORMAT", "json"),
-                    "secret": env.get("GONGKAI_WEBHOOK_SECRET"),
-                }
-            )
-        )
+        hook = {
+            "name": "webhook",
+            "url": env["GONGKAI_WEBHOOK_URL"],
+            "format": env.get("GONGKAI_WEBHOOK_FORMAT", "json"),
+            "secret": env.get("GONGKAI_WEBHOOK_SECRET"),
+        }
+        hooks.append(_webhook(hook, variable=True))
     names = [h.name for h in hooks]
     if len(set(names)) != len(names):
-        raise SettingsError(f"设置有误 settings [[webhooks]]: names must differ ({', '.join(names)})")
+        raise SettingsError(f"webhook 名称重复 / settings [[webhooks]]: names must differ ({', '.join(names)})")
     return tuple(hooks)
 
 
@@ -246,7 +383,7 @@ def load_scheduler_settings(env: dict[str, str], file: Path | None = None) -> Sc
     """Return the deadline rules and scheduler settings from a file (GONGKAI_SETTINGS wins) and variables."""
     path = Path(env["GONGKAI_SETTINGS"]) if env.get("GONGKAI_SETTINGS") else file
     if path is not None and env.get("GONGKAI_SETTINGS") and not path.exists():
-        raise SettingsError(f"设置有误 settings file {path} (GONGKAI_SETTINGS) does not exist")
+        raise SettingsError(f"设置文件不存在 / settings file {path} (GONGKAI_SETTINGS) does not exist")
     data = _read_file(path)
     try:
         return SchedulerSettings(
@@ -257,4 +394,4 @@ def load_scheduler_settings(env: dict[str, str], file: Path | None = None) -> Sc
             source=str(path) if data else None,
         )
     except (TypeError, ValueError) as error:
-        raise SettingsError(f"设置有误 settings: {error}") from None
+        raise SettingsError(f"设置有误 / settings: {error}") from None

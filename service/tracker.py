@@ -26,6 +26,7 @@ from projections.runner import Progress, catch_up, fold_saved
 from service.logs import get_logger
 from service.reports import Reports
 from service.settings import Settings
+from storage.chain import TABLES_WITNESS, LogCutError
 from storage.concurrency import (
     ATTEMPTS,
     TURN_LINES,
@@ -185,6 +186,7 @@ class Tracker(Reports):
         return saved
 
     def _save_all(self, book: Book, progress: Progress | None = None) -> int:
+        self.check_tables_within_log()
         batch: list[Aggregate] = []
         size = saved = 0
         for aggregate in book.changed():
@@ -208,8 +210,20 @@ class Tracker(Reports):
             progress(size)
         return size
 
+    def check_tables_within_log(self) -> None:
+        """Refuse to go on when the tables have applied events the log no longer holds (it was cut at its tail).
+
+        Otherwise the next events would take the freed positions, which the tables count as already applied.
+        """
+        position = self.view.max_tracking_id(self.app.name) or 0
+        if position:
+            end = self.app.recorder.max_notification_id() or 0
+            if position > end:
+                raise LogCutError(position, end, TABLES_WITNESS)
+
     def catch_up(self, progress: Progress | None = None) -> int:
         """Bring the maintained tables up to the end of the log (another process may be doing the same)."""
+        self.check_tables_within_log()
         return retrying(
             lambda: catch_up(self.app, self.view, progress), retry_on=lambda e: is_busy(e) or is_conflict(e)
         )

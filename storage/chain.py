@@ -12,14 +12,15 @@ printed outside the store (the head in an annual report) closes that gap up to t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import Notification, ProgrammingError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
+from domain.errors import GongkaiError
 from storage.keys import SQLITE_KEY_TABLES
 
 if TYPE_CHECKING:
@@ -34,6 +35,12 @@ CHAIN_DDL = (
 # In SQLite only `INTEGER PRIMARY KEY` names the rowid (a BIGINT key is a second index, written with every link).
 # A store made before keeps its table: the same columns and queries.
 SQLITE_CHAIN_DDL = CHAIN_DDL.replace("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY")
+# The high-water mark: the last position and link ever written, advanced in each insert's transaction. A log
+# whose end lies before it was cut at its tail (events deleted with their links): the next insert is refused,
+# so that no position is ever used twice, and `verify` reports the cut.
+HEAD_TABLE = "gk_head"
+HEAD_DDL = "name TEXT PRIMARY KEY, position BIGINT NOT NULL, link TEXT NOT NULL"
+HEAD_NAME = "log"
 PAGE = 5000
 LARGE_INSERT = 10_000  # events in one insert from which the connection's page cache is enlarged
 LARGE_INSERT_CACHE_KIB = 65536
@@ -135,6 +142,46 @@ _ID_LENGTH = (17).to_bytes(8, "big")  # b"B" and the 16 bytes of a UUID
 _VERSIONS = tuple(_sized(b"I%d" % version) for version in range(1024))
 
 
+def cut_message(held: int, end: int, witness: tuple[str, str]) -> str:
+    """Say that the log once held events up to `held` (as a witness says) but now ends at `end`."""
+    return (
+        f"事件日志在末尾被截断：{witness[0]}记录到 #{held}，日志现在只到 #{end} / the event log was cut at its tail: "
+        f"{witness[1]} events up to #{held}, but the log now ends at #{end}"
+    )
+
+
+HIGH_WATER = ("高水位标记（gk_head）", "the high-water mark (gk_head) says it held")
+TABLES_WITNESS = ("统计表", "the maintained tables have applied")
+PUBLISHED_WITNESS = ("公布的链头", "the published head says it held")
+
+
+class LogCutError(GongkaiError):
+    """The log ends before a position it once held: recording now would reuse a position or hide the cut."""
+
+    def __init__(self, held: int, end: int, witness: tuple[str, str] = HIGH_WATER) -> None:
+        self.held, self.end = held, end
+        super().__init__(
+            f"{cut_message(held, end, witness)}. Nothing was recorded, so that no position is used twice: run "
+            "`gongkai verify` to see what is missing, and restore the store from a backup made before the cut"
+        )
+
+
+def check_head(curs: Any, head_table: str, marker: str, end: int) -> None:
+    """Refuse to insert after a log whose end (the last position before the new events) lies before its mark."""
+    curs.execute(f"SELECT position FROM {head_table} WHERE name = {marker}", (HEAD_NAME,))
+    row = curs.fetchone()
+    if row is not None and int(row["position"]) > end:
+        raise LogCutError(int(row["position"]), end)
+
+
+def advance_head_statement(head_table: str, marker: str) -> str:
+    """Return the upsert that moves the high-water mark to the last inserted event."""
+    return (
+        f"INSERT INTO {head_table} (name, position, link) VALUES ({marker}, {marker}, {marker}) "
+        "ON CONFLICT (name) DO UPDATE SET position = excluded.position, link = excluded.link"
+    )
+
+
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder, extended to write each event's link in the insert's transaction."""
 
@@ -142,6 +189,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         """Add the chain and the key tables to the events table."""
         statements = super().construct_create_table_statements()
         statements.append(f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ({SQLITE_CHAIN_DDL})")
+        statements.append(f"CREATE TABLE IF NOT EXISTS {HEAD_TABLE} ({HEAD_DDL})")
         statements += SQLITE_KEY_TABLES
         return statements
 
@@ -166,10 +214,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         )
         if int(c.fetchone()[0]) != ids[0]:
             raise ProgrammingError("the inserted events' notification ids are not consecutive")
+        check_head(c, HEAD_TABLE, "?", ids[0] - 1)  # SQLite gives the largest rowid plus one: a cut is reused
         c.execute(f"SELECT link FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
         previous = bytes.fromhex(row["link"]) if row else GENESIS
-        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", chain_rows(previous, ids, stored_events))
+        links = chain_rows(previous, ids, stored_events)
+        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", links)
+        c.execute(advance_head_statement(HEAD_TABLE, "?"), (HEAD_NAME, ids[-1], links[-1][3]))
         return ids
 
 
@@ -220,6 +271,7 @@ class Verdict:
     position: int
     start: int
     problem: Problem | None = None
+    links: dict[int, str] = field(default_factory=dict)  # the recomputed links at the positions watched
 
 
 def _events(app: EventStore, start: int) -> Iterator[Notification]:
@@ -234,24 +286,32 @@ def _links(reader: ChainReader, start: int) -> Iterator[tuple[int, str, int, byt
         start = rows[-1][0]
 
 
-def verify_chain(app: EventStore, reader: ChainReader, *, start: int = 0, anchor: bytes = GENESIS) -> Verdict:
-    """Recompute the chain from a position whose link is trusted; return the first disagreement."""
+def verify_chain(
+    app: EventStore, reader: ChainReader, *, start: int = 0, anchor: bytes = GENESIS, watch: Collection[int] = ()
+) -> Verdict:
+    """Recompute the chain from a position whose link is trusted; return the first disagreement.
+
+    The recomputed links at the positions in `watch` are kept (a close's or a published head, to compare).
+    """
     previous, checked, position = anchor, 0, start
+    seen: dict[int, str] = {}
     events, links = _events(app, start), _links(reader, start)
     event, chained = next(events, None), next(links, None)
     while event is not None or chained is not None:
         if chained is None or (event is not None and event.id < chained[0]):
             assert event is not None
-            return Verdict(checked, previous.hex(), position, start, _problem(event, "inserted"))
+            return Verdict(checked, previous.hex(), position, start, _problem(event, "inserted"), seen)
         if event is None or chained[0] < event.id:
             found = Problem(chained[0], chained[1], chained[2], "deleted")
-            return Verdict(checked, previous.hex(), position, start, found)
+            return Verdict(checked, previous.hex(), position, start, found, seen)
         expected = link(previous, event.id, event.originator_id, event.originator_version, event.topic, event.state)
         if expected != chained[3]:
-            return Verdict(checked, previous.hex(), position, start, _problem(event, "changed"))
+            return Verdict(checked, previous.hex(), position, start, _problem(event, "changed"), seen)
         previous, position, checked = expected, event.id, checked + 1
+        if position in watch:
+            seen[position] = expected.hex()
         event, chained = next(events, None), next(links, None)
-    return Verdict(checked, previous.hex(), position, start)
+    return Verdict(checked, previous.hex(), position, start, links=seen)
 
 
 def _problem(event: Notification, kind: str) -> Problem:
@@ -287,6 +347,21 @@ class ChainReader:
             c.execute(sql, (position,))
             row = c.fetchone()
         return _hex(row["link"]) if row else None
+
+    def head(self) -> tuple[int, str] | None:
+        """Return the high-water mark: the last position and link ever written (None on a store made before it)."""
+        table = self.table.replace(CHAIN_TABLE, HEAD_TABLE)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT position, link FROM {table} WHERE name = {self.marker}", (HEAD_NAME,))
+            row = c.fetchone()
+        return (int(row["position"]), str(row["link"])) if row else None
+
+    def last_link(self) -> tuple[int, str] | None:
+        """Return the last link of the chain table and its position."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT notification_id, link FROM {self.table} ORDER BY notification_id DESC LIMIT 1")
+            row = c.fetchone()
+        return (int(row["notification_id"]), str(row["link"])) if row else None
 
     def link_before(self, position: int) -> tuple[int, bytes] | None:
         """Return the last link before a position, and its position."""
@@ -339,15 +414,54 @@ def last_close(app: EventStore) -> tuple[int, int] | None:
     return found.id, event.year if isinstance(event, Agency.YearClosed) else 0
 
 
-def verify_store(app: EventStore, *, since: int = 0) -> Verdict:
+@dataclass(frozen=True)
+class CloseRecord:
+    """A `year_closed` event: where it is, its year, and the chain head it recorded (None for older closes)."""
+
+    position: int
+    year: int
+    chain_position: int | None
+    chain_hash: str | None
+
+
+def close_records(app: EventStore) -> list[CloseRecord]:
+    """Return every `year_closed` event of the log, oldest first (a close that cannot be read records no head)."""
+    from domain.agency import Agency
+
+    found: list[CloseRecord] = []
+    start = 0
+    while notes := app.recorder.select_notifications(
+        start=start, limit=PAGE, topics=(CLOSE_TOPIC,), inclusive_of_start=False
+    ):
+        for note in notes:
+            try:
+                event = app.mapper.to_domain_event(note)
+            except Exception:  # a damaged close is named by the chain check; here it records nothing
+                event = None
+            if isinstance(event, Agency.YearClosed):
+                year, chain_position, chain_hash = event.year, event.chain_position, event.chain_hash
+            else:
+                year, chain_position, chain_hash = 0, None, None
+            found.append(CloseRecord(note.id, year, chain_position, chain_hash))
+        start = notes[-1].id
+    return found
+
+
+def chain_head(app: EventStore) -> tuple[int, str] | None:
+    """Return the position and link of the chain's head as written: the high-water mark, else the last link."""
+    reader = chain_reader(app)
+    return reader.head() or reader.last_link()
+
+
+def verify_store(app: EventStore, *, since: int = 0, watch: Collection[int] = ()) -> Verdict:
     """Check the chain from the start of the log, or from the link just before position `since`."""
     reader = chain_reader(app)
     if since <= 1:
-        return verify_chain(app, reader)
+        return verify_chain(app, reader, watch=watch)
     before = reader.link_before(since)
     if before is None:
         return verify_chain(app, reader)
-    return verify_chain(app, reader, start=before[0], anchor=before[1])
+    return verify_chain(app, reader, start=before[0], anchor=before[1], watch=watch)
 
 
 def link_of(app: EventStore, position: int) -> str | None:

@@ -10,7 +10,17 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg import Cursor
 from psycopg.sql import SQL, Identifier
 
-from storage.chain import CHAIN_DDL, CHAIN_TABLE, GENESIS, chain_rows
+from storage.chain import (
+    CHAIN_DDL,
+    CHAIN_TABLE,
+    GENESIS,
+    HEAD_DDL,
+    HEAD_NAME,
+    HEAD_TABLE,
+    advance_head_statement,
+    chain_rows,
+    check_head,
+)
 from storage.keys import postgres_key_tables
 
 if TYPE_CHECKING:
@@ -27,8 +37,12 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         schema = Identifier(self.datastore.schema)
         self.chain_table = SQL("{0}.{1}").format(schema, Identifier(CHAIN_TABLE))
         self.events_table = SQL("{0}.{1}").format(schema, Identifier(self.events_table_name))
+        self.head_table = f'"{self.datastore.schema}".{HEAD_TABLE}'
         self.sql_create_statements.append(
             SQL("CREATE TABLE IF NOT EXISTS {0} (" + CHAIN_DDL + ")").format(self.chain_table)
+        )
+        self.sql_create_statements.append(
+            SQL("CREATE TABLE IF NOT EXISTS {0}.{1} (" + HEAD_DDL + ")").format(schema, Identifier(HEAD_TABLE))
         )
         self.sql_create_statements += postgres_key_tables(self.datastore.schema)
 
@@ -90,14 +104,26 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def _insert_links(
         self, curs: Cursor[DictRow], ids: Sequence[int], stored_events: Sequence[StoredEvent], *, copy: bool
     ) -> None:
+        # The sequence never gives a position twice, but after a cut the chain would go on from the last link
+        # left and hide it: the log's end before these events must still be the high-water mark.
+        curs.execute(
+            SQL("SELECT COALESCE(MAX(notification_id), 0) AS n FROM {0} WHERE notification_id < %s").format(
+                self.events_table
+            ),
+            [ids[0]],
+        )
+        end = curs.fetchone()
+        assert end is not None
+        check_head(curs, self.head_table, "%s", int(end["n"]))
         curs.execute(SQL("SELECT link FROM {0} ORDER BY notification_id DESC LIMIT 1").format(self.chain_table))
         row = curs.fetchone()
         previous = bytes.fromhex(row["link"]) if row else GENESIS
         rows = chain_rows(previous, ids, stored_events)
         if not copy:
             curs.executemany(SQL("INSERT INTO {0} VALUES (%s, %s, %s, %s)").format(self.chain_table), rows)
-            return
-        with curs.copy(SQL("COPY {0} FROM STDIN (FORMAT BINARY)").format(self.chain_table)) as writer:
-            writer.set_types(["int8", "text", "int8", "text"])
-            for chained in rows:
-                writer.write_row(chained)
+        else:
+            with curs.copy(SQL("COPY {0} FROM STDIN (FORMAT BINARY)").format(self.chain_table)) as writer:
+                writer.set_types(["int8", "text", "int8", "text"])
+                for chained in rows:
+                    writer.write_row(chained)
+        curs.execute(advance_head_statement(self.head_table, "%s"), (HEAD_NAME, ids[-1], rows[-1][3]))

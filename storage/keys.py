@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -214,10 +215,15 @@ class KeyStore:
             ) from None
 
     def erase(self, owner: UUID, *, clerk: str, when: dt.datetime) -> bool:
-        """Delete an application's data key for good, leaving a tombstone; False if it was erased before."""
+        """Delete an application's data key for good, leaving a tombstone; False if it was erased before.
+
+        The key is gone from every query at once; `scrub` then removes its bytes from the files.
+        """
         if self.data_key(owner, create=False) is ERASED:
             return False
         with self.datastore.transaction(commit=True) as c:
+            if self.m == "?":  # SQLite: the freed space of the old row is zeroed, not left in the page
+                c.execute("PRAGMA secure_delete = ON")
             c.execute(
                 f"INSERT INTO {self.keys} (key_id, wrapped, erased_at, erased_by) VALUES ({self.m}, NULL, {self.m}, "
                 f"{self.m}) ON CONFLICT (key_id) DO UPDATE SET wrapped = NULL, erased_at = excluded.erased_at, "
@@ -227,12 +233,75 @@ class KeyStore:
         self._cache[owner] = ERASED
         return True
 
+    def scrub(self) -> None:
+        """Remove the bytes of erased keys from the database files, or raise ErasureNotConfirmed.
+
+        SQLite: the pages that held them are zeroed (secure_delete), but a WAL file that another process keeps
+        open (the scheduler daemon) still holds earlier copies of those pages until a TRUNCATE checkpoint, which
+        succeeds only while no reader is inside a transaction: retried for a while. PostgreSQL: the old row
+        version stays in the table's file as a dead tuple until VACUUM FULL rewrites the table (plain VACUUM may
+        leave it, documents-and-hardening.md §5); VACUUM FULL waits for other sessions' locks on the key table.
+        """
+        from eventsourcing.sqlite import SQLiteConnectionPool
+
+        pool = self.datastore.pool
+        if isinstance(pool, SQLiteConnectionPool):
+            _checkpoint_truncate(str(pool.db_name))
+        else:
+            _vacuum_full(self.datastore, self.keys)
+
     def erasures(self) -> int:
         """Return how many applicants have been erased."""
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT COUNT(*) AS n FROM {self.keys} WHERE wrapped IS NULL")
             row = c.fetchone()
         return int(row["n"]) if row else 0
+
+
+class ErasureNotConfirmed(GongkaiError):
+    """The key is erased from every query, but a copy of its bytes could not yet be removed from the files."""
+
+
+SCRUB_SECONDS = 15.0  # how long erasure waits for other processes' reads to let the files be cleaned
+
+
+def _checkpoint_truncate(path: str) -> None:
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + SCRUB_SECONDS
+    with contextlib.closing(sqlite3.connect(path, timeout=SCRUB_SECONDS, isolation_level=None)) as connection:
+        while True:
+            busy, _frames, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy == 0:
+                return
+            if time.monotonic() > deadline:
+                raise ErasureNotConfirmed(
+                    "个人信息已无法读取，但另一个进程（如提醒守护进程）仍在读取数据库，"
+                    "旧数据副本尚未从 -wal 文件中清除 / "
+                    "the data key is erased from every query, but another process (e.g. the scheduler daemon) kept "
+                    f"reading the store for {SCRUB_SECONDS:g} s, so an old copy may remain in {path}-wal: run the same "
+                    "`gongkai erase-applicant` again (it finishes the cleanup), or stop that process first"
+                )
+            time.sleep(0.2)
+
+
+def _vacuum_full(datastore: Any, table: str) -> None:
+    from psycopg import errors
+
+    try:
+        with datastore.get_connection() as connection:  # autocommit: VACUUM cannot run inside a transaction
+            connection.execute(f"SET lock_timeout = '{int(SCRUB_SECONDS * 1000)}ms'")
+            try:
+                connection.execute(f"VACUUM FULL {table}")
+            finally:
+                connection.execute("RESET lock_timeout")
+    except errors.LockNotAvailable:
+        raise ErasureNotConfirmed(
+            "个人信息已无法读取，但另一会话锁住了密钥表，旧行尚未从表文件中清除 / the data key is erased from every "
+            f"query, but another session held a lock on {table} for {SCRUB_SECONDS:g} s, so the old row may remain "
+            "in the table's file: run the same `gongkai erase-applicant` again"
+        ) from None
 
 
 def stored_key_check(datastore: Datastore, meta: str, marker: str) -> str | None:

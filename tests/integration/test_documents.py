@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 from cli.main import main
 from domain.event import DomainEvent
 from projections.ledger import LedgerMismatchError, build_ledger, check_ledger
+from service.export import STORE_FIELDS
 from service.settings import Settings
 from service.tracker import Tracker
 
@@ -312,8 +313,10 @@ def _history_of(store: Path) -> dict[str, list[tuple[Any, ...]]]:
         for note in tracker.app.recorder.select_notifications(start=1, limit=100000):
             event = tracker.app.mapper.to_domain_event(note)
             assert isinstance(event, DomainEvent)
+            # a close's chain head speaks of its own store's chain: not carried to another store
+            fields = {k: v for k, v in event.business_fields().items() if k not in STORE_FIELDS}
             events[str(event.originator_id)].append(
-                (event.originator_version, event.name, event.date, event.business_fields(), event.agency, event.clerk)
+                (event.originator_version, event.name, event.date, fields, event.agency, event.clerk)
             )
         return dict(events)
     finally:

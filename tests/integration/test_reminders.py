@@ -13,7 +13,7 @@ from domain.lines import parse_object
 from scheduler.plan import Policy
 from scheduler.sweep import Reminders
 from service.deadlines import OpenDeadline, Owner
-from service.notify import Message, NotifyError
+from service.notify import Message, Notifier, NotifyError
 from service.settings import SHANGHAI, Settings
 from service.tracker import Tracker
 
@@ -105,3 +105,36 @@ def test_reminder_events_change_no_table(tracker: Tracker) -> None:
     assert tracker.report("2026") == before and tracker.view.requests("A") == facts
     _rebuilt, differences = tracker.replay()
     assert differences == []
+
+
+class Named(Collect):
+    """A collecting notifier under a channel name of our choosing (e.g. the log's)."""
+
+    def __init__(self, channel: str, fail: BaseException | None = None) -> None:
+        super().__init__(fail)
+        self.channel = channel
+
+
+def test_a_notifier_that_raises_something_unexpected_still_ends_its_claim_as_failed(tracker: Tracker) -> None:
+    log, broken = Named("log"), Named("webhook:w", fail=ValueError("unknown url type: 'http://[oops'"))
+    notifiers: list[Notifier] = [log, broken]
+    sweep = Reminders(tracker, rules=DeadlineRules(), policy=Policy(), notifiers=notifiers, now=lambda: NOW).sweep()
+    assert sweep.sent == 2 and sweep.failed == 2
+    history = [(e.name, getattr(e, "notifier", None), getattr(e, "error", None)) for e in tracker.request("R1").history]
+    assert [name for name, channel, _ in history if channel == "webhook:w"] == ["reminder_sending", "reminder_failed"]
+    assert "unknown url type" in str(next(error for name, _, error in history if name == "reminder_failed"))
+    assert [name for name, channel, _ in history if channel == "log"] == ["reminder_sending", "reminder_sent"]
+
+
+def test_the_log_channel_is_never_sent_again_once_sent_even_when_another_channel_crashed(tracker: Tracker) -> None:
+    log = Named("log")
+    crashing = Named("webhook:w", fail=Crash())  # the process dies while the webhook is being posted
+    with pytest.raises(Crash):
+        Reminders(tracker, rules=DeadlineRules(), policy=Policy(), notifiers=[log, crashing], now=lambda: NOW).sweep()
+    assert len(log.sent) == 1
+    later = NOW + dt.timedelta(minutes=16)  # the webhook's claim has expired
+    again = Named("webhook:w")
+    Reminders(tracker, rules=DeadlineRules(), policy=Policy(), notifiers=[log, again], now=lambda: later).sweep()
+    keys = [m.data["key"] for m in log.sent]
+    assert len(keys) == len(set(keys)) == 2, keys  # each reminder logged once: R1's 报备 and the filing of 2026-09
+    assert "registration:R1:2026-09-21" in [m.data["key"] for m in again.sent]  # the webhook is tried again
