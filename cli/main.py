@@ -92,14 +92,15 @@ def info(ctx: click.Context) -> None:
 
 @main.command()
 @click.argument("request")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 @refusals
-def show(ctx: click.Context, request: str) -> None:
-    """查看 Show an application's whole history, with who recorded what."""
+def show(ctx: click.Context, request: str, fmt: str) -> None:
+    """查看 Show an application's (or an appeal case's) whole history, with who recorded what and when."""
     from cli.lookup import print_history
 
     with tracker(ctx) as t:
-        print_history(t, request)
+        print_history(t, request, fmt)
 
 
 @main.command("list")
@@ -107,7 +108,7 @@ def show(ctx: click.Context, request: str) -> None:
 @click.pass_context
 @refusals
 def list_(ctx: click.Context, fmt: str) -> None:
-    """在办 List the open applications and their state."""
+    """在办 List the open applications: state, next deadline and days left, overdue first."""
     from cli.lookup import print_open
 
     with tracker(ctx) as t:

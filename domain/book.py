@@ -104,6 +104,8 @@ class Book:
         fields = request.prepare(line.event, line.fields)
         if self._already(request, line, fields):
             return False
+        if line.event == "registered" and request.registered == line.date:
+            return False  # 报备 is once: the same date again, even within one file, is "already recorded"
         self.check_open_year(line, agency, request, fields)
         request.check_step(line.event, line.date)
         request.check_fields(line.event, line.date, fields)
