@@ -80,7 +80,7 @@ def due(ctx: click.Context, as_of: str | None, within: int | None, fmt: str) -> 
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=f"待办期限 open deadlines · 机关 {t.agency} · 查询日 {day} · {len(shown)} 项")
+        table = Table(title=f"待办期限 open deadlines · 查询日 {day} · {len(shown)} 项")
         for column in ("到期日 due", "期限 kind", "事项 subject", "状态 state"):
             table.add_column(column)
         for d in shown:

@@ -43,12 +43,13 @@ def print_info(tracker: Any) -> None:
     data = {
         "store": tracker.settings.db,
         "backend": "postgresql" if tracker.settings.is_postgres else "sqlite",
-        "agency_code": agency,
+        "agency_code": tracker.display_code(agency) or agency,
         "agency": tracker.agency_name(agency),
-        "agency_is_placeholder": agency == PLACEHOLDER_AGENCY,
+        "agency_is_placeholder": agency == PLACEHOLDER_AGENCY and not tracker.aliases(),
         "clerk": tracker.settings.clerk,
         "today": tracker.settings.today.isoformat(),
         **counts,
+        "agencies": tracker.held_codes(),  # the codes the store holds (DOMAIN.md §7), not their count
         **_protection(tracker),
         "versions": {p: version(p) for p in ("gongkai", "eventsourcing", "pydantic", "structlog", "click")},
     }

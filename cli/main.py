@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -80,13 +79,16 @@ def import_(ctx: click.Context, file: str) -> None:
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
 @click.pass_context
 @refusals
-def info(ctx: click.Context) -> None:
-    """信息 Show where the store is, what it holds and the versions."""
+def info(ctx: click.Context, fmt: str) -> None:
+    """信息 Show where the store is, what it holds (its agency codes) and the versions; only reads, creates nothing."""
+    from cli.context import require_store
     from cli.lookup import print_info
 
-    with tracker(ctx) as t:
+    require_store(ctx)
+    with tracker(ctx, adds_agency=True) as t:
         print_info(t)
 
 
@@ -240,15 +242,45 @@ def replay(ctx: click.Context) -> None:
 @click.pass_context
 @refusals
 def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
-    """机关名称 Record the agency's official name (used in report headings)."""
+    """机关名称 Record the agency's official name; with --agency CODE, adds an agency the store does not hold yet."""
     from domain.lines import parse_object
 
+    with tracker(ctx, adds_agency=True) as t:
+        line: dict[str, Any] = {"event": "agency_named", "agency_name": name}
+        line["date"] = date or t.settings.today.isoformat()
+        if t.settings.agency:  # naming it here is the explicit act that adds it (DOMAIN.md §7)
+            line["agency"] = t.settings.agency
+        added = bool(t.settings.agency) and not t.holds(t.settings.agency)
+        t.record([(1, parse_object(line))])
+        code = t.display_code(t.agency)
+        word = "已新增机关 agency added" if added else "已记录机关名称 name recorded"
+        click.echo(f"{word}: {code + ' ' if code else ''}{name}", err=True)
+
+
+@main.command("agency-code")
+@click.argument("code")
+@click.option("--date", help="业务日期 business date (default: today)")
+@click.pass_context
+@refusals
+def agency_code(ctx: click.Context, code: str, date: str | None) -> None:
+    """机关代码 Give the placeholder agency its real code, once; every application and table is kept."""
+    from service.agencies import recode_placeholder
+
     with tracker(ctx) as t:
-        line = parse_object(
-            {"event": "agency_named", "agency_name": name, "date": date or t.settings.today.isoformat()}
+        day = date or t.settings.today.isoformat()
+        recode_placeholder(t, code, date=_business_date(day))
+        click.echo(
+            f"已设置机关代码 agency code set: {t.display_code(t.agency)}（原占位代码 was the placeholder）", err=True
         )
-        t.record([(1, line)])
-        click.echo(json.dumps({"agency_code": t.agency, "agency": name}, ensure_ascii=False), err=True)
+
+
+def _business_date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} 不是日期 YYYY-MM-DD / is not a date", param_hint="--date") from None
 
 
 main.lazy_commands.update(

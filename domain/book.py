@@ -18,7 +18,7 @@ from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
 from domain.checked_events import build_event
 from domain.closing import Counted, changed_years
-from domain.errors import ClosedYearError, RefusedError, UnknownRequestError
+from domain.errors import ClosedYearError, RefusedError, UnknownAgencyError, UnknownRequestError
 from domain.lines import Line
 from domain.request import EVENT_CLASSES, Request, request_id
 
@@ -29,8 +29,20 @@ Loader = Callable[[UUID], Aggregate | None]
 class Book:
     """The aggregates touched by a batch of lines, changed in memory until the caller saves them."""
 
-    def __init__(self, load: Loader, *, today: dt.date, agency: str, clerk: str) -> None:
+    def __init__(
+        self,
+        load: Loader,
+        *,
+        today: dt.date,
+        agency: str,
+        clerk: str,
+        agency_held: bool = True,
+        stored_codes: dict[str, str] | None = None,
+    ) -> None:
         self._load, self.today, self.agency, self.clerk = load, today, agency, clerk
+        # A line that names no agency takes `agency`; when the store does not hold it, only a line naming its
+        # agency may add one (DOMAIN.md §7). `stored_codes`: a real code -> the placeholder its events carry.
+        self.agency_held, self.stored_codes = agency_held, stored_codes or {}
         self._aggregates: dict[UUID, Aggregate | None] = {}
         self._stored_versions: dict[UUID, int] = {}
         self._seen: Counter[tuple[UUID, str]] = Counter()
@@ -60,7 +72,17 @@ class Book:
             raise RefusedError(
                 _subject(line), f"{line.event} is dated {line.date}, in the future (today is {self.today})", "", "date"
             )
-        agency, clerk = line.agency or self.agency, line.clerk or self.clerk
+        if line.agency is None and not self.agency_held:
+            raise UnknownAgencyError(
+                _subject(line),
+                f"本存储没有机关 {self.agency}，这一行也没有写明机关 / the store holds no agency {self.agency} and "
+                "this line names none",
+                f'在这一行写明 "agency"，或先用 `gongkai --agency {self.agency} agency-name 机关名称` 新增机关 / '
+                "name the agency on the line, or add it first with `agency-name`",
+                "agency",
+            )
+        agency = (self.stored_codes.get(line.agency, line.agency) if line.agency else None) or self.agency
+        clerk = line.clerk or self.clerk
         if line.event in EVENT_CLASSES:
             recorded = self._record_request(line, agency, clerk)
         elif line.event in CASE_EVENT_CLASSES:

@@ -191,6 +191,7 @@ class RequestView:
     request: Request
     cases: list[AppealCase]
     registration: Registration
+    agency_code: str  # as a reader sees it: the real code ("" for the placeholder)
 
     def events(self) -> list[Any]:
         """Return the application's and its cases' events, oldest first (same date: in recorded order)."""
@@ -202,7 +203,7 @@ class RequestView:
         r, reg = self.request, self.registration
         return {
             "request": r.number,
-            "agency": r.agency,
+            "agency_code": self.agency_code,
             "state": state_code(r),
             "state_words": state_words(r, reg),
             "received": r.received.isoformat(),
@@ -222,7 +223,7 @@ def request_view(tracker: Any, number: str) -> RequestView:
     request = tracker.request(number)
     calendar = working_calendar(tracker.app)
     reg = registration(request, tracker.settings.today, deadline_rules().registration_working_days, calendar)
-    return RequestView(request, tracker.cases_of(number), reg)
+    return RequestView(request, tracker.cases_of(number), reg, tracker.display_code(request.agency))
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,7 @@ class CaseView:
 
     case: AppealCase
     requests: list[Request]
+    agency_code: str
 
     def result(self) -> str | None:
         """Return the latest decision's result code, None while pending."""
@@ -241,7 +243,7 @@ class CaseView:
         c = self.case
         return {
             "case": c.number,
-            "agency": c.agency,
+            "agency_code": self.agency_code,
             "kind": str(c.kind),
             "body": getattr(c, "body", None),
             "procedure": str(c.procedure) if c.procedure else None,
@@ -262,7 +264,7 @@ def find_case(tracker: Any, number: str) -> CaseView | None:
     if not isinstance(case, AppealCase):
         return None
     request = load(tracker.app, request_id(tracker.agency, case.request))
-    return CaseView(case, [request] if isinstance(request, Request) else [])
+    return CaseView(case, [request] if isinstance(request, Request) else [], tracker.display_code(case.agency))
 
 
 def show_target(tracker: Any, number: str) -> RequestView | CaseView:
@@ -274,8 +276,7 @@ def show_target(tracker: Any, number: str) -> RequestView | CaseView:
         if found is None:
             raise UnknownRequestError(
                 f"申请 {number}",
-                f"机关 {tracker.agency} 没有这个受理编号或案号 / agency {tracker.agency} holds no application or "
-                "case with this number",
+                "没有这个受理编号或案号 / no application or case with this number",
                 "请核对编号；`gongkai list` 列出在办申请 / check the number; `gongkai list` lists the open ones",
                 "request",
             ) from None

@@ -81,6 +81,14 @@ class Tracker(Reports):
         self.app.close()
         self.view.datastore.close()
 
+    def placeholder_code(self) -> str | None:
+        """Return the real code the placeholder agency was given (`agency-code`), None if it has none."""
+        from domain.agency import Agency
+        from service.settings import PLACEHOLDER_AGENCY
+
+        found = self._load(agency_id(PLACEHOLDER_AGENCY))
+        return found.recoded_as if isinstance(found, Agency) else None
+
     def year_close(self, year: int) -> YearClose | None:
         """Return the close of a year by the agency commands act for (its Agency aggregate), None while open."""
         from service.closing import agency_book
@@ -106,7 +114,7 @@ class Tracker(Reports):
             load = lambda aggregate_id: None if aggregate_id in absent else self._load(aggregate_id)  # noqa: E731
         else:  # an empty log (a store's first import): nothing is stored yet, so nothing named needs looking up
             load = lambda aggregate_id: None  # noqa: E731
-        book = LoadedBook(load, today=self.settings.today, agency=agency, clerk=self.settings.clerk)
+        book = LoadedBook(load, **self.book_options())
         self.check_more(book, lines, problems)
         return book
 
@@ -114,9 +122,22 @@ class Tracker(Reports):
         """Return a book to check lines in parts as they are read, if the log is empty (nothing to look up)."""
         if self.app.recorder.max_notification_id():
             return None
-        return LoadedBook(
-            lambda aggregate_id: None, today=self.settings.today, agency=self.agency, clerk=self.settings.clerk
-        )
+        return LoadedBook(lambda aggregate_id: None, **self.book_options())
+
+    def book_options(self) -> dict[str, Any]:
+        """Return what a book needs from the settings: today, the agency and whether the store holds it, the clerk."""
+        from service.settings import PLACEHOLDER_AGENCY
+
+        named = self.settings.agency
+        held = not named or named == PLACEHOLDER_AGENCY or self.holds(named)
+        stored = {real: stored for stored, real in self.aliases().items()}
+        return {
+            "today": self.settings.today,
+            "agency": self.agency,
+            "clerk": self.settings.clerk,
+            "agency_held": held,
+            "stored_codes": stored,
+        }
 
     def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[str]) -> None:
         """Apply further numbered lines to a book; append a message for every refused one."""
@@ -211,7 +232,12 @@ class Tracker(Reports):
         """Return an application with its whole history."""
         found = self._load(request_id(self.agency, number))
         if not isinstance(found, Request):
-            raise UnknownRequestError(f"申请 {number}", f"no application with this number in agency {self.agency}")
+            raise UnknownRequestError(
+                f"申请 {number}",
+                f"没有这个受理编号的申请 / no application with this number in agency {self.display_code(self.agency)}",
+                "请核对编号；`gongkai list` 列出在办申请 / check the number; `gongkai list` lists the open ones",
+                "request",
+            )
         return found
 
     def cases_of(self, number: str) -> list[AppealCase]:
