@@ -74,7 +74,7 @@ def import_(ctx: click.Context, file: str) -> None:
     """导入 Import events from a JSON Lines file (- reads stdin); all or nothing."""
     from cli.importing import import_file
 
-    with tracker(ctx) as t:
+    with tracker(ctx, adds_agency=True) as t:  # a line naming its agency adds it; one naming none needs a held one
         import_file(t, file, _progress)
 
 
