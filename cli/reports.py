@@ -38,7 +38,8 @@ def render_table(report: dict[str, Any]) -> Any:
     from projections.render.rows import fees_text, period_text, table3_rows, table_format
 
     columns = [*COLUMNS, "total"]
-    title = f"{report['agency']}（{report['agency_code']}）{period_text(report)} 三、收到和处理政府信息公开申请情况"
+    code = f"（{report['agency_code']}）" if report["agency_code"] else ""  # the placeholder has none to show
+    title = f"{report['agency']}{code}{period_text(report)} 三、收到和处理政府信息公开申请情况"
     three = Table(title=title, caption=BALANCE_NOTE)
     three.add_column("", max_width=36, overflow="fold")
     for column in columns:

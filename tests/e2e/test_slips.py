@@ -283,3 +283,12 @@ def test_gongkai_now_fixes_today_for_every_command(gongkai: Runner, db: str) -> 
     assert future.returncode == 1 and "future" in future.stderr
     broken = gongkai("list", env={"GONGKAI_NOW": "tomorrow", "GONGKAI_TODAY": ""})
     assert broken.returncode == 1 and "GONGKAI_NOW" in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_placeholder_code_keeps_a_closed_year_equal(gongkai: Runner) -> None:
+    receive(gongkai, "OLD-1", "2025-06-03")
+    gongkai("answer", "OLD-1", "--date", "2025-06-20", "--outcome", "disclosed", env=AS_OF, check=True)
+    gongkai("close-year", "2025", env=AS_OF, check=True)
+    gongkai("agency-code", "YZSFJ", env=AS_OF, check=True)
+    report = json.loads(gongkai("report", "annual", "2025", "--format", "json", env=AS_OF, check=True).stdout)
+    assert report["agency_code"] == "YZSFJ" and report["closed_year"]["equal"] is True
