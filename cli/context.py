@@ -36,7 +36,9 @@ def tracker(ctx: click.Context, *, adds_agency: bool = False) -> Iterator[Any]:
 
     opened = Tracker(_settings(ctx))
     try:
-        if not adds_agency:
+        if adds_agency:
+            opened.lines_must_name_new_agency = True
+        else:
             opened.check_agency()
         yield opened
     finally:

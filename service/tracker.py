@@ -71,6 +71,9 @@ class Tracker(Reports):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # The command line's rule (DOMAIN.md §7): an agency the store does not hold is added only by a line that
+        # names it; a line naming none is then refused. Use cases called in-process keep the settings' agency.
+        self.lines_must_name_new_agency = False
         from storage.keys import master_key
 
         key = master_key(settings.cipher_key, settings.cipher_key_file)
@@ -129,7 +132,7 @@ class Tracker(Reports):
         from service.settings import PLACEHOLDER_AGENCY
 
         named = self.settings.agency
-        held = not named or named == PLACEHOLDER_AGENCY or self.holds(named)
+        held = not (self.lines_must_name_new_agency and named) or named == PLACEHOLDER_AGENCY or self.holds(named)
         stored = {real: stored for stored, real in self.aliases().items()}
         return {
             "today": self.settings.today,
