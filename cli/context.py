@@ -36,9 +36,8 @@ def tracker(ctx: click.Context, *, adds_agency: bool = False) -> Iterator[Any]:
 
     opened = Tracker(_settings(ctx))
     try:
-        if adds_agency:
-            opened.lines_must_name_new_agency = True
-        else:
+        opened.lines_must_name_new_agency = True  # the command line's rule, for every command that records
+        if not adds_agency:
             opened.check_agency()
         yield opened
     finally:

@@ -36,13 +36,14 @@ class Book:
         today: dt.date,
         agency: str,
         clerk: str,
-        agency_held: bool = True,
+        unheld_agency: tuple[str, str] | None = None,
         stored_codes: dict[str, str] | None = None,
     ) -> None:
         self._load, self.today, self.agency, self.clerk = load, today, agency, clerk
         # A line that names no agency takes `agency`; when the store does not hold it, only a line naming its
-        # agency may add one (DOMAIN.md §7). `stored_codes`: a real code -> the placeholder its events carry.
-        self.agency_held, self.stored_codes = agency_held, stored_codes or {}
+        # agency may add one (DOMAIN.md §7): `unheld_agency` then says why and what to do, and such a line is
+        # refused. `stored_codes`: a real code -> the placeholder its events carry.
+        self.unheld_agency, self.stored_codes = unheld_agency, stored_codes or {}
         self._aggregates: dict[UUID, Aggregate | None] = {}
         self._stored_versions: dict[UUID, int] = {}
         self._seen: Counter[tuple[UUID, str]] = Counter()
@@ -72,15 +73,8 @@ class Book:
             raise RefusedError(
                 _subject(line), f"{line.event} is dated {line.date}, in the future (today is {self.today})", "", "date"
             )
-        if line.agency is None and not self.agency_held:
-            raise UnknownAgencyError(
-                _subject(line),
-                f"本存储没有机关 {self.agency}，这一行也没有写明机关 / the store holds no agency {self.agency} and "
-                "this line names none",
-                f'在这一行写明 "agency"，或先用 `gongkai --agency {self.agency} agency-name 机关名称` 新增机关 / '
-                "name the agency on the line, or add it first with `agency-name`",
-                "agency",
-            )
+        if line.agency is None and self.unheld_agency is not None:
+            raise UnknownAgencyError(_subject(line), *self.unheld_agency, "agency")
         agency = (self.stored_codes.get(line.agency, line.agency) if line.agency else None) or self.agency
         clerk = line.clerk or self.clerk
         if line.event in EVENT_CLASSES:

@@ -72,7 +72,8 @@ class Tracker(Reports):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         # The command line's rule (DOMAIN.md §7): an agency the store does not hold is added only by a line that
-        # names it; a line naming none is then refused. Use cases called in-process keep the settings' agency.
+        # names it; a line naming none is then refused, as on a store of several agencies when none is named.
+        # Use cases called in-process keep the settings' agency.
         self.lines_must_name_new_agency = False
         from storage.keys import master_key
 
@@ -128,19 +129,37 @@ class Tracker(Reports):
         return LoadedBook(lambda aggregate_id: None, **self.book_options())
 
     def book_options(self) -> dict[str, Any]:
-        """Return what a book needs from the settings: today, the agency and whether the store holds it, the clerk."""
-        from service.settings import PLACEHOLDER_AGENCY
-
-        named = self.settings.agency
-        held = not (self.lines_must_name_new_agency and named) or named == PLACEHOLDER_AGENCY or self.holds(named)
+        """Return what a book needs from the settings: today, the agency (and whether it is held), the clerk."""
         stored = {real: stored for stored, real in self.aliases().items()}
         return {
             "today": self.settings.today,
             "agency": self.agency,
             "clerk": self.settings.clerk,
-            "agency_held": held,
+            "unheld_agency": self._unheld_agency() if self.lines_must_name_new_agency else None,
             "stored_codes": stored,
         }
+
+    def _unheld_agency(self) -> tuple[str, str] | None:
+        """Say why a line naming no agency cannot take the default one, and what to do; None when it can."""
+        from service.settings import PLACEHOLDER_AGENCY
+
+        named = self.settings.agency
+        held = {a.agency for a in self.view.agencies()}
+        if named and named != PLACEHOLDER_AGENCY and not self.holds(named):
+            return (
+                f"本存储没有机关 {named}，这一行也没有写明机关 / the store holds no agency {named} and this line "
+                "names none",
+                f'在这一行写明 "agency"，或先用 `gongkai --agency {named} agency-name 机关名称` 新增机关 / '
+                "name the agency on the line, or add it first with `agency-name`",
+            )
+        if not named and len(held) > 1 and PLACEHOLDER_AGENCY not in held:
+            codes = "、".join(self.held_codes())
+            return (
+                f"本存储有多个机关（{codes}），没有指明是哪一个 / the store holds several agencies ({codes}) and "
+                "none was named",
+                '请用 --agency 或 GONGKAI_AGENCY 指明，或在这一行写明 "agency" / name it with --agency or on the line',
+            )
+        return None
 
     def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[str]) -> None:
         """Apply further numbered lines to a book; append a message for every refused one."""

@@ -292,3 +292,15 @@ def test_placeholder_code_keeps_a_closed_year_equal(gongkai: Runner) -> None:
     gongkai("agency-code", "YZSFJ", env=AS_OF, check=True)
     report = json.loads(gongkai("report", "annual", "2025", "--format", "json", env=AS_OF, check=True).stdout)
     assert report["agency_code"] == "YZSFJ" and report["closed_year"]["equal"] is True
+
+
+def test_a_store_of_several_agencies_never_records_under_the_placeholder(gongkai: Runner, db: str) -> None:
+    gongkai("--agency", "A1", "agency-name", "甲局", "--date", "2026-09-01", env=AS_OF, check=True)
+    gongkai("--agency", "A2", "agency-name", "乙局", "--date", "2026-09-01", env=AS_OF, check=True)
+    events, before = stored_events(db), export(gongkai)
+    args = ("receive", "X-1", "--date", "2026-09-18", "--channel", "online", "--applicant-type", "natural_person")
+    refused = gongkai(*args, env=AS_OF)
+    assert refused.returncode == 1 and "本存储有多个机关（A1、A2）" in refused.stderr and "--agency" in refused.stderr
+    assert stored_events(db) == events and export(gongkai) == before
+    gongkai("--agency", "A2", *args, env=AS_OF, check=True)
+    assert json.loads(gongkai("info", env=AS_OF, check=True).stdout)["agencies"] == ["A1", "A2"]
