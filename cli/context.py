@@ -7,17 +7,23 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
 from domain.errors import GongkaiError, InvalidInputError
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from service.reports import Reports
+    from service.settings import Settings
+    from service.tracker import Tracker
+
+P = ParamSpec("P")
+R = TypeVar("R")
 EXIT_REFUSED = 1
 
 
-def _settings(ctx: click.Context) -> Any:
+def _settings(ctx: click.Context) -> Settings:
     """Return the settings, with the global options given on the command line."""
     from service.settings import load_settings
 
@@ -26,7 +32,7 @@ def _settings(ctx: click.Context) -> Any:
 
 
 @contextmanager
-def tracker(ctx: click.Context, *, adds_agency: bool = False) -> Iterator[Any]:
+def tracker(ctx: click.Context, *, adds_agency: bool = False) -> Iterator[Tracker]:
     """Open the store the global options name, and close it afterwards.
 
     An agency code the store does not hold is refused, except by the commands that add one explicitly
@@ -60,7 +66,7 @@ def require_store(ctx: click.Context) -> None:
 
 
 @contextmanager
-def reports(ctx: click.Context, fmt: str) -> Iterator[Any]:
+def reports(ctx: click.Context, fmt: str) -> Iterator[Reports]:
     """Open what a report reads: its tables directly when they are caught up (table, json, markdown), else the store."""
     if fmt in ("table", "json", "markdown"):
         from storage.view_reader import open_caught_up
@@ -77,17 +83,17 @@ def reports(ctx: click.Context, fmt: str) -> Iterator[Any]:
         yield opened
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print a refusal on stderr and exit with status 1."""
     click.echo(f"错误 error: {message}", err=True)
     sys.exit(EXIT_REFUSED)
 
 
-def refusals(func: F) -> F:
+def refusals(func: Callable[P, R]) -> Callable[P, R]:
     """Turn gongkai's known errors into a message on stderr and exit status 1."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except InvalidInputError as error:
@@ -99,4 +105,4 @@ def refusals(func: F) -> F:
         except GongkaiError as error:
             fail(f"{error} (nothing was recorded)" if "recorded" not in str(error) else str(error))
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.context import refusals, tracker
+
+if TYPE_CHECKING:
+    from domain.calendar import WorkingCalendar
+    from domain.deadlines import Deadline, DeadlineRules
+    from domain.registration import Registration
+    from service.deadlines import Status
+    from service.tracker import Tracker
 
 HOW_TO_ADD = (
     "gongkai calendar add {year} --holidays 节假日（如 {year}-01-01,{year}-10-01..{year}-10-07）"
@@ -27,7 +34,7 @@ def _date(value: str | None, name: str) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name) from None
 
 
-def _context(t: Any, as_of: dt.date | None) -> tuple[dt.date, Any, Any]:
+def _context(t: Tracker, as_of: dt.date | None) -> tuple[dt.date, DeadlineRules, WorkingCalendar]:
     """Return the as-of date, the deadline rules of the settings, and the store's working-day calendar."""
     from service.deadlines import working_calendar
     from service.notify_settings import load_scheduler_settings
@@ -37,7 +44,7 @@ def _context(t: Any, as_of: dt.date | None) -> tuple[dt.date, Any, Any]:
     return as_of or t.settings.today, settings.rules, working_calendar(t.app)
 
 
-def _state(deadline: Any, as_of: dt.date, calendar: Any) -> str:
+def _state(deadline: Deadline, as_of: dt.date, calendar: WorkingCalendar) -> str:
     from domain.deadlines import DeadlineKind
     from scheduler.plan import urgency
 
@@ -96,7 +103,7 @@ def due(ctx: click.Context, as_of: str | None, within: int | None, fmt: str) -> 
             console.print(line, style="yellow", highlight=False)
 
 
-def _status_json(status: Any, day: dt.date, reg: Any) -> dict[str, Any]:
+def _status_json(status: Status, day: dt.date, reg: Registration) -> dict[str, Any]:
     from domain.deadlines import KIND_LABELS, deadline_to_json
     from service.clerk_views import state_code, state_words
 

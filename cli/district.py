@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from domain.codes import TableFormat
 
+if TYPE_CHECKING:
+    from service.reports import Reports
+
 FORMATS = ("table", "json", "markdown")
 
 
 def emit_district(
-    tracker: Any,
+    tracker: Reports,
     period: str,
     fmt: str,
     table_format: str | None,
@@ -27,29 +29,26 @@ def emit_district(
     """Print or write the roll-up (one contract object) or every agency's report (a JSON array by agency code)."""
     if fmt not in FORMATS:
         raise click.UsageError(f"--all-agencies and --by-agency print {', '.join(FORMATS)}; not --format {fmt}")
-    options: dict[str, Any] = {
-        "table_format": TableFormat(table_format) if table_format else None,
-        "include_earlier_pending": include_earlier_pending,
-    }
+    chosen = TableFormat(table_format) if table_format else None
     if by_agency:
-        reports = tracker.reports_by_agency(period, **options)
+        reports = tracker.reports_by_agency(
+            period, table_format=chosen, include_earlier_pending=include_earlier_pending
+        )
     else:
-        reports = [tracker.district_report(period, **options)]
+        reports = [
+            tracker.district_report(period, table_format=chosen, include_earlier_pending=include_earlier_pending)
+        ]
     if fmt == "json":
-        document: Any = reports if by_agency else reports[0]
+        document: object = reports if by_agency else reports[0]
         _write(json.dumps(document, ensure_ascii=False), output)
     elif fmt == "markdown":
         from projections.render.markdown import render_markdown
 
         _write("\n\n".join(render_markdown(report) for report in reports), output)
     else:
-        from rich.console import Console
+        from cli.reports import print_tables
 
-        from cli.reports import render_table
-
-        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=200)
-        for report in reports:
-            console.print(render_table(report))
+        print_tables(reports, output)
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -1,20 +1,20 @@
-"""`gongkai import`: read the whole file, check every line, then record all of it or nothing."""
+"""`gongkai import`: open the file, call the import use case, print what it did (or every problem)."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import io
+import json
 import sys
-import time
-from collections.abc import Callable, Iterator
-from typing import Any, BinaryIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from domain.errors import InvalidInputError
-from service.reading import sniff_format
-from storage.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
+from domain.errors import InvalidInputError, Problem
+
+if TYPE_CHECKING:
+    from cli.progress import ProgressBar
+    from service.tracker import Tracker
 
 
 def _open(file: str) -> BinaryIO:
@@ -25,80 +25,36 @@ def _open(file: str) -> BinaryIO:
     try:
         return open(file, "rb")
     except OSError as error:
-        raise InvalidInputError([f"{file}: cannot be read ({error.strerror})"]) from None
+        raise InvalidInputError([Problem(None, None, f"{file}: cannot be read ({error.strerror})")]) from None
 
 
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while importing.
+def import_file(tracker: Tracker, file: str, fmt: str, progress: ProgressBar) -> None:
+    """Import a file all or nothing; print a summary on stderr, and with `json` one object on stdout."""
+    from service.importing import import_events, refused_json
 
-    An import builds hundreds of thousands of objects that live to its end, and every full collection walks
-    them all (a quarter of a 200,000-event import). Afterwards they are frozen (left out of collections), or the
-    first collection, and the one at exit, would walk them once more; refcounting still frees them.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    stops: list[Callable[[], None]] = []
+
+    def start(events: int) -> Callable[[int], None] | None:
+        bar = progress("导入 importing", events)
+        if bar is None:
+            return None
+        stops.append(bar.stop)
+        return bar.advance
+
     try:
-        yield
+        with _open(file) as stream:
+            result = import_events(tracker, stream, name=file, progress=start)
+    except InvalidInputError as error:
+        if fmt == "json":
+            click.echo(json.dumps(refused_json(error.problems), ensure_ascii=False))
+        raise
     finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-def _read_and_check(tracker: Any, stream: BinaryIO, problems: list[str]) -> tuple[list[Any], Any]:
-    """Return the file's good lines, and the book that checked them if it was checked while being read.
-
-    Into an empty store nothing needs looking up, so this process checks its part of the lines on the book while
-    the child reads the rest; otherwise the book is made once every line is read.
-    """
-    lines: list[Any] = []
-    book = tracker.book_for_empty_store()
-    for part in read_parts(stream, problems, CHILD_SHARE if book is None else BOOKING_CHILD_SHARE):
-        lines += part
-        if book is not None:
-            tracker.check_more(book, part, problems)
-    return lines, book
-
-
-def import_file(tracker: Any, file: str, progress: Callable[[str, int | None], Any]) -> None:
-    """Validate a JSON Lines file completely, then record it in batches; print a summary on stderr."""
-    with _without_gc():
-        _import_file(tracker, file, progress)
-
-
-def _import_file(tracker: Any, file: str, progress: Callable[[str, int | None], Any]) -> None:
-    started = time.perf_counter()
-    problems: list[str] = []
-    with _open(file) as stream:
-        head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
-        from service.export import csv_lines, is_export_csv
-
-        book = None
-        if is_export_csv(head):  # a file written by `export --format csv`
-            lines = csv_lines(stream.read(), problems)
-        elif (kind := sniff_format(head)) is not None:
-            raise InvalidInputError([f"{file}: {kind}"])
-        else:
-            lines, book = _read_and_check(tracker, stream, problems)
-    if not lines and not problems:
-        raise InvalidInputError([f"{file}: empty: no event lines"])
-    if book is None:
-        book = tracker.check(lines, problems)
-    if problems:
-        problems.sort(key=lambda p: int(p.split(",")[0].split(":")[0].removeprefix("line ") or 0))
-        raise InvalidInputError(problems)
-    events = sum(len(a.pending_events) for a in book.changed())
-    bar = progress("导入 importing", events)
-    try:
-        # Retried on the aggregates as they are now if another clerk saves the same ones meanwhile.
-        result = tracker.record(lines, bar.advance_task if bar else None, checked=book)
-    finally:
-        if bar:
-            bar.stop()
-    seconds = time.perf_counter() - started
+        for stop in stops:
+            stop()
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     click.echo(
         f"已导入 imported: {result.recorded} events recorded, {result.already} already in the store, "
-        f"{len(lines)} lines, {seconds:.1f} s",
+        f"{result.lines} lines, {result.seconds:.1f} s",
         err=True,
     )

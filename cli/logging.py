@@ -10,7 +10,6 @@ import functools
 import logging
 import os
 import sys
-from typing import Any
 
 from service.logs import defer_configuration, load_structlog
 
@@ -51,7 +50,7 @@ def _configure_structlog(handler: StructlogHandler) -> None:
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer: Any
+    renderer: structlog.typing.Processor
     if handler.as_json:
         shared.append(structlog.processors.dict_tracebacks)
         renderer = structlog.processors.JSONRenderer(ensure_ascii=False)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from domain.labels import APPLICANT_LABELS, CHANNEL_LABELS, outcome_label
 from service.settings import PLACEHOLDER_AGENCY
+
+if TYPE_CHECKING:
+    from domain.event import DomainEvent
+    from service.clerk_views import CaseView
+    from service.tracker import Tracker
 
 EVENT_LABELS = {
     "received": "收到申请",
@@ -35,7 +40,7 @@ EVENT_LABELS = {
 }
 
 
-def print_info(tracker: Any) -> None:
+def print_info(tracker: Tracker) -> None:
     """Print the store's location, counts, agency and versions."""
     tracker.catch_up()
     counts = tracker.counts()
@@ -56,7 +61,7 @@ def print_info(tracker: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
 
-def _protection(tracker: Any) -> dict[str, Any]:
+def _protection(tracker: Tracker) -> dict[str, Any]:
     """Say plainly whether personal data is encrypted at rest (and warn on stderr when it is not)."""
     from storage.crypto import key_store
 
@@ -76,7 +81,7 @@ def _protection(tracker: Any) -> dict[str, Any]:
     }
 
 
-def _describe(event: Any) -> str:
+def _describe(event: DomainEvent) -> str:
     fields = event.business_fields()
     fields.pop("request", None)
     if "outcome" in fields:
@@ -88,7 +93,7 @@ def _describe(event: Any) -> str:
     return "  ".join(f"{k}={v}" for k, v in fields.items())
 
 
-def print_history(tracker: Any, number: str, fmt: str = "table") -> None:
+def print_history(tracker: Tracker, number: str, fmt: str = "table") -> None:
     """Print an application's (or an appeal case's) every event, with the clerk and the time recorded."""
     from rich.console import Console
     from rich.table import Table
@@ -122,7 +127,7 @@ def print_history(tracker: Any, number: str, fmt: str = "table") -> None:
     Console(width=160).print(table)
 
 
-def _case_title(target: Any) -> str:
+def _case_title(target: CaseView) -> str:
     from domain.labels import APPEAL_GROUP_LABELS, RESULT_LABELS
 
     case = target.case
@@ -138,7 +143,7 @@ def _case_title(target: Any) -> str:
     return " · ".join(parts)
 
 
-def print_open(tracker: Any, fmt: str) -> None:
+def print_open(tracker: Tracker, fmt: str) -> None:
     """Print the agency's open applications, overdue first: state in words, next deadline, days left."""
     from service.clerk_views import open_applications, state_words
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import importlib
-import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from cli.context import refusals, reports, tracker
 from cli.record import add_event_commands
+
+F = TypeVar("F", bound=Callable[..., object])  # a command function, given options by a decorator
 
 
 class LazyGroup(click.Group):
@@ -47,35 +49,25 @@ def main(db: str | None, agency: str | None, clerk: str | None, verbose: int) ->
 add_event_commands(main)
 
 
-def _progress(label: str, total: int | None) -> Any:
-    """Return a rich progress bar on a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    bar = Progress(transient=True, console=_stderr_console())
-    bar.start()
-    task = bar.add_task(label, total=total)
-    bar.advance_task = lambda n: bar.advance(task, n)  # type: ignore[attr-defined]
-    return bar
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
 @main.command("import")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object on stdout (recorded, already_recorded, skipped, problems)",
+)
 @click.pass_context
 @refusals
-def import_(ctx: click.Context, file: str) -> None:
+def import_(ctx: click.Context, file: str, fmt: str) -> None:
     """导入 Import events from a JSON Lines file (- reads stdin); all or nothing."""
     from cli.importing import import_file
+    from cli.progress import progress_bar
 
     with tracker(ctx, adds_agency=True) as t:  # a line naming its agency adds it; one naming none needs a held one
-        import_file(t, file, _progress)
+        import_file(t, file, fmt, progress_bar)
 
 
 @main.command()
@@ -122,25 +114,27 @@ def report() -> None:
     """报表 The statutory tables 三 and 四, for a year or a month."""
 
 
-def _report_options(func: Any) -> Any:
-    func = click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE"
-    )(func)
-    func = click.option(
-        "--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)"
-    )(func)
-    func = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "json", "markdown", "html", "xlsx", "docx"]),
-        default="table",
-        show_default=True,
-        help="xlsx/docx need -o FILE; monthly xlsx/html is the filing workbook (汇总表, 表三, 复议（诉讼）表)",
-    )(func)
-    return func
+# The monthly filing is a workbook (or its page): it has no DOCX, so `report monthly` does not offer one.
+ANNUAL_FORMATS = ("table", "json", "markdown", "html", "xlsx", "docx")
+MONTHLY_FORMATS = ("table", "json", "markdown", "html", "xlsx")
 
 
-def _district_options(func: Any) -> Any:
+def _report_options(formats: tuple[str, ...], help_text: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        func = click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE"
+        )(func)
+        func = click.option(
+            "--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)"
+        )(func)
+        return click.option(
+            "--format", "fmt", type=click.Choice(formats), default="table", show_default=True, help=help_text
+        )(func)
+
+    return decorate
+
+
+def _district_options(func: F) -> F:
     func = click.option("--by-agency", is_flag=True, help="各机关分表 one table per agency (JSON: an array)")(func)
     func = click.option(
         "--all-agencies", is_flag=True, help="全区汇总 the district roll-up: the sum of every agency [GONGKAI_DISTRICT]"
@@ -156,7 +150,7 @@ def _whole_district(all_agencies: bool, by_agency: bool) -> bool:
 
 @report.command("annual")
 @click.argument("year", type=click.IntRange(2008, 2200))
-@_report_options
+@_report_options(ANNUAL_FORMATS, "xlsx、docx 写入文件，需 -o FILE / xlsx and docx write a file: add -o FILE")
 @click.option("--include-earlier-pending", is_flag=True, help="表四含上年度结转 count cases pending from earlier years")
 @_district_options
 @click.pass_context
@@ -194,7 +188,7 @@ def report_annual(
 
 @report.command("monthly")
 @click.argument("month")
-@_report_options
+@_report_options(MONTHLY_FORMATS, "xlsx、html：月报（汇总表、表三、复议表）/ the filing; xlsx needs -o FILE")
 @_district_options
 @click.pass_context
 @refusals
@@ -230,10 +224,11 @@ def report_monthly(
 @refusals
 def replay(ctx: click.Context) -> None:
     """重放 Rebuild every table from the events, compare with the maintained ones, and replace them."""
+    from cli.progress import progress_bar
     from cli.reports import run_replay
 
     with tracker(ctx) as t:
-        run_replay(t, _progress)
+        run_replay(t, progress_bar)
 
 
 @main.command("agency-name")
@@ -248,9 +243,10 @@ def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
     with tracker(ctx, adds_agency=True) as t:
         line: dict[str, Any] = {"event": "agency_named", "agency_name": name}
         line["date"] = date or t.settings.today.isoformat()
-        if t.settings.agency:  # naming it here is the explicit act that adds it (DOMAIN.md §7)
-            line["agency"] = t.settings.agency
-        added = bool(t.settings.agency) and not t.holds(t.settings.agency)
+        named = t.settings.agency
+        if named:  # naming it here is the explicit act that adds it (DOMAIN.md §7)
+            line["agency"] = named
+        added = named is not None and not t.holds(named)
         t.record([(1, parse_object(line))])
         code = t.display_code(t.agency)
         word = "已新增机关 agency added" if added else "已记录机关名称 name recorded"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import click
 
@@ -20,7 +19,7 @@ class Opt:
     help: str
     choices: type[StrEnum] | None = None
     required: bool = False
-    type: Any = str
+    type: type[str] | type[int] = str
 
 
 @dataclass(frozen=True)
@@ -134,6 +133,7 @@ COMMANDS = (
             Opt("case", "案号 case number", required=True),
             Opt("kind", "类型 kind", AppealKind, required=True),
             Opt("procedure", "简易程序 procedure", Procedure),
+            Opt("body", "复议机关或法院 the reconsideration body or court, e.g. 宁波市鄞州区人民政府"),
         ),
     ),
     EventCommand("appeal-responded", "appeal_responded", "case", "答复/答辩 The reply or defence was filed."),
@@ -159,13 +159,13 @@ def _click_option(opt: Opt) -> click.Option:
 def _make(spec: EventCommand) -> click.Command:
     @click.pass_context
     @refusals
-    def run(ctx: click.Context, /, **values: Any) -> None:
+    def run(ctx: click.Context, /, **values: str | int | None) -> None:
         from domain.errors import InvalidInputError
         from domain.lines import LineError, parse_object
 
-        line = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
-        if spec.key == "year":
-            line["year"] = int(line["year"]) if str(line["year"]).isdigit() else line["year"]
+        line: dict[str, str | int] = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
+        if spec.key == "year" and str(line["year"]).isdigit():
+            line["year"] = int(line["year"])
         with tracker(ctx) as t:
             line.setdefault("date", t.settings.today.isoformat())
             try:

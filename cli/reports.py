@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +19,11 @@ from domain.labels import (
     ORG_GROUP_LABEL,
 )
 from projections.tables import APPEAL_COLUMNS, COLUMNS
+
+if TYPE_CHECKING:
+    from cli.progress import ProgressBar
+    from service.reports import Reports
+    from service.tracker import Tracker
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -35,11 +39,10 @@ def render_table(report: dict[str, Any]) -> Any:
     from rich.console import Group
     from rich.table import Table
 
-    from projections.render.rows import fees_text, period_text, table3_rows, table_format
+    from projections.render.rows import fees_text, period_text, report_rows
 
     columns = [*COLUMNS, "total"]
-    code = f"（{report['agency_code']}）" if report["agency_code"] else ""  # the placeholder has none to show
-    title = f"{report['agency']}{code}{period_text(report)} 三、收到和处理政府信息公开申请情况"
+    title = f"{report['agency']}{period_text(report)} 三、收到和处理政府信息公开申请情况"
     three = Table(title=title, caption=BALANCE_NOTE)
     three.add_column("", max_width=36, overflow="fold")
     for column in columns:
@@ -47,7 +50,7 @@ def render_table(report: dict[str, Any]) -> Any:
         in_org_group = column not in ("natural_person", "total")
         three.add_column(f"{ORG_GROUP_LABEL}\n{label}" if in_org_group else label, justify="right")
     heading = ("", "")
-    for row in table3_rows(table_format(report)):
+    for row in report_rows(report):
         if row.group and row.group != heading[0]:
             three.add_row(f"[bold]{row.group}[/bold]")
         if row.subgroup and (row.group, row.subgroup) != heading:
@@ -68,7 +71,7 @@ def render_table(report: dict[str, Any]) -> Any:
 
 
 def emit_report(
-    tracker: Any,
+    tracker: Reports,
     period: str,
     fmt: str,
     table_format: str | None,
@@ -79,10 +82,6 @@ def emit_report(
     """Print or write one report in the chosen format (xlsx, docx: a file; html: a page)."""
     if fmt in ("xlsx", "docx") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
-    if fmt == "docx" and len(period) == 7:
-        raise click.UsageError(
-            "the monthly filing is a workbook: use --format xlsx or html (docx is for annual tables)"
-        )
     report = tracker.report(
         period,
         table_format=TableFormat(table_format) if table_format else None,
@@ -99,13 +98,25 @@ def emit_report(
 
         _write(render_markdown(report), output)
     else:
-        from rich.console import Console
-
-        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=200)
-        console.print(render_table(report))
+        print_tables([report], output)
 
 
-def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
+def print_tables(reports: list[dict[str, Any]], output: Path | None) -> None:
+    """Print tables 三 and 四 of each report as a terminal table, to stdout or to a file that is then closed."""
+    from rich.console import Console
+
+    if output is None:
+        for report in reports:
+            Console(file=sys.stdout, width=200).print(render_table(report))
+        return
+    with output.open("w", encoding="utf-8") as stream:
+        console = Console(file=stream, width=200)
+        for report in reports:
+            console.print(render_table(report))
+    click.echo(f"已写入 written: {output}", err=True)
+
+
+def _note_closed(tracker: Reports, year: int, report: dict[str, Any]) -> None:
     """Say on stderr (and in the JSON, as an extra key) whether the year is closed and still equal."""
     from service.reports import closed_status
 
@@ -115,9 +126,12 @@ def _note_closed(tracker: Any, year: int, report: dict[str, Any]) -> None:
         report["closed_year"] = status.to_json()
 
 
-def _emit_document(tracker: Any, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
+def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
     """Write the monthly filing workbook or page, or the annual tables as XLSX, DOCX or HTML."""
     from projections.render import render_html, write_docx, write_xlsx
+    from service.tracker import Tracker
+
+    assert isinstance(tracker, Tracker), "a document reads the histories: cli.context.reports opens the whole store"
 
     if len(period) == 7:
         from projections.render.monthly import render_monthly_html
@@ -141,11 +155,11 @@ def _emit_document(tracker: Any, period: str, fmt: str, report: dict[str, Any], 
         click.echo(f"已写入 written: {output}", err=True)
 
 
-def run_replay(tracker: Any, progress: Callable[[str, int | None], Any]) -> None:
+def run_replay(tracker: Tracker, progress: ProgressBar) -> None:
     """Rebuild the tables, say whether they agree with the maintained ones, and exit 1 if not."""
     bar = progress("重放 replaying", None)
     try:
-        rebuilt, found = tracker.replay(bar.advance_task if bar else None)
+        rebuilt, found = tracker.replay(bar.advance if bar else None)
     finally:
         if bar:
             bar.stop()

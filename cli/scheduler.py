@@ -7,11 +7,17 @@ import logging
 import signal
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.context import refusals, tracker
+
+if TYPE_CHECKING:
+    from scheduler.daemon import Clock
+    from scheduler.sweep import Reminders
+    from service.notify_settings import SchedulerSettings
+    from service.tracker import Tracker
 
 
 @click.group()
@@ -19,7 +25,7 @@ def scheduler() -> None:
     """提醒 The deadline reminder daemon (log, e-mail, webhook/DingTalk)."""
 
 
-def _reminders(t: Any, config: Path | None) -> tuple[Any, Any, Any]:
+def _reminders(t: Tracker, config: Path | None) -> tuple[Reminders, Clock, SchedulerSettings]:
     from scheduler.daemon import Clock
     from scheduler.plan import Policy
     from scheduler.sweep import Reminders

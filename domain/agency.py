@@ -1,4 +1,4 @@
-"""The agency aggregate: its name and the documents it hands in (monthly filings, annual reports)."""
+"""The agency aggregate: its name and the documents it hands in (monthly filings, annual reports), closed years."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field
 
+from domain.changes import Include, Set
 from domain.closing import YearClose
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
@@ -42,9 +43,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
     class Named(Event):
         name = "agency_named"
         agency_name: Text
-
-        def evolve(self, agency: Agency) -> None:
-            agency.agency_name = self.agency_name
+        changes = (Set("name", "agency_name"),)
 
     class Recoded(Event):
         """The placeholder agency was given its real code (`gongkai agency-code`); its events keep the placeholder.
@@ -62,16 +61,12 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
     class MonthlyFilingSubmitted(Event):
         name = "monthly_filing_submitted"
         month: Month
-
-        def evolve(self, agency: Agency) -> None:
-            agency.filed_months.add(self.month)
+        changes = (Include("filed_months", "month"),)
 
     class AnnualReportPublished(Event):
         name = "annual_report_published"
         year: int = Field(ge=2008, le=2200, strict=True)
-
-        def evolve(self, agency: Agency) -> None:
-            agency.published_years.add(self.year)
+        changes = (Include("published_years", "year"),)
 
     class YearClosed(Event):
         """The year's tables were declared final (年度结账): `report` is their contract JSON, `sha256` its hash."""
@@ -108,8 +103,8 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
     def __init__(self) -> None:
         self.history: list[Agency.Event] = []
         self.code = ""
-        self.agency_name: str | None = None
-        self.recoded_as: str | None = None
+        self.name: str | None = None  # the agency's name (agency_named)
+        self.recoded_as: str | None = None  # the placeholder's real code (agency_recoded)
         self.filed_months: set[str] = set()
         self.published_years: set[int] = set()
         self.closed_years: dict[int, YearClose] = {}

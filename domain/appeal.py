@@ -1,18 +1,20 @@
-"""The appeal case (复议/诉讼) aggregate: appealed, responded to, decided."""
+"""The appeal case (复议/诉讼) aggregate: appealed, responded to, decided; each event's `changes` are its one fold."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 
+from domain.changes import DATE, Append, First, Set
 from domain.codes import AppealKind, AppealResult, Procedure
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
 from domain.reminders import ReminderFields
-from domain.values import Code, name_id
+from domain.values import Code, Text, name_id
 
 
 @functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
@@ -29,26 +31,35 @@ class AppealCase(KeepsHistory, BaseAggregate[UUID]):
 
     class Appealed(Event, CanInitAggregate[UUID]):
         name = "appealed"
+        # Version 2 added `body` (issue 11); stores written before hold version 1 (docs/evolving-events.md).
+        class_version: ClassVar[int] = 2
         request: Code
         kind: AppealKind
         procedure: Procedure | None = None
+        body: Text | None = None  # the 复议机关 or court (docs/import-format.md), shown in the 复议（诉讼）表
+        changes = (
+            Set("agency", "agency"),
+            Set("number", "case"),
+            Set("request", "request"),
+            Set("kind", "kind"),
+            Set("procedure", "procedure"),
+            Set("body", "body"),
+            Set("appealed", DATE),
+        )
 
-        def evolve(self, case: AppealCase) -> None:
-            case.agency, case.number, case.request = self.agency, self.case, self.request
-            case.kind, case.procedure, case.appealed = self.kind, self.procedure, self.date
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Give an `appealed` stored before `body` existed the body it then had: none recorded."""
+            state["body"] = None
 
     class Responded(Event):
         name = "appeal_responded"
-
-        def evolve(self, case: AppealCase) -> None:
-            case.responded = case.responded or self.date
+        changes = (First("responded"),)
 
     class Decided(Event):
         name = "appeal_decided"
         result: AppealResult
-
-        def evolve(self, case: AppealCase) -> None:
-            case.decisions.append((self.date, self.result))
+        changes = (Append("decisions", "result"),)
 
     class ReminderSending(Event, ReminderFields):
         """The scheduler claimed a reminder about the case's deadline (not an import line)."""
@@ -66,9 +77,10 @@ class AppealCase(KeepsHistory, BaseAggregate[UUID]):
         self.agency = self.number = self.request = ""
         self.kind = AppealKind.RECONSIDERATION
         self.procedure: Procedure | None = None
+        self.body: str | None = None
         self.appealed = dt.date.min
         self.responded: dt.date | None = None
-        self.decisions: list[tuple[dt.date, AppealResult]] = []
+        self.decisions: tuple[tuple[dt.date, AppealResult], ...] = ()
 
     def check_step(self, name: str, date: dt.date) -> None:
         """Refuse a step dated before the case was appealed, or a second `appealed`."""

@@ -17,10 +17,10 @@ from eventsourcing.utils import get_topic
 from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
 from domain.checked_events import build_event
-from domain.closing import Counted, changed_years
 from domain.errors import ClosedYearError, RefusedError, UnknownAgencyError, UnknownRequestError
 from domain.lines import Line
 from domain.request import EVENT_CLASSES, Request, request_id
+from domain.year_footprint import Counted, changed_years
 
 Aggregate = Request | AppealCase | Agency
 Loader = Callable[[UUID], Aggregate | None]
@@ -206,7 +206,7 @@ class Book:
                 str(request.outcome) if request.outcome else None,
                 request.voided is not None,
             )
-            years = changed_years(before, line.event, fields or line.fields, set(closed))
+            years = changed_years(before, line.event, fields or line.fields, set(closed), date=line.date)
         if years:
             close = closed[years[0]]
             what = f"is dated {line.date}, in" if line.date.year == years[0] else "would change the tables of"

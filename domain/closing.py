@@ -10,13 +10,11 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 # Keys of the report JSON that are not the tables (the agency's name may change without changing a number).
 _NOT_TABLES = frozenset({"agency", "closed_year"})
-# Steps that can change the tables of a year other than their own date's (DOMAIN.md §2: corrections, voiding).
-RETROACTIVE_STEPS = frozenset({"classified", "corrected", "voided"})
 
 
 def tables_of(report: Mapping[str, Any]) -> dict[str, Any]:
@@ -38,51 +36,3 @@ class YearClose:
     closed_on: dt.date
     sha256: str
     report: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """What the tables of any year count of one application."""
-
-    received: dt.date
-    closed: dt.date | None
-    applicant_type: str
-    outcome: str | None
-    voided: bool
-
-    def footprint(self, year: int) -> tuple[Any, ...] | None:
-        """Return what the application adds to a year's table 三 (None: it is not in that year's table)."""
-        if self.voided or self.received.year > year or (self.closed is not None and self.closed.year < year):
-            return None
-        closed_here = self.closed is not None and self.closed.year == year
-        return (
-            self.applicant_type,
-            self.received.year == year,
-            self.outcome if closed_here else None,
-            self.closed is None or self.closed.year > year,
-        )
-
-    def after(self, name: str, fields: Mapping[str, Any]) -> Counted:
-        """Return the counted facts after a retroactive step (the latest correction wins, DOMAIN.md §4)."""
-        if name == "classified":
-            return replace(self, applicant_type=str(fields["applicant_type"]))
-        if name == "voided":
-            return replace(self, voided=True)
-        if name != "corrected":
-            return self
-        received, answered = fields.get("received_date"), fields.get("answered_date")
-        return replace(
-            self,
-            received=dt.date.fromisoformat(received) if received else self.received,
-            closed=dt.date.fromisoformat(answered) if answered else self.closed,
-            applicant_type=str(fields.get("applicant_type") or self.applicant_type),
-            outcome=str(fields["outcome"]) if fields.get("outcome") else self.outcome,
-        )
-
-
-def changed_years(before: Counted, name: str, fields: Mapping[str, Any], years: set[int]) -> list[int]:
-    """Return the given years whose table 三 a retroactive step would change."""
-    if name not in RETROACTIVE_STEPS:
-        return []
-    after = before.after(name, fields)
-    return sorted(year for year in years if before.footprint(year) != after.footprint(year))

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
+from domain.changes import Change, apply_changes
 from domain.values import Code, IsoDate, Text
 
 # Fields every stored event has that are not part of the import format.
@@ -53,13 +54,18 @@ class DomainEvent(BaseModel):
 class AggregateEvent(DomainEvent, CanMutateAggregate[UUID]):
     """An event of one of gongkai's aggregates: it joins the aggregate's history, then changes its state."""
 
+    # How the event changes its aggregate's state, field by field (domain/changes.py): the one statement every
+    # fold reads. Many events only join the history.
+    changes: ClassVar[tuple[Change, ...]] = ()
+
     def apply(self, aggregate: Any) -> None:
         """Append the event to the aggregate's history and let it change the state."""
         aggregate.history.append(self)
+        apply_changes(self.changes, aggregate, self)
         self.evolve(aggregate)
 
     def evolve(self, aggregate: Any) -> None:
-        """Change the aggregate's state; many events only join its history."""
+        """Change what its `changes` cannot say (which open consultation a reply ends …)."""
 
 
 class KeepsHistory:

@@ -54,6 +54,16 @@ ROW_LABELS: dict[str, tuple[str, str, str]] = {
     "carried_out": ("", "", "四、结转下年度继续办理"),
 }
 OTHER_LABEL_2019 = "（六）其他处理"
+RESULTS_GROUP_LABEL = ROW_LABELS["total_handled"][0]
+
+# A month's table 三 speaks of the month (DOMAIN.md §9): these rows and the results' group change their words,
+# nothing else does.
+MONTHLY_ROW_LABELS: dict[str, str] = {
+    "new": "一、本月新收政府信息公开申请数量",
+    "carried_in": "二、上月结转政府信息公开申请数量",
+    "carried_out": "四、结转下月继续办理",
+}
+MONTHLY_RESULTS_GROUP_LABEL = "三、本月办理结果"
 
 APPEAL_GROUP_LABELS: dict[str, str] = {
     AppealKind.RECONSIDERATION: "行政复议",
@@ -79,11 +89,10 @@ CHANNEL_LABELS: dict[str, str] = {
     Channel.OTHER: "其他",
 }
 PARTY_LABELS: dict[str, str] = {Party.THIRD_PARTY: "第三方", Party.AGENCY: "其他机关"}
+# A case's result in the 复议（诉讼）表: the words of table 四's columns.
 RESULT_LABELS: dict[str, str] = {
-    AppealResult.UPHELD: "维持",
-    AppealResult.CORRECTED: "纠正",
-    AppealResult.OTHER: "其他",
-    "pending": "尚未审结",
+    result: APPEAL_COLUMN_LABELS[result]
+    for result in (AppealResult.UPHELD, AppealResult.CORRECTED, AppealResult.OTHER, "pending")
 }
 
 

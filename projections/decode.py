@@ -1,17 +1,17 @@
 """Decode stored events for the fold: `json.loads` + the few fields the fold reads, no pydantic (fast path).
 
-The fold (projections/fold.py, facts.py, agencies.py) reads only an event's name and family and a few fields:
-agency, request/case, date, applicant_type, outcome, received_date, answered_date, amount, kind, result, month,
-year, agency_name. A `Slim` event carries exactly those, as the pydantic event would give them to the fold (dates
-as `datetime.date`, codes as their string values, amounts as strings). A store whose states are encrypted or
-compressed, or whose personal fields are sealed, is decoded by its mapper instead.
+The fold (projections/fold.py) reads only an event's name and family, agency, date, key
+(request or case) and the fields its class's `changes` read (domain/request.py, appeal.py, agency.py). A `Slim`
+event carries exactly those, as the JSON holds them (the folds take a date field's ISO text as its date, a code's
+text as the code). A store whose states are encrypted or compressed, or whose personal fields are sealed, is
+decoded by its mapper instead.
+Plain states are decoded by `storage.upcasting.decode_state`, which upcasts an event stored by an older version
+of its class.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import json.scanner
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from sys import intern
@@ -21,26 +21,24 @@ from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import resolve_topic
 
-from domain.agency import Agency
-from domain.appeal import AppealCase
-from domain.request import Request
+from domain.agency import AGENCY_EVENT_CLASSES, Agency
+from domain.appeal import CASE_EVENT_CLASSES, AppealCase
+from domain.request import EVENT_CLASSES, Request
+from storage.upcasting import decode_state
 
-# The C scanner of `json` on str: skips json.loads' encoding detection and whitespace checks (states are compact).
-scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 REQUEST, CASE, AGENCY, CALENDAR = "request", "case", "agency", "calendar"
-_OPTIONAL = (
-    "request",
-    "case",
-    "applicant_type",
-    "outcome",
-    "received_date",
-    "answered_date",
-    "amount",
-    "kind",
-    "result",
-    "month",
-    "year",
-    "agency_name",
+# The event fields the folds read: the keys, and every source of a change (the event classes' `changes`).
+_OPTIONAL = tuple(
+    sorted(
+        {"request", "case"}
+        | {
+            change.source
+            for classes in (EVENT_CLASSES, CASE_EVENT_CLASSES, AGENCY_EVENT_CLASSES)
+            for cls in classes.values()
+            for change in cls.changes
+            if change.source not in (None, "date", "agency")
+        }
+    )
 )
 
 
@@ -68,24 +66,12 @@ class Slim:
         get = data.get
         # codes repeat across hundreds of thousands of facts: share one string each
         self.name, self.family, self.agency, self.date = name, family, intern(data["agency"]), day
-        self.request, self.case = get("request"), get("case")
-        self.applicant_type = (text := get("applicant_type")) and intern(text)
-        self.outcome = (text := get("outcome")) and intern(text)
-        self.received_date = (text := get("received_date")) and _date(text)
-        self.answered_date = (text := get("answered_date")) and _date(text)
-        self.amount, self.kind, self.result = get("amount"), get("kind"), get("result")
-        self.month, self.year, self.agency_name = get("month"), get("year"), get("agency_name")
+        for field in _OPTIONAL:
+            setattr(self, field, get(field))
 
 
 _DATES: dict[str, dt.date] = {}  # a year of business dates is a few hundred strings: parse each once, share it
 KNOWN_TOPICS: dict[str, tuple[str, str]] = {}  # topic → (event name, family), filled by topic_kind
-
-
-def _date(text: str) -> dt.date:
-    day = _DATES.get(text)
-    if day is None:
-        day = _DATES[text] = dt.date.fromisoformat(text)
-    return day
 
 
 def topic_kind(topic: str) -> tuple[str, str]:
@@ -110,7 +96,7 @@ def slim(stored: StoredEvent) -> Slim:
 def _slim(topic: str, state: bytes) -> Slim:
     name, family = topic_kind(topic)
     try:
-        data = scan_json(state.decode(), 0)[0] if type(state) is bytes else json.loads(state)
+        data = decode_state(topic, state)
         text = data["date"]
         day = _DATES.get(text)
         if day is None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from domain.appeal import AppealCase
 from domain.calendar import WorkingCalendar
-from domain.deadlines import DeadlineKind, DeadlineRules, request_deadlines
+from domain.deadlines import DeadlineKind, DeadlineRules
 from domain.errors import GongkaiError
 from domain.labels import (
     APPEAL_GROUP_LABELS,
@@ -29,6 +29,7 @@ from domain.labels import (
 )
 from domain.registration import registration
 from domain.request import Request
+from domain.request_deadlines import request_deadlines
 from domain.values import month_bounds
 
 YES, NO, NOT_APPLICABLE, OVERDUE = "是", "否", "—", "已逾期"
@@ -75,7 +76,7 @@ class CaseRow:
     applicant: str
     request: str
     kind: str
-    authority: str  # 复议机关或法院: not recorded by any event yet; left for the clerk
+    authority: str  # 复议机关或法院: the `body` recorded on `appealed`; empty (for the clerk) when none was
     appealed: dt.date
     number: str
     responded: dt.date | None
@@ -137,7 +138,7 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
         remarks.append(f"缺少{deadline.calendar_missing}年工作日安排，无法计算答复期限")
     elif deadline is not None and deadline.paused and closed is None:
         remarks.append("答复期限暂停计时（补正、征求意见或缴费）")
-    withdrawn = request.closing == "withdrawn"
+    withdrawn = request.state == "withdrawn"
     if closed is None:
         on_time = OVERDUE if deadline is not None and due is not None and due < last and not deadline.paused else ""
     elif withdrawn:
@@ -206,7 +207,7 @@ def case_row(case: AppealCase, applicant: str, first: dt.date, last: dt.date) ->
         applicant=applicant,
         request=case.request,
         kind=case_kind_label(case.kind),
-        authority="",
+        authority=case.body or "",
         appealed=case.appealed,
         number=case.number,
         responded=case.responded if case.responded and case.responded <= last else None,

@@ -2,10 +2,12 @@
 
 A plain-JSON store is folded straight from each event's JSON into mutable rows (one list per application, case
 and agency, in its table's column order, dates kept as their ISO text), frozen into the tables' rows once at
-the end: the rules of the catch-up's pure fold (facts.py, agencies.py), which tests/unit/test_fast_decode.py
-checks this fold against. Other stores (encrypted, compressed, sealed fields) are decoded by their mapper and
-folded by the pure fold, then turned into rows. Comparing rows, not facts, lets the stored rows be streamed
-from the database without building facts for them; the facts decide only where two rows' text differs.
+the end. Both this fold and the catch-up's pure fold (fold.py) read the one statement of how each event changes
+its request, case or agency (the event classes' `changes`): this one compiles it into column operations
+(`_compile`); tests/unit/test_fast_decode.py holds the two equal. Other stores (encrypted, compressed, sealed
+fields) are decoded by their mapper and folded by the pure fold, then turned into rows. Comparing rows, not
+facts, lets the stored rows be streamed from the database without building facts for them; the facts decide
+only where two rows' text differs.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import datetime as dt
 import gc
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from sys import intern
@@ -22,6 +24,11 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import MapperDeserialisationError
 
+from domain.agency import AGENCY_EVENT_CLASSES
+from domain.appeal import CASE_EVENT_CLASSES
+from domain.changes import APPEND, COUNT, DATE, FIRST, GIVEN, INCLUDE, SET, Change
+from domain.counting import count_into
+from domain.request import EVENT_CLASSES, FINAL_STATES, open_state
 from projections.decode import (
     CALENDAR,
     CASE,
@@ -30,12 +37,24 @@ from projections.decode import (
     fast,
     pages,
     plain_pages,
-    scan_json,
     topic_kind,
 )
-from projections.facts import FEES_ROW, CountKey, _fen, contributions
+from projections.facts import CountKey, contributions
 from projections.fold import Changes, _family, fold_into
-from projections.rows import Row, TableRows, agency_facts, agency_row, case_facts, case_row, request_facts, request_row
+from projections.rows import (
+    AGENCY_COLUMNS,
+    CASE_COLUMNS,
+    REQUEST_COLUMNS,
+    Row,
+    TableRows,
+    agency_facts,
+    agency_row,
+    case_facts,
+    case_row,
+    request_facts,
+    request_row,
+)
+from storage.upcasting import decode_state
 
 BATCH = 2000
 Progress = Callable[[int], None]
@@ -132,17 +151,17 @@ def fold_plain(
 ) -> None:
     """Apply plain-JSON events (position, topic, state) in order to mutable rows: the rules of fold_request/case/agency.
 
-    `days` maps each date's text to its ISO form, checked once per distinct text and shared by every row. The
-    three steps nearly every application takes (received, registered, answered) are folded inline: this loop
-    runs once per event of the whole log.
+    An application's row changes as its event class's `changes` say (domain/request.py), compiled once per event
+    name into column operations (`_PLANS`). `days` maps each date's text to its ISO form, checked once per
+    distinct text and shared by every row. This loop runs once per event of the whole log.
     """
-    topic, kinds = "", KNOWN_TOPICS
+    topic, kinds, plans, case_plans, agency_plans = "", KNOWN_TOPICS, _PLANS, _CASE_PLANS, _AGENCY_PLANS
     try:
         for _, topic, state in events:
             name, family = kinds.get(topic) or topic_kind(topic)
             if family == CALENDAR:
                 continue  # the working-day calendar is the whole store's, no agency's, and counts in no table
-            data = scan_json(state.decode() if type(state) is bytes else bytes(state).decode(), 0)[0]
+            data = decode_state(topic, state)
             text = data["date"]
             day = days.get(text) or _iso(days, text)
             agency = data["agency"]
@@ -153,105 +172,128 @@ def fold_plain(
                 facts[1] = day
             if family == REQUEST:
                 key = (facts[0], data["request"])
+                row = requests.get(key)
                 if name == "received":
-                    requests[key] = [
-                        *key,
-                        day,
-                        intern(data["applicant_type"]),
-                        "open",
-                        None,
-                        None,
-                        None,
-                        0,
-                        [],
-                        0,
-                        0,
-                        0,
-                    ]
-                elif (row := requests.get(key)) is None:
+                    requests[key] = row = [*key, None, None, "open", None, None, None, 0, [], 0, 0, 0]
+                elif row is None:
                     continue  # an event before the application's receipt changes nothing (as in fold_request)
-                elif name == "registered":
-                    if row[REGISTERED] is None:
-                        row[REGISTERED] = day
-                elif name == "answered":
-                    row[STATE], row[CLOSED], row[OUTCOME] = "answered", day, intern(data["outcome"])
-                else:
-                    _request_step(row, name, data, day, days)
+                plan, names_state = plans.get(name) or _NO_PLAN
+                _apply_plan(plan, row, data, day, days)
+                if names_state and row[STATE] not in FINAL_STATES:
+                    row[STATE] = open_state(row[AWAITING_CORRECTION], row[OPEN_CONSULTATIONS], row[UNPAID_FEES])
             elif family == CASE:
-                _fold_case(cases, (facts[0], data["case"]), name, data, day)
-            elif name == "agency_named":
-                facts[2] = data.get("agency_name")
-            elif name == "monthly_filing_submitted":
-                facts[3].add(data.get("month"))
-            elif name == "annual_report_published":
-                facts[4].add(data.get("year"))
+                key = (facts[0], data["case"])
+                case = cases.get(key)
+                if name == "appealed":
+                    cases[key] = case = [*key, None, None, None, [], None]
+                elif case is None:
+                    continue  # as in fold_case
+                _apply_plan((case_plans.get(name) or _NO_PLAN)[0], case, data, day, days)
+            elif name in agency_plans:
+                _apply_plan(agency_plans[name][0], facts, data, day, days)
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, StopIteration) as error:
         raise MapperDeserialisationError(f"stored event ({topic}) cannot be read: {error!r}") from error
 
 
-def _request_step(row: list[Any], name: str, data: dict[str, Any], day: str, days: dict[str, str]) -> None:
-    """Apply any other step of an application to its row (as facts._apply, then _with_open_state)."""
-    if name == "correction_requested":
-        row[AWAITING_CORRECTION] = 1
-        _open_state(row)
-    elif name == "correction_received":
-        row[AWAITING_CORRECTION] = 0
-        _open_state(row)
-    elif name == "consultation_started":
-        row[OPEN_CONSULTATIONS] += 1
-        _open_state(row)
-    elif name == "consultation_ended":
-        row[OPEN_CONSULTATIONS] = max(0, row[OPEN_CONSULTATIONS] - 1)
-        _open_state(row)
-    elif name == "fee_notified":
-        row[UNPAID_FEES] += 1
-        _open_state(row)
-    elif name == "fee_paid":
-        row[UNPAID_FEES] = max(0, row[UNPAID_FEES] - 1)
-        row[FEES].append([day, _fen(data.get("amount"))])
-        _open_state(row)
-    elif name == "withdrawn":
-        row[STATE], row[CLOSED], row[OUTCOME] = "withdrawn", day, "other"
-    elif name == "classified":
-        row[APPLICANT_TYPE] = intern(data["applicant_type"])
-    elif name == "corrected":
-        _correct(row, data, days)
-    elif name == "voided":
-        row[STATE], row[VOIDED] = "voided", 1
+def _apply_plan(plan: Operations, row: list[Any], data: dict[str, Any], day: str, days: dict[str, str]) -> None:
+    """Apply an event's compiled changes (`_compile`) to a mutable row, reading the event's plain JSON."""
+    value: Any
+    for op, index, kind, source, convert in plan:
+        if kind is _DAY:
+            value = day
+        elif kind is _CONST:
+            value = source
+        elif (value := data.get(source)) is not None:
+            if kind is _CODE:
+                value = intern(value)
+            elif kind is _FIELD:
+                pass
+            elif kind is _DAY_FIELD:
+                value = days.get(value) or _iso(days, value)
+            elif convert is not None:
+                value = convert(value)
+        if op is SET or (op is GIVEN and value is not None) or (op is FIRST and row[index] is None):
+            row[index] = value
+        elif op is COUNT:
+            row[index] = max(0, row[index] + value)
+        elif op is APPEND:
+            row[index].append([day, value])
+        elif op is INCLUDE:
+            row[index].add(value)
 
 
-def _open_state(row: list[Any]) -> None:
-    """Name where an open application waits, after one of the fields it depends on changed (as _with_open_state)."""
-    if row[CLOSED] is None and not row[VOIDED]:
-        if row[AWAITING_CORRECTION]:
-            row[STATE] = "awaiting_correction"
-        elif row[OPEN_CONSULTATIONS]:
-            row[STATE] = "consulting"
-        elif row[UNPAID_FEES]:
-            row[STATE] = "awaiting_fee"
+# How a row holds what a change sets (rows.py): dates as ISO text, codes as shared text, flags as 0/1. What a
+# change's source gives: the event's date, a constant, a date field, a code, or a value to convert.
+_DAY, _CONST, _DAY_FIELD, _CODE, _FIELD, _CONVERTED = "day", "const", "day_field", "code", "field", "converted"
+# A row's agency and number come from its key (the event's agency and request or case), not from the plan.
+_KEY_FIELDS = frozenset({"agency", "number"})
+# (how, column, what the source is, the source or constant, its conversion)
+Operation = tuple[str, int, str, Any, Callable[[Any], Any] | None]
+Operations = tuple[Operation, ...]
+Plan = tuple[Operations, bool]  # and whether the open state is named again after it
+_NO_PLAN: Plan = ((), False)
+
+
+def _flag(value: Any) -> int:
+    return int(bool(value))
+
+
+def _compile(
+    changes: tuple[Change, ...],
+    columns: Sequence[str],
+    dates: frozenset[str] = frozenset(),
+    codes: frozenset[str] = frozenset(),
+    flags: frozenset[str] = frozenset(),
+) -> Operations:
+    """Compile an event class's changes into operations on a row's columns (a field no column holds is left out)."""
+    plan: list[Operation] = []
+    for change in changes:
+        field = change.field
+        if field not in columns or field in _KEY_FIELDS:
+            continue  # a field the tables do not keep (the channel, the consultations' parties …)
+        index = columns.index(field)
+        if change.source is None:
+            value = change.value
+            constant = int(bool(value)) if field in flags else (str(value) if isinstance(value, str) else value)
+            plan.append((change.op, index, _CONST, constant, None))
+        elif field in flags:
+            plan.append((change.op, index, _CONVERTED, change.source, _flag))
+        elif change.source == DATE:
+            plan.append((change.op, index, _DAY, None, None))
+        elif field in dates:
+            plan.append((change.op, index, _DAY_FIELD, change.source, None))
+        elif change.convert is not None:
+            plan.append((change.op, index, _CONVERTED, change.source, change.convert))
         else:
-            row[STATE] = "open"
+            plan.append((change.op, index, _CODE if field in codes else _FIELD, change.source, None))
+    return tuple(plan)
 
 
-def _correct(row: list[Any], data: dict[str, Any], days: dict[str, str]) -> None:
-    if text := data.get("received_date"):
-        row[RECEIVED] = days.get(text) or _iso(days, text)
-    if code := data.get("applicant_type"):
-        row[APPLICANT_TYPE] = intern(code)
-    if code := data.get("outcome"):
-        row[OUTCOME] = intern(code)
-    if text := data.get("answered_date"):
-        row[CLOSED] = days.get(text) or _iso(days, text)
-
-
-def _fold_case(cases: dict[Any, list[Any]], key: tuple[str, str], name: str, data: dict[str, Any], day: str) -> None:
-    if name == "appealed":
-        cases[key] = [key[0], key[1], data.get("request"), intern(data["kind"]), day, [], None]
-    elif (row := cases.get(key)) is not None:
-        if name == "appeal_decided":
-            row[5].append([day, data["result"]])
-        elif name == "appeal_responded" and row[6] is None:
-            row[6] = day
+# The request row's columns (rows.py), its fees column named as the state's field.
+_REQUEST_FIELDS = tuple("fees_fen" if column == "fees" else column for column in REQUEST_COLUMNS)
+_PLANS: dict[str, Plan] = {
+    name: (
+        _compile(
+            cls.changes,
+            _REQUEST_FIELDS,
+            dates=frozenset({"received", "registered", "closed"}),
+            codes=frozenset({"applicant_type", "outcome"}),
+            flags=frozenset({"voided", "awaiting_correction"}),
+        ),
+        cls.names_state,
+    )
+    for name, cls in EVENT_CLASSES.items()
+}
+_CASE_PLANS: dict[str, Plan] = {
+    name: (
+        _compile(cls.changes, CASE_COLUMNS, dates=frozenset({"appealed", "responded"}), codes=frozenset({"kind"})),
+        False,
+    )
+    for name, cls in CASE_EVENT_CLASSES.items()
+}
+_AGENCY_PLANS: dict[str, Plan] = {
+    name: (_compile(cls.changes, AGENCY_COLUMNS), False) for name, cls in AGENCY_EVENT_CLASSES.items()
+}
 
 
 def _iso(days: dict[str, str], text: str) -> str:
@@ -261,17 +303,22 @@ def _iso(days: dict[str, str], text: str) -> str:
 
 
 def freeze(requests: dict[Any, list[Any]], cases: dict[Any, list[Any]], agencies: dict[str, list[Any]]) -> TableRows:
-    """Turn the mutable rows into the tables' rows, in place, and sum the counts (facts.contributions)."""
+    """Turn the mutable rows into the tables' rows, in place, and sum the counts (facts.count_into)."""
     counts: Counter[CountKey] = Counter()
     for key, row in requests.items():
         fees = row[FEES]
-        if not row[VOIDED]:
-            agency, column = row[AGENCY_CODE], row[APPLICANT_TYPE]
-            counts[(agency, row[RECEIVED][:7], "new", column)] += 1
-            if row[CLOSED] is not None and row[OUTCOME] is not None:
-                counts[(agency, row[CLOSED][:7], row[OUTCOME], column)] += 1
-            for paid, fen in fees:
-                counts[(agency, paid[:7], FEES_ROW, "total")] += fen
+        if not row[VOIDED]:  # a month is the first 7 characters of an ISO date
+            closed = row[CLOSED]
+            paid = [(day[:7], fen) for day, fen in fees] if fees else ()
+            count_into(
+                counts,
+                row[AGENCY_CODE],
+                row[RECEIVED][:7],
+                row[APPLICANT_TYPE],
+                closed and closed[:7],
+                row[OUTCOME],
+                paid,
+            )
         row[FEES] = json.dumps(fees) if fees else "[]"
         requests[key] = tuple(row)  # type: ignore[assignment]
     for key, row in cases.items():

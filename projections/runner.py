@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
@@ -13,6 +13,14 @@ from projections.decode import fast, pages
 from projections.facts import CaseFacts, CountKey, RequestFacts
 from projections.fold import Changes, Key, fold_events
 from projections.rows import TableRows
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from eventsourcing.domain import DomainEventProtocol
+    from eventsourcing.persistence import StoredEvent
+
+    from storage.protocols import EventStore
 
 BATCH = 2000
 MAX_CONFLICTS = 1000  # each conflict means another process advanced the view: progress is always made
@@ -34,7 +42,7 @@ class View(Protocol):
     def all_counts(self) -> dict[CountKey, int]: ...
 
 
-def catch_up(app: Any, view: View, progress: Progress | None = None) -> int:
+def catch_up(app: EventStore, view: View, progress: Progress | None = None) -> int:
     """Apply every event recorded since the view's position, a batch per transaction; return how many.
 
     Another process may catch up at the same time: a batch is committed only if the view is still at the
@@ -61,7 +69,11 @@ def catch_up(app: Any, view: View, progress: Progress | None = None) -> int:
 
 
 def fold_saved(
-    app: Any, view: View, events: list[Any], ids: Sequence[int], stored: Sequence[Any] | None = None
+    app: EventStore,
+    view: View,
+    events: Sequence[DomainEventProtocol[UUID]],
+    ids: Sequence[int],
+    stored: Sequence[StoredEvent] | None = None,
 ) -> bool:
     """Apply events just saved (with these notification ids) to the view without reading them back.
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.logs import bound_contextvars, get_logger
 from service.settings import SHANGHAI
+
+if TYPE_CHECKING:
+    from scheduler.sweep import Sweep
 
 log = get_logger("gongkai.scheduler")
 
@@ -40,7 +43,7 @@ class Daemon:
     """Runs sweeps on APScheduler's BackgroundScheduler until told to stop."""
 
     def __init__(
-        self, sweep: Callable[[], Any], changed: Callable[[], int | None], clock: Clock, poll_seconds: float
+        self, sweep: Callable[[], Sweep], changed: Callable[[], int | None], clock: Clock, poll_seconds: float
     ) -> None:
         self._sweep, self._changed, self.clock, self.poll_seconds = sweep, changed, clock, poll_seconds
         self._seen: int | None = -1

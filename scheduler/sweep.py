@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError
 
@@ -36,9 +36,13 @@ from scheduler.plan import (
     subject_label,
     urgency,
 )
-from service.deadlines import OpenDeadline, load, open_deadlines, working_calendar
+from service.deadlines import OpenDeadline, Owner, load, open_deadlines, working_calendar
 from service.logs import get_logger
 from service.notify import Message, Notifier, NotifyError
+
+if TYPE_CHECKING:
+    from domain.event import AggregateEvent
+    from service.tracker import Tracker
 
 log = get_logger("gongkai.scheduler")
 RECORD_ATTEMPTS = 5  # re-reads when a clerk's event lands between claim and outcome
@@ -66,7 +70,7 @@ class Sweep:
         }
 
 
-_CLASSES: dict[type, tuple[type[Any], type[Any], type[Any]]] = {
+_CLASSES: dict[type[Owner], tuple[type[AggregateEvent], type[AggregateEvent], type[AggregateEvent]]] = {
     Request: (Request.ReminderSending, Request.ReminderSent, Request.ReminderFailed),
     AppealCase: (AppealCase.ReminderSending, AppealCase.ReminderSent, AppealCase.ReminderFailed),
     Agency: (Agency.ReminderSending, Agency.ReminderSent, Agency.ReminderFailed),
@@ -78,7 +82,7 @@ class Reminders:
 
     def __init__(
         self,
-        tracker: Any,
+        tracker: Tracker,
         *,
         rules: DeadlineRules,
         policy: Policy,
@@ -155,10 +159,11 @@ class Reminders:
             data["calendar_missing"] = deadline.calendar_missing
         return Message(title, message_text(deadline, code, name, day, cal), data)
 
-    def _owner(self, item: OpenDeadline, day: dt.date) -> Any:
+    def _owner(self, item: OpenDeadline, day: dt.date) -> Owner:
         owner = load(self.tracker.app, item.owner_id)
         if owner is None:  # an agency with applications but no agency event yet
             owner = Agency._create(Agency.Opened, id=item.owner_id, date=day, agency=item.agency, clerk=SCHEDULER_CLERK)
+        assert isinstance(owner, Request | AppealCase | Agency), f"not an owner of deadlines: {item.owner_id}"
         return owner
 
     def _deliver(
@@ -200,7 +205,7 @@ class Reminders:
         log.info("reminder_sent", channel=notifier.channel, key=message.data["key"], offset=message.data["offset"])
         return None
 
-    def _trigger(self, owner: Any, stage: int, item: OpenDeadline, now: dt.datetime, **fields: Any) -> None:
+    def _trigger(self, owner: Owner, stage: int, item: OpenDeadline, now: dt.datetime, **fields: object) -> None:
         cls = _CLASSES[type(owner)][stage]
         subject = {"request": item.deadline.request} if isinstance(owner, Request) else {}
         if isinstance(owner, AppealCase):
@@ -219,6 +224,7 @@ class Reminders:
         """Record each channel's outcome; re-read and try again if a clerk recorded a step meanwhile."""
         for attempt in range(RECORD_ATTEMPTS):
             owner = load(self.tracker.app, item.owner_id)
+            assert isinstance(owner, Request | AppealCase | Agency), f"saved, so stored: {item.owner_id}"
             for notifier, error in outcomes:
                 stage, extra = (1, {}) if error is None else (2, {"error": error[:500]})
                 self._trigger(owner, stage, item, now, notifier=notifier.channel, **fields, **extra)

@@ -12,10 +12,11 @@ from typing import Any
 
 from domain.appeal import AppealCase, case_id
 from domain.calendar import WorkingCalendar
-from domain.deadlines import Deadline, DeadlineKind, DeadlineRules, request_deadlines
+from domain.deadlines import Deadline, DeadlineKind, DeadlineRules
 from domain.errors import CalendarYearUnknown, UnknownRequestError
 from domain.registration import Registration, registration
 from domain.request import Request, request_id
+from domain.request_deadlines import request_deadlines
 from service.settings import SHANGHAI
 
 # The deadlines counted in calendar days; every other one counts working days (DOMAIN.md §3).
@@ -49,7 +50,7 @@ def recorded_at(timestamp: dt.datetime) -> str:
 
 def state_code(request: Request) -> str:
     """Return the request's state, with `extended` for an open request whose reply time was extended."""
-    code = request.state()
+    code = request.state
     return "extended" if code == "open" and request.extended is not None else code
 
 

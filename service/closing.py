@@ -12,7 +12,7 @@ are dated in the new year and change only its tables.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -23,11 +23,14 @@ from domain.errors import RefusedError
 from domain.lines import parse_object
 from projections.render.balance import check_balance
 
+if TYPE_CHECKING:
+    from service.tracker import Tracker
 
-def agency_book(tracker: Any) -> Agency | None:
+
+def agency_book(tracker: Tracker) -> Agency | None:
     """Return the Agency aggregate of the agency commands act for, if anything was recorded for it."""
     try:
-        found = tracker.app.repository.get(agency_id(tracker.agency))
+        found: object = tracker.app.repository.get(agency_id(tracker.agency))
     except AggregateNotFoundError:
         return None
     return found if isinstance(found, Agency) else None
@@ -46,7 +49,7 @@ def _check_december_filing(book: Agency | None, year: int, today: dt.date, rules
         )
 
 
-def close_year(tracker: Any, year: int, *, rules: DeadlineRules | None = None) -> tuple[str, dict[str, Any]]:
+def close_year(tracker: Tracker, year: int, *, rules: DeadlineRules | None = None) -> tuple[str, dict[str, Any]]:
     """Record a year's final tables and their sha256 (all or nothing); return the hash and the tables."""
     today = tracker.settings.today
     if today <= dt.date(year, 12, 31):
@@ -60,7 +63,7 @@ def close_year(tracker: Any, year: int, *, rules: DeadlineRules | None = None) -
     return digest, report
 
 
-def reopen_year(tracker: Any, year: int, reason: str) -> None:
+def reopen_year(tracker: Tracker, year: int, reason: str) -> None:
     """Record that a closed year is reopened, with the reason."""
     line = {"event": "year_reopened", "year": year, "reason": reason, "date": tracker.settings.today.isoformat()}
     tracker.record([(1, parse_object(line))])

@@ -10,28 +10,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.agency import Agency, agency_id
+from domain.agency_deadlines import agency_deadlines
 from domain.appeal import AppealCase, case_id
 from domain.calendar import WorkingCalendar, YearArrangement
 from domain.calendar_years import CALENDAR_ID, CalendarYears
-from domain.deadlines import (
-    Deadline,
-    DeadlineRules,
-    agency_deadlines,
-    case_deadlines,
-    request_deadlines,
-    sort_deadlines,
-)
+from domain.case_deadlines import case_deadlines
+from domain.deadlines import Deadline, DeadlineRules, sort_deadlines
 from domain.request import Request, request_id
+from domain.request_deadlines import request_deadlines
 from projections.agencies import AgencyFacts
 from projections.facts import CaseFacts, RequestFacts
 
+if TYPE_CHECKING:
+    from service.tracker import Tracker
+    from storage.protocols import EventStore
+
 Owner = Request | AppealCase | Agency
+A = TypeVar("A", Request, AppealCase, Agency)
 
 
 @dataclass(frozen=True)
@@ -44,30 +45,37 @@ class OpenDeadline:
     agency: str
 
 
-def load(app: Any, aggregate_id: UUID) -> Any | None:
+def load(app: EventStore, aggregate_id: UUID) -> Owner | CalendarYears | None:
     """Return an aggregate with its whole history, or None if the store has none with this id."""
     try:
-        return app.repository.get(aggregate_id)
+        found: Owner | CalendarYears = app.repository.get(aggregate_id)
     except AggregateNotFoundError:
         return None
+    return found
+
+
+def _loaded(app: EventStore, aggregate_id: UUID, kind: type[A]) -> A | None:
+    """Return an aggregate of a kind, or None if the store has none of it with this id."""
+    found = load(app, aggregate_id)
+    return found if isinstance(found, kind) else None
 
 
 # -- the calendar ------------------------------------------------------------------------------------
 
 
-def calendar_years(app: Any) -> CalendarYears | None:
+def calendar_years(app: EventStore) -> CalendarYears | None:
     """Return the store's recorded calendar years, or None when nobody has added one."""
     found = load(app, CALENDAR_ID)
     return found if isinstance(found, CalendarYears) else None
 
 
-def working_calendar(app: Any) -> WorkingCalendar:
+def working_calendar(app: EventStore) -> WorkingCalendar:
     """Return the working-day calendar: the years the agency added, else the chinesecalendar package."""
     years = calendar_years(app)
     return WorkingCalendar(years.arrangements() if years else ())
 
 
-def add_calendar_year(tracker: Any, arrangement: YearArrangement, *, date: dt.date) -> bool:
+def add_calendar_year(tracker: Tracker, arrangement: YearArrangement, *, date: dt.date) -> bool:
     """Record a year's arrangement from the State Council's notice; return False if it is already recorded."""
     years = calendar_years(tracker.app)
     who = {"agency": tracker.agency, "clerk": tracker.settings.clerk}
@@ -98,33 +106,34 @@ def _case_candidate(facts: CaseFacts, as_of: dt.date) -> bool:
 
 
 def _owner_deadlines(
-    app: Any,
+    app: EventStore,
     agency: str,
-    owners: list[Any],
+    owners: list[RequestFacts | CaseFacts],
     as_of: dt.date,
     rules: DeadlineRules,
     cal: WorkingCalendar,
 ) -> Iterator[OpenDeadline]:
     """Yield the open deadlines of the applications and cases whose facts say one may be open on `as_of`."""
+    owner: Owner | None
     for facts in owners:
         if isinstance(facts, RequestFacts):
             if not _request_candidate(facts, as_of):
                 continue
             owner_id = request_id(agency, facts.number)
-            owner = load(app, owner_id)
-            deadlines = request_deadlines(owner, as_of, rules, cal) if isinstance(owner, Request) else []
+            owner = request = _loaded(app, owner_id, Request)
+            deadlines = request_deadlines(request, as_of, rules, cal) if request is not None else []
         else:
             if not _case_candidate(facts, as_of):
                 continue
             owner_id = case_id(agency, facts.number)
-            owner = load(app, owner_id)
-            deadlines = case_deadlines(owner, as_of, rules, cal) if isinstance(owner, AppealCase) else []
+            owner = case = _loaded(app, owner_id, AppealCase)
+            deadlines = case_deadlines(case, as_of, rules, cal) if case is not None else []
         for deadline in deadlines:
             yield OpenDeadline(deadline, owner_id, owner, agency)
 
 
 def _agency_deadlines(
-    app: Any, facts: AgencyFacts, as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
+    app: EventStore, facts: AgencyFacts, as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
 ) -> Iterator[OpenDeadline]:
     owner_id = agency_id(facts.agency)
     agency = load(app, owner_id)
@@ -136,7 +145,7 @@ def _agency_deadlines(
 
 
 def open_deadlines(
-    tracker: Any,
+    tracker: Tracker,
     *,
     as_of: dt.date,
     rules: DeadlineRules,
@@ -149,7 +158,7 @@ def open_deadlines(
     view, app = tracker.view, tracker.app
     found: list[OpenDeadline] = []
     for code in codes:
-        owners = [*view.requests(code), *view.cases(code)]
+        owners: list[RequestFacts | CaseFacts] = [*view.requests(code), *view.cases(code)]
         found += _owner_deadlines(app, code, owners, as_of, rules, calendar)
         for facts in view.agencies():
             if facts.agency == code:
@@ -172,16 +181,16 @@ class Status:
 
     request: Request
     deadlines: list[Deadline]
-    reminders: list[Any]
+    reminders: list[Request.ReminderSent]
 
 
 def request_status(
-    tracker: Any, number: str, *, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar
+    tracker: Tracker, number: str, *, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar
 ) -> Status:
     """Return an application's deadlines as of a date, each explained step by step."""
     request = tracker.request(number)
     deadlines = request_deadlines(request, as_of, rules, calendar)
     for case in tracker.cases_of(number):
         deadlines += case_deadlines(case, as_of, rules, calendar)
-    reminders = [e for e in request.history if e.name == "reminder_sent" and e.date <= as_of]
+    reminders = [e for e in request.history if isinstance(e, Request.ReminderSent) and e.date <= as_of]
     return Status(request, sort_deadlines(deadlines), reminders)

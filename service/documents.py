@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -12,16 +12,23 @@ from domain.values import month_bounds
 from projections.ledger import Ledger, build_ledger
 from projections.render.charts import MonthlyPoint
 
+if TYPE_CHECKING:
+    from uuid import UUID
 
-def load_aggregate(tracker: Any, aggregate_id: Any) -> Any:
+    from domain.book import Aggregate
+    from service.tracker import Tracker
+
+
+def load_aggregate(tracker: Tracker, aggregate_id: UUID) -> Aggregate | None:
     """Return an aggregate of the store, or None if nothing was recorded under that id."""
     try:
-        return tracker.app.repository.get(aggregate_id)
+        found: Aggregate = tracker.app.repository.get(aggregate_id)
     except AggregateNotFoundError:
         return None
+    return found
 
 
-def monthly_ledger(tracker: Any, month: str) -> Ledger:
+def monthly_ledger(tracker: Tracker, month: str) -> Ledger:
     """Load the applications and cases active in a month and return the month's ledger."""
     tracker.catch_up()
     code = tracker.agency
@@ -46,7 +53,7 @@ def monthly_ledger(tracker: Any, month: str) -> Ledger:
     return build_ledger(month, requests, appeals, rules=deadline_rules(), calendar=working_calendar(tracker.app))
 
 
-def monthly_series(tracker: Any, year: int) -> list[MonthlyPoint]:
+def monthly_series(tracker: Tracker, year: int) -> list[MonthlyPoint]:
     """Return (month, received, answered) for each month of a year, from the maintained counts."""
     tracker.catch_up()
     counts = tracker.view.month_counts(tracker.agency)

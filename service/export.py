@@ -17,9 +17,15 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from domain.errors import Problem
+from domain.event import DomainEvent
 from domain.lines import LINE_MODELS, Line, LineError, parse_object
+
+if TYPE_CHECKING:
+    from projections.facts import CaseFacts
+    from service.tracker import Tracker
 
 HEAD = ("event", "request", "case", "date")
 TAIL = ("agency", "clerk")
@@ -36,15 +42,17 @@ class Exported:
     skipped: int = 0
 
 
-def _events(tracker: Any) -> Iterator[Any]:
+def _events(tracker: Tracker) -> Iterator[DomainEvent]:
     app, start = tracker.app, 0
     while notes := app.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False):
         for note in notes:
-            yield app.mapper.to_domain_event(note)
+            event = app.mapper.to_domain_event(note)
+            assert isinstance(event, DomainEvent)
+            yield event
         start = notes[-1].id
 
 
-def line_of(event: Any) -> dict[str, Any]:
+def line_of(event: DomainEvent) -> dict[str, Any]:
     """Return an event as an import object: event, request/case, date, its fields, agency, clerk."""
     fields = event.business_fields()
     data: dict[str, Any] = {"event": event.name}
@@ -57,7 +65,7 @@ def line_of(event: Any) -> dict[str, Any]:
     return data
 
 
-def _in_year(tracker: Any, year: int) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+def _in_year(tracker: Tracker, year: int) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """Return the (agency, number) of the applications and cases a year's export holds."""
     requests = {
         (f.agency, f.number)
@@ -69,27 +77,29 @@ def _in_year(tracker: Any, year: int) -> tuple[set[tuple[str, str]], set[tuple[s
     return requests, cases
 
 
-def _all_cases(tracker: Any) -> list[Any]:
+def _all_cases(tracker: Tracker) -> list[CaseFacts]:
     return list(tracker.view.cases(_stored_agency(tracker)))
 
 
-def _stored_agency(tracker: Any) -> str | None:
+def _stored_agency(tracker: Tracker) -> str | None:
     """Return the agency chosen with --agency, as its events carry it (None: every agency)."""
     return tracker.stored_code(tracker.settings.agency) if tracker.settings.agency else None
 
 
-def _agency_fact_of_year(event: Any, year: int) -> bool:
-    if event.name == "agency_named":
+def _agency_fact_of_year(event: DomainEvent, year: int) -> bool:
+    from domain.agency import Agency
+
+    if isinstance(event, Agency.Named):
         return True
-    if event.name in ("year_closed", "year_reopened", "annual_report_published"):
-        return bool(event.year == year)
-    if event.name == "monthly_filing_submitted":
-        return str(event.month).startswith(f"{year}-")
-    return bool(event.date.year == year)
+    if isinstance(event, Agency.YearClosed | Agency.YearReopened | Agency.AnnualReportPublished):
+        return event.year == year
+    if isinstance(event, Agency.MonthlyFilingSubmitted):
+        return event.month.startswith(f"{year}-")
+    return event.date.year == year
 
 
 def export_objects(
-    tracker: Any, *, year: int | None = None, counts: Exported | None = None
+    tracker: Tracker, *, year: int | None = None, counts: Exported | None = None
 ) -> Iterator[dict[str, Any]]:
     """Yield every recorded event (of the chosen agency and year) as an import object, in recorded order."""
     counts = counts if counts is not None else Exported()
@@ -112,7 +122,7 @@ def export_objects(
         yield line
 
 
-def _wanted(event: Any, year: int, requests: set[tuple[str, str]], cases: set[tuple[str, str]]) -> bool:
+def _wanted(event: DomainEvent, year: int, requests: set[tuple[str, str]], cases: set[tuple[str, str]]) -> bool:
     case = getattr(event, "case", None)
     if case is not None:
         return (event.agency, case) in cases
@@ -158,7 +168,7 @@ def csv_objects(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield reader.line_num, data
 
 
-def _cell(key: str, value: str) -> Any:
+def _cell(key: str, value: str) -> object:
     if key not in JSON_FIELDS:
         return value
     try:
@@ -167,17 +177,17 @@ def _cell(key: str, value: str) -> Any:
         return value  # left as text: the line's validation names the field
 
 
-def csv_lines(data: bytes, problems: list[str]) -> list[tuple[int, Line]]:
+def csv_lines(data: bytes, problems: list[Problem]) -> list[tuple[int, Line]]:
     """Return the validated lines of an exported CSV; append a message for every bad one."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        problems.append(f"line 1: not UTF-8 (byte {error.start + 1}); save the file as UTF-8")
+        problems.append(Problem(1, None, f"not UTF-8 (byte {error.start + 1}); save the file as UTF-8"))
         return []
     lines: list[tuple[int, Line]] = []
     for number, data_object in csv_objects(text):
         try:
             lines.append((number, parse_object(data_object)))
         except LineError as error:
-            problems.append(f"line {number}, {error}")
+            problems.append(Problem(number, error.field, error.reason))
     return lines

@@ -12,7 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from structlog.typing import BindableLogger
 
 _configure: Callable[[], None] | None = None  # the entry point's structlog configuration, not yet applied
 _configured = False
@@ -24,7 +28,7 @@ def defer_configuration(configure: Callable[[], None]) -> None:
     _configure, _configured = configure, False
 
 
-def load_structlog() -> Any:
+def load_structlog() -> ModuleType:
     """Import structlog, configured by the entry point if it asked to be; return the module."""
     global _configured
     import structlog
@@ -35,7 +39,7 @@ def load_structlog() -> Any:
     return structlog
 
 
-def bound_contextvars(**values: Any) -> AbstractContextManager[None]:
+def bound_contextvars(**values: object) -> AbstractContextManager[None]:
     """Return structlog's context manager that binds values to every line logged inside it (this thread)."""
     manager: AbstractContextManager[None] = load_structlog().contextvars.bound_contextvars(**values)
     return manager
@@ -49,32 +53,32 @@ class Logger:
     def __init__(self, name: str) -> None:
         self._name = name
         self._stdlib = logging.getLogger(name)
-        self._structlog: Any = None
+        self._structlog: BindableLogger | None = None
 
-    def _emit(self, level: int, method: str, event: str, fields: dict[str, Any]) -> None:
+    def _emit(self, level: int, method: str, event: str, fields: dict[str, object]) -> None:
         if _configure is not None and not self._stdlib.isEnabledFor(level):
             return  # the entry point set the levels: a line below them would be dropped by structlog anyway
         if self._structlog is None:
             self._structlog = load_structlog().get_logger(self._name)
         getattr(self._structlog, method)(event, **fields)
 
-    def debug(self, event: str, **fields: Any) -> None:
+    def debug(self, event: str, **fields: object) -> None:
         """Log at debug level."""
         self._emit(logging.DEBUG, "debug", event, fields)
 
-    def info(self, event: str, **fields: Any) -> None:
+    def info(self, event: str, **fields: object) -> None:
         """Log at info level."""
         self._emit(logging.INFO, "info", event, fields)
 
-    def warning(self, event: str, **fields: Any) -> None:
+    def warning(self, event: str, **fields: object) -> None:
         """Log at warning level."""
         self._emit(logging.WARNING, "warning", event, fields)
 
-    def error(self, event: str, **fields: Any) -> None:
+    def error(self, event: str, **fields: object) -> None:
         """Log at error level."""
         self._emit(logging.ERROR, "error", event, fields)
 
-    def exception(self, event: str, **fields: Any) -> None:
+    def exception(self, event: str, **fields: object) -> None:
         """Log at error level with the exception being handled."""
         self._emit(logging.ERROR, "exception", event, fields)
 

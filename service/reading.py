@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from domain.errors import Problem
 from domain.lines import Line, LineError, parse_line
 
 BOM = "\ufeff"
@@ -23,27 +24,27 @@ def bounded_lines(raw: Iterable[bytes]) -> Iterator[bytes]:
         yield data
 
 
-def read_lines(raw: Iterable[bytes], problems: list[str]) -> Iterator[tuple[int, Line]]:
+def read_lines(raw: Iterable[bytes], problems: list[Problem]) -> Iterator[tuple[int, Line]]:
     """Yield (line number, line) for every good non-blank line; append a message for every bad one."""
     return check_lines(enumerate(bounded_lines(raw), start=1), problems)
 
 
-def check_lines(numbered: Iterable[tuple[int, bytes]], problems: list[str]) -> Iterator[tuple[int, Line]]:
+def check_lines(numbered: Iterable[tuple[int, bytes]], problems: list[Problem]) -> Iterator[tuple[int, Line]]:
     """Yield (line number, line) for every good non-blank numbered line; append a message for every bad one."""
     for number, data in numbered:
         if len(data) > MAX_LINE_BYTES:
-            problems.append(f"line {number}: longer than {MAX_LINE_BYTES} bytes; not an event line")
+            problems.append(Problem(number, None, f"longer than {MAX_LINE_BYTES} bytes; not an event line"))
             continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            problems.append(f"line {number}: not UTF-8 (byte {error.start + 1}); save the file as UTF-8")
+            problems.append(Problem(number, None, f"not UTF-8 (byte {error.start + 1}); save the file as UTF-8"))
             continue
         if number == 1:
             text = text.removeprefix(BOM)
         if BOM in text:
             problems.append(
-                f"line {number}: a byte-order mark (BOM) inside the file; only one at the very start is allowed"
+                Problem(number, None, "a byte-order mark (BOM) inside the file; only one at the very start is allowed")
             )
             continue
         if not text.strip():
@@ -51,7 +52,7 @@ def check_lines(numbered: Iterable[tuple[int, bytes]], problems: list[str]) -> I
         try:
             yield number, parse_line(text)
         except LineError as error:
-            problems.append(f"line {number}, {error}")
+            problems.append(Problem(number, error.field, error.reason))
 
 
 def sniff_format(head: bytes) -> str | None:

@@ -8,7 +8,7 @@ eventsourcing, so a report read straight from the tables starts fast.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.closing import YearClose, tables_hash
 from domain.codes import TableFormat
@@ -17,13 +17,16 @@ from projections.district import roll_up_differences
 from projections.tables import Period, build_report
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
 
+if TYPE_CHECKING:
+    from storage.protocols import ReportView
+
 
 class Reports:
     """Reports of one agency, of every agency, and of the district, from `view` after `catch_up`."""
 
     settings: Settings
     _aliases: dict[str, str] | None = None
-    view: Any  # month_counts(agency), cases(agency), agencies(): storage/sqlite_view.py and its kin
+    view: ReportView  # the maintained view (Tracker), or its tables read directly (ViewReader)
 
     def catch_up(self) -> int:
         """Bring the maintained tables up to the end of the log; return how many events were applied."""
@@ -140,15 +143,18 @@ class Reports:
         """Return one contract report per agency in the store, sorted by agency code."""
         self.catch_up()
         codes = sorted(a.agency for a in self.view.agencies())
-        options: dict[str, Any] = {"table_format": table_format, "include_earlier_pending": include_earlier_pending}
-        return [self.report(period, agency=code, **options) for code in codes]
+        return [
+            self.report(period, agency=code, table_format=table_format, include_earlier_pending=include_earlier_pending)
+            for code in codes
+        ]
 
     def district_report(
         self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
     ) -> dict[str, Any]:
         """Return the district's roll-up of every agency, checked equal to the sum of their reports."""
-        options: dict[str, Any] = {"table_format": table_format, "include_earlier_pending": include_earlier_pending}
-        agencies = self.reports_by_agency(period, **options)
+        agencies = self.reports_by_agency(
+            period, table_format=table_format, include_earlier_pending=include_earlier_pending
+        )
         chosen = table_format or TableFormat.for_year(int(period[:4]))
         roll_up = build_report(
             self.view.month_counts(None),

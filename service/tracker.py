@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from domain.agency import agency_id
 from domain.appeal import AppealCase, case_id
-from domain.book import Aggregate, Book
+from domain.book import Aggregate, Book, Loader
 from domain.closing import YearClose
-from domain.errors import InvalidInputError, RefusedError, UnknownRequestError
+from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
 from domain.lines import Line
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
@@ -38,6 +40,8 @@ from storage.store import encode_events, open_store, save_stored
 
 if TYPE_CHECKING:
     from projections.replay import Rebuilt
+    from storage.protocols import MaintainedView
+    from storage.store import GongkaiApplication
 
 log = get_logger("gongkai")
 SAVE_BATCH = 100_000  # events per transaction when saving many: each commit waits for the disk (fsync)
@@ -54,20 +58,44 @@ class Recorded:
 class LoadedBook(Book):
     """A book that remembers the aggregates it loaded, to tell a clerk what others changed meanwhile."""
 
-    def __init__(self, load: Callable[[Any], Aggregate | None], **options: Any) -> None:
-        self.loaded: dict[Any, Aggregate | None] = {}
-        self.versions: dict[Any, int] = {}  # as loaded: a failed save has emptied the pending events
+    def __init__(
+        self,
+        load: Loader,
+        *,
+        today: dt.date,
+        agency: str,
+        clerk: str,
+        unheld_agency: tuple[str, str] | None = None,
+        stored_codes: dict[str, str] | None = None,
+    ) -> None:
+        self.loaded: dict[UUID, Aggregate | None] = {}
+        self.versions: dict[UUID, int] = {}  # as loaded: a failed save has emptied the pending events
 
-        def remember(aggregate_id: Any) -> Aggregate | None:
+        def remember(aggregate_id: UUID) -> Aggregate | None:
             self.loaded[aggregate_id] = found = load(aggregate_id)
             self.versions[aggregate_id] = found.version if found is not None else 0
             return found
 
-        super().__init__(remember, **options)
+        super().__init__(
+            remember, today=today, agency=agency, clerk=clerk, unheld_agency=unheld_agency, stored_codes=stored_codes
+        )
+
+
+class BookOptions(TypedDict):
+    """What a book takes from the settings and the store (Book's keyword arguments)."""
+
+    today: dt.date
+    agency: str
+    clerk: str
+    unheld_agency: tuple[str, str] | None
+    stored_codes: dict[str, str]
 
 
 class Tracker(Reports):
     """The store of one office (or a district), opened from the settings."""
+
+    app: GongkaiApplication
+    view: MaintainedView
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -102,16 +130,17 @@ class Tracker(Reports):
 
     # -- recording --------------------------------------------------------------------------------
 
-    def _load(self, aggregate_id: Any) -> Aggregate | None:
+    def _load(self, aggregate_id: UUID) -> Aggregate | None:
         try:
-            return self.app.repository.get(aggregate_id)
+            found: Aggregate = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
+        return found
 
-    def check(self, lines: Sequence[tuple[int, Line]], problems: list[str]) -> LoadedBook:
+    def check(self, lines: Sequence[tuple[int, Line]], problems: list[Problem]) -> LoadedBook:
         """Apply numbered lines to a book in memory; append a message for every refused one."""
         agency = self.agency
-        load: Callable[[Any], Aggregate | None]
+        load: Loader
         if self.app.recorder.max_notification_id():
             absent = _named_ids(lines, agency)
             absent -= existing_ids(self.app.recorder, absent)  # one query, not one failed load per new application
@@ -128,16 +157,16 @@ class Tracker(Reports):
             return None
         return LoadedBook(lambda aggregate_id: None, **self.book_options())
 
-    def book_options(self) -> dict[str, Any]:
+    def book_options(self) -> BookOptions:
         """Return what a book needs from the settings: today, the agency (and whether it is held), the clerk."""
         stored = {real: stored for stored, real in self.aliases().items()}
-        return {
-            "today": self.settings.today,
-            "agency": self.agency,
-            "clerk": self.settings.clerk,
-            "unheld_agency": self._unheld_agency() if self.lines_must_name_new_agency else None,
-            "stored_codes": stored,
-        }
+        return BookOptions(
+            today=self.settings.today,
+            agency=self.agency,
+            clerk=self.settings.clerk,
+            unheld_agency=self._unheld_agency() if self.lines_must_name_new_agency else None,
+            stored_codes=stored,
+        )
 
     def _unheld_agency(self) -> tuple[str, str] | None:
         """Say why a line naming no agency cannot take the default one, and what to do; None when it can."""
@@ -161,13 +190,13 @@ class Tracker(Reports):
             )
         return None
 
-    def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[str]) -> None:
+    def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[Problem]) -> None:
         """Apply further numbered lines to a book; append a message for every refused one."""
         for number, line in lines:
             try:
                 book.record(line)
             except RefusedError as error:
-                problems.append(f"line {number}, field {error.field}: {error}")
+                problems.append(Problem(number, error.field, str(error)))
 
     def record(
         self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None, *, checked: LoadedBook | None = None
@@ -180,7 +209,7 @@ class Tracker(Reports):
         """
         first: LoadedBook | None = None
         for attempt in range(ATTEMPTS):
-            problems: list[str] = []
+            problems: list[Problem] = []
             book = checked if checked is not None and attempt == 0 else self.check(lines, problems)
             if problems:
                 raise InvalidInputError(_with_meanwhile(problems, first, book))
@@ -202,7 +231,7 @@ class Tracker(Reports):
             return Recorded(book.recorded, book.already)
         raise AssertionError("unreachable")
 
-    def _writer_turn(self, lines: int, attempt: int) -> Any:
+    def _writer_turn(self, lines: int, attempt: int) -> contextlib.AbstractContextManager[object]:
         """Return a turn among clerks retrying on one SQLite file (a lock file beside it); elsewhere, nothing.
 
         SQLite's busy handler is not fair: a clerk who loaded an application and then waits for the write lock
@@ -296,7 +325,7 @@ class Tracker(Reports):
         }
 
 
-def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[Any]:
+def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[UUID]:
     """Return the aggregate ids the lines name: their applications, cases and agencies."""
     codes: set[str] = set()
     requests: set[tuple[str, str]] = set()
@@ -309,13 +338,13 @@ def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[Any]:
             requests.add((code, number))
         if number := fields.get("case"):
             cases.add((code, number))
-    ids: set[Any] = {agency_id(code) for code in codes}
+    ids: set[UUID] = {agency_id(code) for code in codes}
     ids.update(request_id(code, number) for code, number in requests)
     ids.update(case_id(code, number) for code, number in cases)
     return ids
 
 
-def _with_meanwhile(problems: list[str], first: LoadedBook | None, now: LoadedBook) -> list[str]:
+def _with_meanwhile(problems: list[Problem], first: LoadedBook | None, now: LoadedBook) -> list[Problem]:
     """Add to each refusal what other clerks recorded on the same aggregates since this command began."""
     if first is None:
         return problems
@@ -326,7 +355,8 @@ def _with_meanwhile(problems: list[str], first: LoadedBook | None, now: LoadedBo
             events += [e for e in aggregate.history if e.originator_version > version]
     if not events:
         return problems
-    return [f"{problem} — changed meanwhile: {describe_meanwhile(events)}" for problem in problems]
+    meanwhile = describe_meanwhile(events)
+    return [replace(problem, reason=f"{problem.reason} — changed meanwhile: {meanwhile}") for problem in problems]
 
 
 def open_tracker(settings: Settings) -> Tracker:

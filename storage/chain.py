@@ -14,13 +14,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from eventsourcing.persistence import ProgrammingError, StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.persistence import Notification, ProgrammingError, StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
 from storage.keys import SQLITE_KEY_TABLES
+
+if TYPE_CHECKING:
+    from storage.protocols import Datastore, EventStore
 
 GENESIS = bytes(32)
 CHAIN_TABLE = "gk_chain"
@@ -36,7 +39,7 @@ LARGE_INSERT = 10_000  # events in one insert from which the connection's page c
 LARGE_INSERT_CACHE_KIB = 65536
 
 
-def link(previous: bytes, position: int, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
+def link(previous: bytes, position: int, originator_id: object, version: object, topic: object, state: object) -> bytes:
     """Return the link of one stored event, given the link before it (total: a tampered row of any type hashes)."""
     parts = [previous, position.to_bytes(8, "big", signed=True)]
     for value in (_id_bytes(originator_id), version, topic, state):
@@ -45,7 +48,7 @@ def link(previous: bytes, position: int, originator_id: Any, version: Any, topic
     return hashlib.sha256(b"".join(parts)).digest()
 
 
-def _id_bytes(originator_id: Any) -> Any:
+def _id_bytes(originator_id: object) -> object:
     if type(originator_id) is UUID:
         return originator_id.bytes
     try:
@@ -54,7 +57,7 @@ def _id_bytes(originator_id: Any) -> Any:
         return originator_id  # not an id at all: hashed as whatever it is
 
 
-def _typed(value: Any) -> bytes:
+def _typed(value: object) -> bytes:
     """Return a value's bytes with a type tag, so a BLOB edited into TEXT (or a number) hashes differently."""
     kind = type(value)
     if kind is bytes:
@@ -219,7 +222,7 @@ class Verdict:
     problem: Problem | None = None
 
 
-def _events(app: Any, start: int) -> Iterator[Any]:
+def _events(app: EventStore, start: int) -> Iterator[Notification]:
     while notes := app.recorder.select_notifications(start=start, limit=PAGE, inclusive_of_start=False):
         yield from notes
         start = notes[-1].id
@@ -231,7 +234,7 @@ def _links(reader: ChainReader, start: int) -> Iterator[tuple[int, str, int, byt
         start = rows[-1][0]
 
 
-def verify_chain(app: Any, reader: ChainReader, *, start: int = 0, anchor: bytes = GENESIS) -> Verdict:
+def verify_chain(app: EventStore, reader: ChainReader, *, start: int = 0, anchor: bytes = GENESIS) -> Verdict:
     """Recompute the chain from a position whose link is trusted; return the first disagreement."""
     previous, checked, position = anchor, 0, start
     events, links = _events(app, start), _links(reader, start)
@@ -251,7 +254,7 @@ def verify_chain(app: Any, reader: ChainReader, *, start: int = 0, anchor: bytes
     return Verdict(checked, previous.hex(), position, start)
 
 
-def _problem(event: Any, kind: str) -> Problem:
+def _problem(event: Notification, kind: str) -> Problem:
     found = _id_bytes(event.originator_id)
     name = found.hex() if isinstance(found, bytes) else str(found)
     return Problem(event.id, name, event.originator_version, kind)
@@ -260,7 +263,7 @@ def _problem(event: Any, kind: str) -> Problem:
 class ChainReader:
     """Read the chain table of a store (SQLite or PostgreSQL)."""
 
-    def __init__(self, datastore: Any, table: str, marker: str) -> None:
+    def __init__(self, datastore: Datastore, table: str, marker: str) -> None:
         self.datastore, self.table, self.marker = datastore, table, marker
 
     def links_after(self, start: int, limit: int) -> list[tuple[int, str, int, bytes]]:
@@ -302,12 +305,15 @@ def _hex(value: str) -> bytes:
         return b""  # an edited link that is not even hex still compares unequal
 
 
-def chain_reader(app: Any) -> ChainReader:
+def chain_reader(app: EventStore) -> ChainReader:
     """Return the chain reader of an application's store."""
-    recorder = app.recorder
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        return ChainReader(recorder.datastore, CHAIN_TABLE, "?")
-    return ChainReader(recorder.datastore, f'"{recorder.datastore.schema}".{CHAIN_TABLE}', "%s")
+    from storage.store import datastore_of
+
+    datastore = datastore_of(app.recorder)
+    if isinstance(app.recorder, SQLiteApplicationRecorder):
+        return ChainReader(datastore, CHAIN_TABLE, "?")
+    assert not isinstance(datastore, SQLiteDatastore)
+    return ChainReader(datastore, f'"{datastore.schema}".{CHAIN_TABLE}', "%s")
 
 
 # -- the use cases ------------------------------------------------------------------------------------
@@ -315,7 +321,7 @@ def chain_reader(app: Any) -> ChainReader:
 CLOSE_TOPIC = "domain.agency:Agency.YearClosed"
 
 
-def last_close(app: Any) -> tuple[int, int] | None:
+def last_close(app: EventStore) -> tuple[int, int] | None:
     """Return the position and year of the latest `year_closed` event, if any year was closed."""
     found, start = None, 0
     while notes := app.recorder.select_notifications(
@@ -324,14 +330,16 @@ def last_close(app: Any) -> tuple[int, int] | None:
         found, start = notes[-1], notes[-1].id
     if found is None:
         return None
+    from domain.agency import Agency
+
     try:
-        year = int(app.mapper.to_domain_event(found).year)
+        event = app.mapper.to_domain_event(found)
     except Exception:
-        year = 0
-    return found.id, year
+        return found.id, 0
+    return found.id, event.year if isinstance(event, Agency.YearClosed) else 0
 
 
-def verify_store(app: Any, *, since: int = 0) -> Verdict:
+def verify_store(app: EventStore, *, since: int = 0) -> Verdict:
     """Check the chain from the start of the log, or from the link just before position `since`."""
     reader = chain_reader(app)
     if since <= 1:
@@ -342,7 +350,7 @@ def verify_store(app: Any, *, since: int = 0) -> Verdict:
     return verify_chain(app, reader, start=before[0], anchor=before[1])
 
 
-def link_of(app: Any, position: int) -> str | None:
+def link_of(app: EventStore, position: int) -> str | None:
     """Return the recomputed chain link at a position (None if the chain breaks before it or it is absent)."""
     previous, reader = GENESIS, chain_reader(app)
     for event in _events(app, 0):
@@ -354,7 +362,7 @@ def link_of(app: Any, position: int) -> str | None:
     return None
 
 
-def name_event(app: Any, problem: Problem) -> str | None:
+def name_event(app: EventStore, problem: Problem) -> str | None:
     """Return which application or case an event belongs to, if the log still says so."""
     try:
         stored = app.recorder.select_events(UUID(problem.originator_id), lte=1)
@@ -363,8 +371,8 @@ def name_event(app: Any, problem: Problem) -> str | None:
         return None
     if first is None:
         return None
-    if getattr(first, "case", None):
-        return f"案件 {first.case}"
-    if getattr(first, "request", None):
-        return f"申请 {first.request}"
-    return f"机关 {first.agency}"
+    if case := getattr(first, "case", None):
+        return f"案件 {case}"
+    if request := getattr(first, "request", None):
+        return f"申请 {request}"
+    return f"机关 {getattr(first, 'agency', '?')}"

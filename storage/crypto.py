@@ -11,13 +11,17 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.sqlite import SQLiteDatastore
 
 from domain.event import ERASED_TEXT
 from storage.keys import ENV_HELP, ERASED, META_TABLE, Box, KeyStore, StoreKeyError, stored_key_check
+
+if TYPE_CHECKING:
+    from service.tracker import Tracker
+    from storage.protocols import EventStore
 
 PERSONAL_FIELDS = frozenset({"applicant", "subject", "applicant_id_number", "phone", "address"})
 PREFIX = "gk1:"
@@ -88,33 +92,38 @@ def cipher_env(key: bytes | None) -> dict[str, str]:
     return {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher", "CIPHER_KEY": base64.b64encode(key).decode()}
 
 
-def protect(app: Any, key: bytes | None) -> None:
+def protect(app: EventStore, key: bytes | None) -> None:
     """Check the key against the store and attach the field cipher; refuse an encrypted store opened without one."""
+    from storage.mapper import PydanticMapper
+    from storage.store import datastore_of
+
     recorder = app.recorder
-    postgres = not isinstance(recorder, SQLiteApplicationRecorder)
+    datastore = datastore_of(recorder)
     if key is None:
-        meta = f'"{recorder.datastore.schema}".{META_TABLE}' if postgres else META_TABLE
-        if stored_key_check(recorder.datastore, meta, "%s" if postgres else "?") is not None:
+        meta = META_TABLE if isinstance(datastore, SQLiteDatastore) else f'"{datastore.schema}".{META_TABLE}'
+        if stored_key_check(datastore, meta, "?" if isinstance(datastore, SQLiteDatastore) else "%s") is not None:
             raise StoreKeyError(f"this store is encrypted and no key was given: {ENV_HELP}")
         return
-    keys = KeyStore(recorder.datastore, postgres=postgres, master=key)
+    keys = KeyStore(datastore, postgres=not isinstance(datastore, SQLiteDatastore), master=key)
     keys.check(has_events=bool(recorder.max_notification_id()))
-    app.mapper.fields = FieldCipher(keys)
+    mapper = app.mapper
+    assert isinstance(mapper, PydanticMapper)
+    mapper.fields = FieldCipher(keys)
 
 
-def key_store(app: Any) -> KeyStore | None:
+def key_store(app: EventStore) -> KeyStore | None:
     """Return the per-application key store of an encrypted store, None when it is not encrypted."""
     fields = getattr(app.mapper, "fields", None)
     return fields.keys if isinstance(fields, FieldCipher) else None
 
 
-def requests_of_applicant(tracker: Any, name: str) -> list[str]:
+def requests_of_applicant(tracker: Tracker, name: str) -> list[str]:
     """Return the numbers of the agency's applications whose applicant has this exact name."""
     numbers = [facts.number for facts in tracker.view.requests(tracker.agency)]
     return [n for n in numbers if getattr(tracker.request(n), "applicant", None) == name]
 
 
-def erase_personal_data(tracker: Any, numbers: list[str], *, clerk: str, when: dt.datetime) -> dict[str, bool]:
+def erase_personal_data(tracker: Tracker, numbers: list[str], *, clerk: str, when: dt.datetime) -> dict[str, bool]:
     """Delete the data keys of these applications (all must exist); return which were erased now."""
     keys = key_store(tracker.app)
     if keys is None:

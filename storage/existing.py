@@ -3,42 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import ApplicationRecorder
+    from eventsourcing.postgres import PostgresDatastore
+    from eventsourcing.sqlite import SQLiteDatastore
 
 CHUNK = 500  # ids per query: under SQLite's limit of bound parameters
 
 
-def existing_ids(recorder: Any, ids: Iterable[UUID]) -> set[UUID]:
+def existing_ids(recorder: ApplicationRecorder, ids: Iterable[UUID]) -> set[UUID]:
     """Return the ids among `ids` that have at least one stored event."""
+    from eventsourcing.sqlite import SQLiteDatastore
+
+    from storage.store import datastore_of
+
+    datastore, table = datastore_of(recorder), _events_table(recorder)
     wanted = list(dict.fromkeys(ids))
     found: set[UUID] = set()
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        found.update(_sqlite(recorder, chunk) if _is_sqlite(recorder) else _postgres(recorder, chunk))
+        if isinstance(datastore, SQLiteDatastore):
+            found.update(_sqlite(datastore, table, chunk))
+        else:
+            found.update(_postgres(datastore, table, chunk))
     return found
 
 
-def _is_sqlite(recorder: Any) -> bool:
-    from eventsourcing.sqlite import SQLiteDatastore
+def _events_table(recorder: ApplicationRecorder) -> str:
+    table = getattr(recorder, "events_table_name", None)
+    assert isinstance(table, str), f"a recorder without an events table: {recorder!r}"
+    return table
 
-    return isinstance(recorder.datastore, SQLiteDatastore)
 
-
-def _sqlite(recorder: Any, ids: list[UUID]) -> set[UUID]:
+def _sqlite(datastore: SQLiteDatastore, table: str, ids: list[UUID]) -> set[UUID]:
     marks = ", ".join("?" * len(ids))
-    sql = f"SELECT DISTINCT originator_id FROM {recorder.events_table_name} WHERE originator_id IN ({marks})"
-    with recorder.datastore.transaction(commit=False) as c:
+    sql = f"SELECT DISTINCT originator_id FROM {table} WHERE originator_id IN ({marks})"
+    with datastore.transaction(commit=False) as c:
         c.execute(sql, [i.hex for i in ids])
         return {UUID(row[0]) for row in c.fetchall()}
 
 
-def _postgres(recorder: Any, ids: list[UUID]) -> set[UUID]:
+def _postgres(datastore: PostgresDatastore, table: str, ids: list[UUID]) -> set[UUID]:
     from psycopg.sql import SQL, Identifier
 
     statement = SQL("SELECT DISTINCT originator_id FROM {}.{} WHERE originator_id = ANY(%s::uuid[])").format(
-        Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name)
+        Identifier(datastore.schema), Identifier(table)
     )
-    with recorder.datastore.transaction(commit=False) as c:
+    with datastore.transaction(commit=False) as c:
         c.execute(statement, [ids])
         return {UUID(str(row["originator_id"])) for row in c.fetchall()}

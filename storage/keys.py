@@ -16,10 +16,13 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.errors import GongkaiError
+
+if TYPE_CHECKING:
+    from storage.protocols import Datastore
 
 KEYS_TABLE, META_TABLE = "gk_keys", "gk_meta"
 SQLITE_KEY_TABLES = [
@@ -112,10 +115,10 @@ class Box:
 class KeyStore:
     """The per-application data keys, wrapped by the master key, with tombstones for erased ones."""
 
-    def __init__(self, datastore: Any, *, postgres: bool, master: bytes) -> None:
+    def __init__(self, datastore: Datastore, *, postgres: bool, master: bytes) -> None:
         self.datastore = datastore
         self.m = "%s" if postgres else "?"
-        prefix = f'"{datastore.schema}".' if postgres else ""
+        prefix = f'"{schema}".' if postgres and (schema := getattr(datastore, "schema", None)) else ""
         self.keys, self.meta = prefix + KEYS_TABLE, prefix + META_TABLE
         self.wrapper = Box(hashlib.sha256(b"gongkai key wrapping\0" + master).digest())
         self._cache: dict[UUID, bytes | object] = {}
@@ -202,7 +205,7 @@ class KeyStore:
         return int(row["n"]) if row else 0
 
 
-def stored_key_check(datastore: Any, meta: str, marker: str) -> str | None:
+def stored_key_check(datastore: Datastore, meta: str, marker: str) -> str | None:
     """Return the store's key check value, None when the store is not encrypted."""
     with datastore.transaction(commit=False) as c:
         c.execute(f"SELECT value FROM {meta} WHERE name = {marker}", ("key_check",))

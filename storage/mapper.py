@@ -1,4 +1,8 @@
-"""Store pydantic events as JSON: validated by pydantic on the way out and on the way back in."""
+"""Store pydantic events as JSON: validated by pydantic on the way out and on the way back in.
+
+Events evolve (storage/upcasting.py, docs/evolving-events.md): the mapper writes a versioned class's
+`class_version` into the stored state and upcasts an older state before pydantic validates it.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,25 @@ from eventsourcing.persistence import Mapper, MapperDeserialisationError, Stored
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
+from storage.upcasting import VERSION_KEY, Upcaster, class_version, upcaster_of
+
 if TYPE_CHECKING:
     from storage.crypto import FieldCipher
+
+_UPCASTERS: dict[type, Upcaster | None] = {}  # event class → its upcaster (None for a first version)
+
+
+def _upcaster(cls: type) -> Upcaster | None:
+    try:
+        return _UPCASTERS[cls]
+    except KeyError:
+        found = _UPCASTERS[cls] = upcaster_of(cls)
+        return found
+
+
+def _with_version(state: bytes, version: int) -> bytes:
+    """Return a compact JSON object's bytes with the class version added as its last key."""
+    return state[:-1] + b',"' + VERSION_KEY.encode() + b'":' + str(version).encode() + b"}"
 
 
 class PydanticMapper(Mapper[UUID]):
@@ -27,12 +48,17 @@ class PydanticMapper(Mapper[UUID]):
         """Return the stored form of a domain event."""
         assert isinstance(domain_event, BaseModel)
         personal = self.fields.personal_fields(type(domain_event)) if self.fields else None
+        version = class_version(type(domain_event))
         if self.fields and personal:
             data = domain_event.model_dump(mode="json")
             self.fields.seal(data, domain_event.originator_id, personal)  # type: ignore[attr-defined]
+            if version > 1:
+                data[VERSION_KEY] = version
             state = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         else:
             state = domain_event.model_dump_json().encode()
+            if version > 1:
+                state = _with_version(state, version)
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:
@@ -54,9 +80,13 @@ class PydanticMapper(Mapper[UUID]):
             if self.compressor:
                 state = self.compressor.decompress(state)
             personal = self.fields.personal_fields(cls) if self.fields else None
-            if self.fields and personal:
+            upcast = _upcaster(cls)
+            if (self.fields and personal) or upcast:
                 data = json.loads(state)
-                self.fields.open(data, UUID(str(stored_event.originator_id)), personal)
+                if self.fields and personal:  # sealed as stored, so opened before any upcast
+                    self.fields.open(data, UUID(str(stored_event.originator_id)), personal)
+                if upcast:
+                    upcast(data)
                 event = cls.model_validate(data)
             else:
                 event = cls.model_validate_json(state)
@@ -83,14 +113,17 @@ class PydanticMapper(Mapper[UUID]):
         """
         if self.fields or self.compressor or self.cipher:
             return [self.to_stored_event(event) for event in domain_events]
-        topics: dict[type, str] = {}
+        topics: dict[type, tuple[str, int]] = {}
         stored = []
         for event in domain_events:
             cls = type(event)
-            topic = topics.get(cls)
-            if topic is None:
-                topic = topics[cls] = get_topic(cls)
+            known = topics.get(cls)
+            if known is None:
+                known = topics[cls] = (get_topic(cls), class_version(cls))
+            topic, version = known
             # What model_dump_json().encode() returns, without its keyword handling and the str round trip.
             state = event.__pydantic_serializer__.to_json(event)
+            if version > 1:
+                state = _with_version(state, version)
             stored.append(StoredEvent(event.originator_id, event.originator_version, topic, state))
         return stored

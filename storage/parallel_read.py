@@ -14,21 +14,24 @@ import pickle
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from domain.errors import Problem
 from domain.lines import Line
 from service.reading import bounded_lines, check_lines
 
 PARALLEL_LINES = 20_000  # below this, a fork costs more than it saves
 CHILD_SHARE = 0.45  # the child also pickles its lines, and this process unpickles them
 BOOKING_CHILD_SHARE = 0.7  # when this process also books its own part meanwhile (an import into an empty store)
+# A line as the child sends it: number, event, date as an ordinal, agency, clerk, fields.
+_Found = tuple[int, str, int, str | None, str | None, dict[str, Any]]
 
 
-def read_all_lines(raw: Iterable[bytes], problems: list[str]) -> list[tuple[int, Line]]:
+def read_all_lines(raw: Iterable[bytes], problems: list[Problem]) -> list[tuple[int, Line]]:
     """Return (line number, line) for every good non-blank line; append a message for every bad one."""
     return [line for part in read_parts(raw, problems) for line in part]
 
 
 def read_parts(
-    raw: Iterable[bytes], problems: list[str], child_share: float = CHILD_SHARE
+    raw: Iterable[bytes], problems: list[Problem], child_share: float = CHILD_SHARE
 ) -> Iterator[list[tuple[int, Line]]]:
     """Yield the lines of `read_all_lines` in order, in parts: this process's first, while the child reads the rest.
 
@@ -68,8 +71,8 @@ def _fork_reader(data: list[bytes], split: int) -> tuple[int, int] | None:
         return pid, reading
     try:  # the child: never returns, never runs the parent's clean-up
         os.close(reading)
-        messages: list[str] = []
-        found = [
+        messages: list[Problem] = []
+        found: list[_Found] = [
             (number, line.event, line.date.toordinal(), line.agency, line.clerk, line.fields)
             for number, line in check_lines(enumerate(data[split:], start=split + 1), messages)
         ]
@@ -80,7 +83,7 @@ def _fork_reader(data: list[bytes], split: int) -> tuple[int, int] | None:
     os._exit(0)
 
 
-def _collect(pid: int, reading: int) -> tuple[list[Any], list[str]] | None:
+def _collect(pid: int, reading: int) -> tuple[list[_Found], list[Problem]] | None:
     """Return what the child found, or None if it failed."""
     try:
         with os.fdopen(reading, "rb") as pipe:
@@ -90,5 +93,7 @@ def _collect(pid: int, reading: int) -> tuple[list[Any], list[str]] | None:
     _, status = os.waitpid(pid, 0)
     if result is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         return None
+    found: list[_Found]
+    messages: list[Problem]
     found, messages = result
     return found, messages

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
+
+if TYPE_CHECKING:
+    from psycopg.rows import DictRow
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
@@ -45,7 +49,10 @@ def _names(columns: Sequence[str], prefix: str = "") -> Composed:
     return SQL(", ").join(SQL(prefix) + Identifier(c) for c in columns)
 
 
-class PostgresView(CommitsWithTracking, PostgresTrackingRecorder):
+class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecorder):
+    def _transaction(self, commit: bool) -> AbstractContextManager[Cursor[DictRow]]:
+        return self.datastore.transaction(commit=commit)
+
     """Facts per application, case and agency, and monthly counts, maintained event by event."""
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:

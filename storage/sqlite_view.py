@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -49,7 +50,10 @@ def _upsert(table: str, columns: tuple[str, ...], keys: int) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT DO UPDATE SET {updates}"
 
 
-class SQLiteView(CommitsWithTracking, SQLiteTrackingRecorder):
+class SQLiteView(CommitsWithTracking[SQLiteCursor], SQLiteTrackingRecorder):
+    def _transaction(self, commit: bool) -> AbstractContextManager[SQLiteCursor]:
+        return self.datastore.transaction(commit=commit)
+
     """Facts per application, case and agency, and monthly counts, maintained event by event."""
 
     def construct_create_table_statements(self) -> list[str]:

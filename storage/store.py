@@ -6,15 +6,20 @@ import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import InfrastructureFactory, StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, StoredEvent
 from eventsourcing.utils import Environment, get_topic
 
 from storage.mapper import PydanticMapper
+
+if TYPE_CHECKING:
+    from eventsourcing.domain import DomainEventProtocol
+
+    from storage.protocols import Datastore, MaintainedView
 
 APPLICATION_NAME = "gongkai"
 
@@ -83,12 +88,24 @@ def _postgres_setup_lock(env: dict[str, str]) -> Iterator[None]:
             connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"gongkai:{schema}"])
 
 
+def datastore_of(recorder: ApplicationRecorder) -> Datastore:
+    """Return the datastore a store's recorder writes to (SQLite, else PostgreSQL)."""
+    from eventsourcing.sqlite import SQLiteRecorder
+
+    if isinstance(recorder, SQLiteRecorder):
+        return recorder.datastore
+    from eventsourcing.postgres import PostgresRecorder  # only a PostgreSQL store imports psycopg
+
+    assert isinstance(recorder, PostgresRecorder), f"not a SQLite or PostgreSQL recorder: {recorder!r}"
+    return recorder.datastore
+
+
 def store_env(db: str) -> dict[str, str]:
     """Return eventsourcing's settings for a store: a SQLite file path or a postgresql:// URL."""
     return _postgres_env(db) if db.startswith(("postgresql://", "postgres://")) else _sqlite_env(db)
 
 
-def open_store(db: str, *, key: bytes | None = None) -> tuple[GongkaiApplication, Any]:
+def open_store(db: str, *, key: bytes | None = None) -> tuple[GongkaiApplication, MaintainedView]:
     """Return the application and its view on the same store (encrypted with the master key, if given)."""
     from storage.crypto import cipher_env
 
@@ -99,7 +116,7 @@ def open_store(db: str, *, key: bytes | None = None) -> tuple[GongkaiApplication
     return _open(env, key)
 
 
-def _open(env: dict[str, str], key: bytes | None) -> tuple[GongkaiApplication, Any]:
+def _open(env: dict[str, str], key: bytes | None) -> tuple[GongkaiApplication, MaintainedView]:
     from storage.crypto import protect
 
     app = GongkaiApplication(env=env)
@@ -108,15 +125,17 @@ def _open(env: dict[str, str], key: bytes | None) -> tuple[GongkaiApplication, A
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
         from storage.postgres_view import PostgresView
 
-        view: Any = factory.tracking_recorder(PostgresView)
-    else:
-        from storage.sqlite_view import SQLiteView
+        postgres = factory.tracking_recorder(PostgresView)
+        assert isinstance(postgres, PostgresView)
+        return app, postgres
+    from storage.sqlite_view import SQLiteView
 
-        view = factory.tracking_recorder(SQLiteView)
-    return app, view
+    sqlite = factory.tracking_recorder(SQLiteView)
+    assert isinstance(sqlite, SQLiteView)
+    return app, sqlite
 
 
-def save_events(app: GongkaiApplication, events: Sequence[Any]) -> list[int]:
+def save_events(app: GongkaiApplication, events: Sequence[DomainEventProtocol[UUID]]) -> list[int]:
     """Store new events of aggregates in one transaction, with their chain links; return their notification ids.
 
     What `app.save` does for gongkai's application (no snapshots, no aggregate cache, no subscribers), without
@@ -125,7 +144,7 @@ def save_events(app: GongkaiApplication, events: Sequence[Any]) -> list[int]:
     return save_stored(app, encode_events(app, events)) if events else []
 
 
-def encode_events(app: GongkaiApplication, events: Sequence[Any]) -> list[StoredEvent]:
+def encode_events(app: GongkaiApplication, events: Sequence[DomainEventProtocol[UUID]]) -> list[StoredEvent]:
     """Return the stored forms of domain events, as the application's mapper writes them."""
     mapper = app.mapper
     assert isinstance(mapper, PydanticMapper)

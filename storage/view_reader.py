@@ -12,21 +12,29 @@ same code as the full path's (`service.reports.Reports`), so the output is the s
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.closing import YearClose
 from projections.agencies import AgencyFacts
-from projections.rows import AGENCY_COLUMNS, CASE_COLUMNS, agency_facts, case_facts
+from projections.rows import AGENCY_COLUMNS, CASE_COLUMNS, Row, agency_facts, case_facts
 from service.logs import get_logger
 from service.reports import Reports
 from service.settings import PLACEHOLDER_AGENCY, Settings
+from storage.upcasting import decode_state
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from projections.facts import CaseFacts
+
+    # A plain DB-API connection to the store: sqlite3's, or psycopg's (rows as tuples).
+    Connection = sqlite3.Connection | psycopg.Connection[tuple[Any, ...]]
 
 log = get_logger("gongkai")
 APP = "gongkai"  # storage/store.py: the application name, which names the tables and the tracking row
@@ -41,12 +49,12 @@ class _FullPathNeeded(Exception):
 class TablesReader:
     """The read queries of storage/sqlite_view.py and postgres_view.py, on a plain DB-API connection."""
 
-    def __init__(self, connection: Any, *, schema: str | None = None) -> None:
+    def __init__(self, connection: Connection, *, schema: str | None = None) -> None:
         self.connection = connection
         self.prefix = f'"{schema.replace(chr(34), chr(34) * 2)}".' if schema else ""  # a quoted PostgreSQL schema
         self.mark = "%s" if schema else "?"
 
-    def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Any]:
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         """Return the rows of a query; `{t}` stands for the tables' schema prefix, `?` for a parameter."""
         cursor = self.connection.execute(sql.replace("{t}", self.prefix).replace("?", self.mark), params)
         return list(cursor.fetchall())
@@ -58,7 +66,7 @@ class TablesReader:
             for row in self.rows(f"SELECT {', '.join(AGENCY_COLUMNS)} FROM {{t}}gk_agencies ORDER BY agency")
         ]
 
-    def cases(self, agency: str | None = None) -> list[Any]:
+    def cases(self, agency: str | None = None) -> list[CaseFacts]:
         """Return the cases whose application was not voided."""
         where, params = (" WHERE c.agency = ?", [agency]) if agency else ("", [])
         sql = (
@@ -84,11 +92,13 @@ class _Layout:
     last_id: str  # the log's last notification id
     begin: str  # a read transaction: one snapshot for every query
     errors: tuple[type[Exception], ...]  # why the full path is needed: the driver's errors (a missing table), …
-    stored_id: Callable[[UUID], Any]  # an aggregate id as the log's originator_id column holds it
+    stored_id: Callable[[UUID], UUID | str]  # an aggregate id as the log's originator_id column holds it
 
 
 class ViewReader(Reports):
     """A store's reports read from its tables, which were at the end of the log when it was opened."""
+
+    view: TablesReader
 
     def __init__(self, settings: Settings, tables: TablesReader, layout: _Layout) -> None:
         self.settings, self.view, self.layout = settings, tables, layout
@@ -117,8 +127,8 @@ class ViewReader(Reports):
         code: str | None = None
         for (state,) in rows:
             try:
-                code = str(json.loads(bytes(state))["code"])
-            except (ValueError, KeyError, TypeError):  # not plain JSON (compressed?): the mapper knows
+                code = str(decode_state(_RECODED_TOPIC, state)["code"])
+            except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON (compressed?): the mapper knows
                 raise _FullPathNeeded("the agency's code event is not plain JSON") from None
         return code
 
@@ -133,14 +143,14 @@ class ViewReader(Reports):
         closes: dict[int, YearClose] = {}
         for topic, state in rows:
             try:
-                data = json.loads(bytes(state))
+                data = decode_state(topic, state)
                 year = data["year"]
                 if topic == _CLOSING_TOPICS[0]:
                     closed_on = dt.date.fromisoformat(data["date"])
                     closes[year] = YearClose(year, closed_on, data["sha256"], data["report"])
                 else:
                     closes.pop(year, None)
-            except (ValueError, KeyError, TypeError):  # not plain JSON (compressed?): the mapper knows
+            except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON (compressed?): the mapper knows
                 raise _FullPathNeeded(f"a closing event of agency {agency} is not plain JSON") from None
         return closes
 

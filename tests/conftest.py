@@ -17,7 +17,8 @@ import pytest
 
 from domain.book import Book
 from domain.lines import parse_object
-from projections.facts import CaseFacts, RequestFacts, contributions, fold_case, fold_request
+from projections.facts import CaseFacts, RequestFacts, contributions
+from projections.fold import fold_case, fold_request
 from projections.tables import Period, build_report
 
 TODAY = dt.date(2026, 11, 25)

@@ -42,7 +42,9 @@ EXTRA = [
         "kind": "reconsideration",
     },
 ]
-COMMON = ["申请人情况", "法人或其他组织", "一、本年新收政府信息公开申请数量", "（七）总计", "四、结转下年度继续办理"]
+COMMON = ["申请人情况", "法人或其他组织", "（七）总计"]
+YEAR_WORDS = ["一、本年新收政府信息公开申请数量", "三、本年度办理结果", "四、结转下年度继续办理"]
+MONTH_WORDS = ["一、本月新收政府信息公开申请数量", "三、本月办理结果", "四、结转下月继续办理"]
 DOCUMENTS: dict[str, tuple[list[str], list[str]]] = {
     "monthly-2020-05.xlsx": (
         ["report", "monthly", "2020-05", "--format", "xlsx"],
@@ -56,7 +58,9 @@ DOCUMENTS: dict[str, tuple[list[str], list[str]]] = {
             "结转",
             "依申请信息公开引起复议（诉讼）表",
             "甬复〔2020〕12号",
+            "尚未审结",
             *COMMON,
+            *MONTH_WORDS,
         ],
     ),
     "annual-2020.xlsx": (
@@ -67,11 +71,19 @@ DOCUMENTS: dict[str, tuple[list[str], list[str]]] = {
             "行政复议",
             "未经复议直接起诉",
             *COMMON,
+            *YEAR_WORDS,
         ],
     ),
     "annual-2020.docx": (
         ["report", "annual", "2020", "--format", "docx"],
-        ["宁波市鄞州区司法局2020年度政府信息公开工作年度报告", "（三）不予公开", "复议后起诉", "尚未审结", *COMMON],
+        [
+            "宁波市鄞州区司法局2020年度政府信息公开工作年度报告",
+            "（三）不予公开",
+            "复议后起诉",
+            "尚未审结",
+            *COMMON,
+            *YEAR_WORDS,
+        ],
     ),
 }
 

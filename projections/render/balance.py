@@ -12,7 +12,7 @@ from projections.render.rows import (
     APPLICANT_COLUMNS,
     Report,
     outcome_codes,
-    table3_rows,
+    report_rows,
     table_format,
 )
 from projections.tables import APPEAL_COLUMNS
@@ -28,7 +28,7 @@ class UnbalancedTableError(GongkaiError):
 def check_balance(report: Report) -> None:
     """Raise UnbalancedTableError naming the row and column when a table breaks a rule of DOMAIN.md §2."""
     fmt = table_format(report)
-    rows = table3_rows(fmt)
+    rows = report_rows(report)
     applications = _table(report, "applications", tuple(row.code for row in rows))
     for row in rows:
         where, values = f"table 三 row {row.code} ({row.label})", applications[row.code]

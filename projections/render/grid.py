@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,10 +17,16 @@ from domain.labels import (
     LITIGATION_LABEL,
     ORG_GROUP_LABEL,
 )
-from projections.render.rows import APPLICANT_COLUMNS, Report, Row, table3_rows, table_format
+from projections.render.rows import APPLICANT_COLUMNS, Report, Row, report_rows
 from projections.tables import APPEAL_COLUMNS
 
 LABEL_COLUMNS = 3  # table 三: group, sub-group, row label
+# Printed widths of table 三 in mm of an A4 portrait page's 180 mm (group, sub-group, label, then each value):
+# 三、本年度办理结果 and （三）不予公开 break only after their numbering; a value column holds six digits and a
+# four-character header (商业企业) on one line at 9 pt.
+TABLE3_PRINT_MM = (25.0, 15.0, 38.0)
+VALUE_PRINT_MM = 14.6
+_NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)(.+)$")
 _ORGS = APPLICANT_COLUMNS[1:-1]
 
 
@@ -42,6 +49,7 @@ class Cell:
     value: int | None = None
     rowspan: int = 1
     colspan: int = 1
+    split: int = 0  # print on two lines, broken after this many characters (0: wherever the width says)
 
     @property
     def last_row(self) -> int:
@@ -52,6 +60,14 @@ class Cell:
     def last_col(self) -> int:
         """Return the last grid column the cell covers."""
         return self.col + self.colspan - 1
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Return the cell's printed lines: a group label spanning rows breaks after its numbering, nowhere else."""
+        if self.split:
+            return (self.text[: self.split], self.text[self.split :])
+        found = _NUMBERING.match(self.text) if self.kind is Kind.LABEL and self.rowspan > 1 else None
+        return (found[1], found[2]) if found else (self.text,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +89,12 @@ class Grid:
 
 def _head(row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
     return Cell(row, col, Kind.HEAD, text, rowspan=rowspan, colspan=colspan)
+
+
+def _result_head(row: int, col: int, column: str, rowspan: int = 1) -> Cell:
+    # Fifteen columns share the page: 结果维持 and 尚未审结 print as two words of two characters, never 3 + 1.
+    text = APPEAL_COLUMN_LABELS[column]
+    return Cell(row, col, Kind.HEAD, text, rowspan=rowspan, split=2 if len(text) == 4 else 0)
 
 
 def _value(row: int, col: int, n: int) -> Cell:
@@ -117,7 +139,7 @@ def _table3_labels(rows: Sequence[Row], top: int) -> list[Cell]:
 
 def table3_grid(report: Report) -> Grid:
     """Return table 三 laid out as in the published reports (header note, merged group labels)."""
-    rows, top = table3_rows(table_format(report)), 3
+    rows, top = report_rows(report), 3
     counts = report["applications"]
     values = [
         _value(top + i, LABEL_COLUMNS + j, counts[row.code][column])
@@ -133,11 +155,11 @@ def _table4_header() -> list[Cell]:
     cells = [
         _head(0, 0, APPEAL_GROUP_LABELS[AppealKind.RECONSIDERATION], colspan=width),
         _head(0, width, LITIGATION_LABEL, colspan=2 * width),
-        *(_head(1, j, APPEAL_COLUMN_LABELS[column], rowspan=2) for j, column in enumerate(APPEAL_COLUMNS)),
+        *(_result_head(1, j, column, rowspan=2) for j, column in enumerate(APPEAL_COLUMNS)),
     ]
     for g, kind in enumerate((AppealKind.LITIGATION_DIRECT, AppealKind.LITIGATION_AFTER_RECONSIDERATION), 1):
         cells.append(_head(1, g * width, APPEAL_GROUP_LABELS[kind], colspan=width))
-        cells.extend(_head(2, g * width + j, APPEAL_COLUMN_LABELS[c]) for j, c in enumerate(APPEAL_COLUMNS))
+        cells.extend(_result_head(2, g * width + j, c) for j, c in enumerate(APPEAL_COLUMNS))
     return cells
 
 
@@ -150,3 +172,15 @@ def table4_grid(report: Report) -> Grid:
         for j, column in enumerate(APPEAL_COLUMNS)
     ]
     return Grid(4, 3 * width, 3, (*_table4_header(), *values))
+
+
+def table3_print_widths() -> tuple[float, ...]:
+    """Return table 三's printed column widths as percentages of the table's width."""
+    widths = (*TABLE3_PRINT_MM, *([VALUE_PRINT_MM] * len(APPLICANT_COLUMNS)))
+    return tuple(round(100 * w / sum(widths), 3) for w in widths)
+
+
+def table4_print_widths() -> tuple[float, ...]:
+    """Return table 四's printed column widths: fifteen equal columns."""
+    width = round(100 / (3 * len(APPEAL_COLUMNS)), 3)
+    return tuple([width] * (3 * len(APPEAL_COLUMNS)))

@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from projections.render.balance import check_balance
 from projections.render.charts import BarChart, MonthlyPoint, monthly_chart, outcome_chart
-from projections.render.grid import Grid, table3_grid, table4_grid
+from projections.render.grid import Grid, table3_grid, table3_print_widths, table4_grid, table4_print_widths
 from projections.render.rows import TABLE3_TITLE, TABLE4_TITLE, Report, fees_text, title
 
 
@@ -19,6 +19,7 @@ class _Section:
     heading: str
     css: str
     grid: Grid
+    widths: tuple[float, ...]
 
 
 @cache
@@ -37,8 +38,8 @@ def render_html(report: Report, *, monthly_series: Sequence[MonthlyPoint] | None
     """Return a standalone HTML page of a balanced report's tables 三 and 四, with optional monthly chart."""
     check_balance(report)
     sections = [
-        _Section(TABLE3_TITLE, "table3", table3_grid(report)),
-        _Section(TABLE4_TITLE, "table4", table4_grid(report)),
+        _Section(TABLE3_TITLE, "table3", table3_grid(report), table3_print_widths()),
+        _Section(TABLE4_TITLE, "table4", table4_grid(report), table4_print_widths()),
     ]
     charts: list[BarChart] = [outcome_chart(report)]
     if monthly_series:

@@ -21,8 +21,7 @@ from projections.render.rows import (
     TABLE4_TITLE,
     Report,
     fees_text,
-    table3_rows,
-    table_format,
+    report_rows,
     title,
 )
 from projections.tables import APPEAL_COLUMNS
@@ -64,7 +63,7 @@ def _table3(report: Report) -> str:
     lines = _header("项目", [_applicant_label(c) for c in APPLICANT_COLUMNS])
     blanks = [""] * len(APPLICANT_COLUMNS)
     group = subgroup = ""
-    for row in table3_rows(table_format(report)):
+    for row in report_rows(report):
         if row.group and row.group != group:
             lines.append(_line([f"**{row.group}**", *blanks]))
         if row.subgroup and row.subgroup != subgroup:

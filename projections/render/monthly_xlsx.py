@@ -22,12 +22,15 @@ from projections.render.monthly import (
     CASES_TITLE,
     LEDGER_COLUMNS,
     LEDGER_TITLE,
+    NO_CASES,
     SUMMARY_TITLE,
+    ZERO_REPORT,
     Column,
     Kind,
     cases_title,
     cell_value,
     check_monthly,
+    column_widths,
     header_groups,
     ledger_title,
     period_line,
@@ -79,13 +82,16 @@ def _rows_sheet(
                 lines = max(lines, math.ceil(text_width(str(value)) / max(column.width - 1, 1)))
         sheet.row_dimensions[first + index - 1].height = _LINE_HEIGHT * lines + 4  # Excel does not measure wraps
     if not rows:
-        cell = sheet.cell(
-            first, 1, "本月无依申请公开事项（零报告）" if columns is LEDGER_COLUMNS else "本月无复议、诉讼案件"
-        )
+        # The zero report is a line of the form, inside its borders, not a note under it.
+        cell = sheet.cell(first, 1, ZERO_REPORT if columns is LEDGER_COLUMNS else NO_CASES)
         cell.font = _FONT
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        for col in range(1, width + 1):
+            sheet.cell(first, col).border = _BORDER
         sheet.merge_cells(start_row=first, start_column=1, end_row=first, end_column=width)
-    for col, column in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(col)].width = column.width
+        sheet.row_dimensions[first].height = _LINE_HEIGHT * 2
+    for col, column_width in enumerate(column_widths(columns, rows), 1):
+        sheet.column_dimensions[get_column_letter(col)].width = column_width
     _page(sheet, first)
 
 
@@ -123,7 +129,7 @@ def _style(cell: object, column: Column) -> None:
     cell.font = _FONT  # type: ignore[attr-defined]
     cell.border = _BORDER  # type: ignore[attr-defined]
     wrap = column.kind == Kind.TEXT
-    horizontal = "left" if wrap else "center"
+    horizontal = "left" if column.kind in (Kind.TEXT, Kind.CODE) else "center"
     cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)  # type: ignore[attr-defined]
     if column.kind in _FORMATS:
         cell.number_format = _FORMATS[column.kind]  # type: ignore[attr-defined]

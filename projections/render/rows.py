@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from domain.codes import OTHER_OUTCOMES, AppealKind, ApplicantType, Outcome, TableFormat
-from domain.labels import OTHER_LABEL_2019, ROW_LABELS
+from domain.labels import (
+    MONTHLY_RESULTS_GROUP_LABEL,
+    MONTHLY_ROW_LABELS,
+    OTHER_LABEL_2019,
+    RESULTS_GROUP_LABEL,
+    ROW_LABELS,
+)
 from projections.tables import outcome_rows
 
 # A report: the contract JSON object of DOMAIN.md §2, as parsed.
@@ -34,16 +40,27 @@ def table_format(report: Report) -> TableFormat:
     return TableFormat.for_year(int(str(report.get("year") or report["month"])[:4]))
 
 
-def table3_rows(fmt: TableFormat) -> tuple[Row, ...]:
-    """Return the rows of table 三 in official order (2019: the three other_* rows collapse into `other`)."""
+def table3_rows(fmt: TableFormat, *, monthly: bool = False) -> tuple[Row, ...]:
+    """Return the rows of table 三 in official order (2019: the three other_* rows collapse into `other`).
+
+    A month's table says 本月新收, 上月结转, 本月办理结果 and 结转下月 (DOMAIN.md §9) where the year's says 本年…
+    """
     rows: list[Row] = []
     for code, (group, subgroup, label) in ROW_LABELS.items():
+        if monthly:
+            label = MONTHLY_ROW_LABELS.get(code, label)
+            group = MONTHLY_RESULTS_GROUP_LABEL if group == RESULTS_GROUP_LABEL else group
         if fmt is TableFormat.F2019 and code in OTHER_OUTCOMES:
             if code == Outcome.OTHER:
                 rows.append(Row(code, group, "", OTHER_LABEL_2019))
             continue
         rows.append(Row(str(code), group, subgroup, label))
     return tuple(rows)
+
+
+def report_rows(report: Report) -> tuple[Row, ...]:
+    """Return the rows of a report's table 三: its format's, in the words of its period (year or month)."""
+    return table3_rows(table_format(report), monthly=bool(report.get("month")))
 
 
 def outcome_codes(fmt: TableFormat) -> tuple[str, ...]:

@@ -50,6 +50,7 @@ def _xlsx() -> bytes:
 
     book = Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.append(["event", "request", "date"])
     sheet.append(["received", "X-1", "2026-06-01"])
     out = io.BytesIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,11 @@ from tests.conftest import SHANGHAI_EXAMPLE, Runner, stored_events
 from tests.unit.test_request_rules import REFUSED
 
 
-def table(result: Any) -> dict[str, Any]:
+def table(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)  # exactly one JSON document on stdout
+    found = json.loads(result.stdout)  # exactly one JSON document on stdout
+    assert isinstance(found, dict)
+    return found
 
 
 def test_seed_2020_table_from_clerk_commands(gongkai: Runner) -> None:

@@ -72,7 +72,7 @@ EVERY_STATE = jsonl(
     case("appeal_decided", "C4", "2026-10-19", result="upheld"),
 )
 
-EXPECTED = [
+EXPECTED: list[dict[str, Any]] = [
     {"year": 2025, "kind": "annual_report", "due": "2026-01-31", "overdue": True},
     {"month": "2026-03", "kind": "monthly_filing", "due": "2026-04-02", "overdue": True},
     {"request": "R1", "kind": "registration", "due": "2026-09-21", "overdue": True},

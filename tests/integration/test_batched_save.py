@@ -10,6 +10,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresApplicationRecorder
 
+from domain.errors import Problem
 from domain.lines import parse_object
 from projections.runner import fold_saved
 from service.settings import Settings
@@ -39,7 +40,7 @@ def lines(first: int, count: int) -> list[tuple[int, Any]]:
 
 
 def pending(tracker: Tracker, numbered: list[tuple[int, Any]]) -> list[Any]:
-    problems: list[str] = []
+    problems: list[Problem] = []
     book = tracker.check(numbered, problems)
     assert problems == []
     return [event for aggregate in book.changed() for event in aggregate.collect_events()]
@@ -125,7 +126,7 @@ def test_an_encrypted_store_saves_through_the_cipher(new_store: Callable[[], str
     numbered = [(1, parse_object(received))]
     tracker.record([*numbered, *lines(0, 3)])
     assert all("李某".encode() not in state for *_, state in log_of(tracker))  # sealed, never plain text
-    assert tracker.request("E-1").applicant == "李某"  # type: ignore[attr-defined]
+    assert tracker.request("E-1").applicant == "李某"
     assert verify_store(tracker.app).problem is None
     assert tracker.replay()[1] == []
     tracker.close()

@@ -32,7 +32,7 @@ HEADER = [
     "办理结果",
     "备注",
 ]
-MESSY = [
+MESSY: list[list[Any]] = [
     [
         "YJ-1",
         dt.datetime(2024, 3, 5),

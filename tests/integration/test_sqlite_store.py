@@ -8,6 +8,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
+from domain.errors import Problem
 from domain.lines import parse_object
 from service.settings import Settings
 from service.tracker import Tracker
@@ -81,7 +82,7 @@ def test_reimport_records_nothing_twice(db: str) -> None:
 
 def test_an_interrupted_import_is_completed_by_importing_again(db: str) -> None:
     tracker = open_tracker(db)
-    problems: list[str] = []
+    problems: list[Problem] = []
     book = tracker.check(numbered(seed_lines()), problems)
     tracker.app.save(next(book.changed()))  # the process died after its first batch
     tracker.close()

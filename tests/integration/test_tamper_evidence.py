@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -17,6 +17,9 @@ from service.tracker import Tracker
 from storage.chain import Verdict, verify_store
 from storage.store import open_store
 from tests.conftest import FIXTURES, Runner
+
+if TYPE_CHECKING:
+    from storage.protocols import Datastore, EventStore
 
 
 def lines_in(path: Path) -> list[tuple[int, Any]]:
@@ -201,7 +204,9 @@ def _verify_in(conn: Any, store: str) -> Verdict:
     import psycopg.rows
 
     schema = store.split("schema=", 1)[1]
-    return verify_chain(App(), ChainReader(Store(), f'"{schema}".gk_chain', "%s"))
+    # Stand-ins that read through the test's open transaction: only what verify_chain calls of the real ones.
+    app, datastore = cast("EventStore", App()), cast("Datastore", Store())
+    return verify_chain(app, ChainReader(datastore, f'"{schema}".gk_chain', "%s"))
 
 
 class _Note:

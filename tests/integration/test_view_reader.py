@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from domain.codes import TableFormat
+from domain.errors import Problem
 from domain.lines import parse_object
 from service.reports import closed_status
 from service.settings import Settings
@@ -45,7 +46,7 @@ def _record(tracker: Tracker, lines: list[dict[str, Any]], *, catch_up: bool = T
     if catch_up:
         tracker.record(numbered)
         return
-    problems: list[str] = []
+    problems: list[Problem] = []
     book = tracker.check(numbered, problems)
     assert not problems
     tracker.app.save(*book.changed())  # saved, and the tables not brought up to date: they are behind the log

@@ -23,7 +23,8 @@ def _loader(facts: dict[Any, Any]) -> Any:
 def assert_batch_fold_equals_pure_fold(events: list[Any], stored_before: int) -> None:
     """Fold the first `stored_before` events of each aggregate purely (the tables), then the rest both ways."""
     versions: dict[Any, int] = {}
-    before, batch = [], []
+    before: list[Any] = []
+    batch: list[Any] = []
     for event in events:
         versions[event.originator_id] = version = versions.get(event.originator_id, 0) + 1
         (before if version <= stored_before else batch).append(event)

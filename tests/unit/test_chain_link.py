@@ -36,7 +36,7 @@ def test_chain_rows_continue_the_general_links(stored: list[StoredEvent]) -> Non
 
 
 def test_other_row_types_still_hash_by_type() -> None:
-    text_id = StoredEvent("not-a-uuid", 1, "topic", b"state")  # type: ignore[arg-type]
+    text_id = StoredEvent("not-a-uuid", 1, "topic", b"state")
     assert _link_of(bytes(32), 1, text_id) == link(bytes(32), 1, "not-a-uuid", 1, "topic", b"state")
     as_text = StoredEvent(UUID(int=1), 1, "topic", "state")  # type: ignore[arg-type]
     assert _link_of(bytes(32), 1, as_text) != _link_of(bytes(32), 1, StoredEvent(UUID(int=1), 1, "topic", b"state"))

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from domain.closing import Counted, changed_years, tables_hash
+from domain.closing import tables_hash
 from domain.errors import ClosedYearError, RefusedError
 from domain.lines import parse_object
+from domain.year_footprint import Counted, changed_years
 from tests.conftest import book_of
 
 HASH = "0" * 64
@@ -120,13 +121,15 @@ def test_close_and_reopen_refusals(line: dict[str, Any], reason: str) -> None:
 
 def test_changed_years_follows_the_counting_rules() -> None:
     before = Counted(dt.date(2023, 12, 1), dt.date(2025, 1, 5), "natural_person", "disclosed", False)
-    assert changed_years(before, "classified", {"applicant_type": "other_org"}, {2022, 2023, 2024, 2025}) == [
-        2023,
-        2024,
-        2025,
-    ]
-    assert changed_years(before, "corrected", {"outcome": "other", "reason": "x"}, {2023, 2024}) == []
-    assert changed_years(before, "registered", {}, {2023}) == []
+    day = dt.date(2026, 1, 5)
+    years = {2022, 2023, 2024, 2025}
+    assert changed_years(before, "classified", {"applicant_type": "other_org"}, years, date=day) == [2023, 2024, 2025]
+    assert changed_years(before, "corrected", {"outcome": "other", "reason": "x"}, {2023, 2024}, date=day) == []
+    assert changed_years(before, "registered", {}, {2023}, date=day) == []
+    # the step's changes are its event class's (domain/request.py): a voiding takes it out of every year it was in
+    assert changed_years(before, "voided", {"reason": "x"}, years, date=day) == [2023, 2024, 2025]
+    moved = {"received_date": "2024-01-02", "answered_date": "2025-01-06", "reason": "x"}
+    assert changed_years(before, "corrected", moved, years, date=day) == [2023, 2024]
 
 
 def test_tables_hash_ignores_the_agency_name_but_not_a_number() -> None:

@@ -12,21 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.agency_deadlines import agency_deadlines
 from domain.appeal import AppealCase, case_id
 from domain.book import Book
 from domain.calendar import WorkingCalendar, parse_arrangement
-from domain.deadlines import (
-    Deadline,
-    DeadlineKind,
-    DeadlineRules,
-    agency_deadlines,
-    case_deadlines,
-    deadline_sort_key,
-    deadline_to_json,
-    request_deadlines,
-)
+from domain.case_deadlines import case_deadlines
+from domain.deadlines import Deadline, DeadlineKind, DeadlineRules, deadline_sort_key, deadline_to_json
 from domain.lines import parse_object
 from domain.request import Request, request_id
+from domain.request_deadlines import request_deadlines
 
 D = dt.date.fromisoformat
 RULES = DeadlineRules()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from domain.book import Book
 from domain.codes import ApplicantType, Channel, Outcome, Party
-from domain.errors import RefusedError
+from domain.errors import Problem, RefusedError
 from domain.lines import LINE_MODELS, Line, LineError, parse_object
 from service.reading import read_lines
 from tests.conftest import TODAY, fold_report
@@ -31,10 +31,10 @@ JSON = st.recursive(
 @BOUNDED
 @given(st.binary(max_size=400))
 def test_any_bytes_are_read_or_named(data: bytes) -> None:
-    problems: list[str] = []
+    problems: list[Problem] = []
     lines = list(read_lines(io.BytesIO(data), problems))
     assert all(isinstance(line, Line) for _, line in lines)
-    assert all(problem.startswith("line ") for problem in problems)
+    assert all(problem.line is not None and str(problem).startswith("line ") for problem in problems)
 
 
 @BOUNDED

@@ -78,7 +78,10 @@ def test_reminders_go_out_at_the_reminder_time() -> None:
 def test_send_new_never_sent_retry_failed_with_back_off_and_stale_claims_after_the_lease() -> None:
     at = dt.datetime(2026, 10, 20, 9, 0, tzinfo=SHANGHAI)
     policy = Policy(retry_seconds=60, retry_max_seconds=200, lease_seconds=900)
-    later = lambda seconds: at + dt.timedelta(seconds=seconds)  # noqa: E731
+
+    def later(seconds: int) -> dt.datetime:
+        return at + dt.timedelta(seconds=seconds)
+
     assert decide(None, at, policy).send
     assert not decide(Attempts(Status.SENT, at), later(10**6), policy).send
     assert decide(Attempts(Status.FAILED, at, 1), later(30), policy).again == later(60)

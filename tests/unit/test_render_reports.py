@@ -11,6 +11,7 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
+from docx.shared import Mm
 
 from domain.labels import BALANCE_NOTE, OTHER_LABEL_2019
 from projections.render import UnbalancedTableError, render_html, render_markdown, write_docx, write_xlsx
@@ -386,8 +387,8 @@ def test_docx_tables_with_merged_cells(tmp_path: Path) -> None:
     assert table3.cell(0, 0)._tc is table3.cell(2, 2)._tc
     assert table3.cell(0, 3).grid_span == 7
     assert table3.cell(5, 0)._tc is table3.cell(26, 0)._tc
-    assert table3.cell(5, 0).text == "三、本年度办理结果"
-    assert table3.cell(7, 1).text == "（三）不予公开"
+    assert table3.cell(5, 0).text == "三、\n本年度办理结果"  # printed: broken after its numbering only
+    assert table3.cell(7, 1).text == "（三）\n不予公开"
     assert table3.cell(7, 1)._tc is table3.cell(14, 1)._tc
     assert [c.text for c in table3.rows[3].cells][2:] == [
         "一、本年新收政府信息公开申请数量",
@@ -421,3 +422,33 @@ def test_rendering_leaves_the_report_untouched(report: dict[str, Any], tmp_path:
     write_xlsx(report, tmp_path / "r.xlsx")
     write_docx(report, tmp_path / "r.docx")
     assert report == before
+
+
+def test_docx_prints_on_a4_with_fixed_widths_east_asian_fonts_and_zh_cn(tmp_path: Path) -> None:
+    path = tmp_path / "report.docx"
+    write_docx(shanghai_2024(), path)
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    assert ((section.page_width or Mm(0)).twips, (section.page_height or Mm(0)).twips) == (11906, 16838)  # A4
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    defaults = document.styles.element.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr")
+    assert defaults is not None
+    fonts, language = defaults.find(f"{w}rFonts"), defaults.find(f"{w}lang")
+    assert fonts is not None and language is not None
+    assert (fonts.get(f"{w}eastAsia"), fonts.get(f"{w}ascii")) == ("仿宋_GB2312", "Times New Roman")
+    assert (language.get(f"{w}val"), language.get(f"{w}eastAsia")) == ("zh-CN", "zh-CN")
+    assert fonts.get(f"{w}eastAsiaTheme") is None  # the template's theme font would win over the named one
+    table3 = document.tables[0]
+    assert table3._tbl.tblPr.find(f"{w}tblLayout").get(f"{w}type") == "fixed"
+    grid = [(col.width or 0) / 36000 for col in table3.columns]  # EMU to mm
+    assert sum(grid) <= 180.1 and min(grid[3:]) >= 14.9  # six digits and 商业企业 fit one line at 9 pt
+    for row in table3.rows[3:]:  # every value cell carries its column's width (LibreOffice reads both)
+        assert [(cell.width or 0) / 36000 for cell in row.cells[3:]] == pytest.approx(grid[3:], abs=0.1)
+    header = [row._tr.trPr is not None and row._tr.trPr.find(f"{w}tblHeader") is not None for row in table3.rows]
+    assert header == [True] * 3 + [False] * (len(table3.rows) - 3)
+    run = table3.cell(3, 9).paragraphs[0].runs[0]._r
+    assert run.find(f"{w}rPr/{w}rFonts").get(f"{w}eastAsia") == "宋体"
+    fallbacks = document.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+    ).blob.decode("utf-8")
+    assert 'w:name="宋体"><w:altName w:val="SimSun"/>' in fallbacks

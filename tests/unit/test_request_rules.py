@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from domain.errors import RefusedError, UnknownRequestError
+from domain.request import Request
 from tests.conftest import book_of
 
 
@@ -169,7 +170,8 @@ def test_possible_step_is_accepted(history: list[dict[str, Any]]) -> None:
 def test_fee_paid_defaults_to_the_notified_amount() -> None:
     book = book_of([received(), step("fee_notified", "2026-03-03", amount="1700.00"), step("fee_paid", "2026-03-04")])
     request = next(book.changed())
-    assert str(request.history[-1].amount) == "1700.00"
+    assert isinstance(request, Request) and isinstance(paid := request.history[-1], Request.FeePaid)
+    assert str(paid.amount) == "1700.00"
 
 
 def test_corrections_win_everywhere() -> None:
@@ -188,6 +190,7 @@ def test_corrections_win_everywhere() -> None:
         ]
     )
     request = next(book.changed())
+    assert isinstance(request, Request)
     assert (request.outcome, str(request.closed), request.applicant_type) == (
         "partially_disclosed",
         "2026-03-06",

@@ -1,0 +1,71 @@
+"""An agency's deadlines of DOMAIN.md §3: the monthly filings (local rule) and annual reports (条例 第四十九条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Set as AbstractSet
+
+from domain.calendar import WorkingCalendar
+from domain.deadlines import Deadline, DeadlineKind, DeadlineRules, build_deadline, sort_deadlines
+from domain.values import month_bounds, month_of
+
+
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def agency_deadlines(
+    first_event_date: dt.date | None,
+    filed_months: AbstractSet[str],
+    published_years: AbstractSet[int],
+    as_of: dt.date,
+    rules: DeadlineRules,
+    calendar: WorkingCalendar,
+) -> list[Deadline]:
+    """Return the monthly filings and annual reports not yet handed in (local rule; 条例 第四十九条).
+
+    `filed_months` and `published_years` are those recorded on or before `as_of`.
+    """
+    if first_event_date is None or first_event_date > as_of:
+        return []
+    last_month = month_bounds(month_of(as_of))[0] - dt.timedelta(days=1)
+    deadlines = [
+        monthly_filing_deadline(month, as_of, rules, calendar)
+        for month in _months(first_event_date, last_month)
+        if month not in filed_months
+    ]
+    deadlines += [
+        annual_report_deadline(year, as_of)
+        for year in range(first_event_date.year, as_of.year)
+        if year not in published_years
+    ]
+    return sort_deadlines(deadlines)
+
+
+def monthly_filing_deadline(month: str, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar) -> Deadline:
+    """Return the due date of a month's two tables: the filing day of the next month (local rule)."""
+
+    def compute(steps: list[str]) -> dt.date:
+        day = month_bounds(month)[1] + dt.timedelta(days=rules.filing_day_of_month)
+        steps.append(f"{month} 汇总表、复议（诉讼）表，于次月 {rules.filing_day_of_month} 日前报送 → {day}（本地规定）")
+        if rules.filing_day_moves_on_holiday and not calendar.is_working_day(day):
+            day = calendar.next_working_day_on_or_after(day)
+            steps.append(f"当日不是工作日，顺延 → {day}")
+        return day
+
+    return build_deadline(DeadlineKind.MONTHLY_FILING, compute, as_of, month=month)
+
+
+def annual_report_deadline(year: int, as_of: dt.date) -> Deadline:
+    """Return the due date of a year's annual report: 31 January of the next year (条例 第四十九条)."""
+
+    def compute(steps: list[str]) -> dt.date:
+        due = dt.date(year + 1, 1, 31)
+        steps.append(f"{year} 年度政府信息公开工作年度报告，于次年 1 月 31 日前公布 → {due}（条例 第四十九条）")
+        return due
+
+    return build_deadline(DeadlineKind.ANNUAL_REPORT, compute, as_of, year=year)
