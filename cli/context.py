@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from domain.errors import GongkaiError, InvalidInputError
+from domain.errors import GongkaiError, InvalidInputError, Problem, RefusedError
+from domain.messages import zh_en
 
 if TYPE_CHECKING:
     from service.reports import Reports
@@ -83,26 +84,50 @@ def reports(ctx: click.Context, fmt: str) -> Iterator[Reports]:
         yield opened
 
 
+NOTHING_RECORDED = zh_en("未记录任何内容", "nothing was recorded")
+
+
 def fail(message: str) -> NoReturn:
     """Print a refusal on stderr and exit with status 1."""
-    click.echo(f"错误 error: {message}", err=True)
+    click.echo(f"错误 / error: {message}", err=True)
     sys.exit(EXIT_REFUSED)
 
 
-def refusals(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn gongkai's known errors into a message on stderr and exit status 1."""
+def _print_problems(problems: list[Problem], *, in_file: bool) -> None:
+    """Print what was wrong: with line numbers for a file, with the option for a single command."""
+    if in_file:
+        count = len(problems)
+        click.echo(f"{NOTHING_RECORDED.zh}，共 {count} 个问题 / {NOTHING_RECORDED.en}; {count} problem(s):", err=True)
+        for problem in problems:
+            click.echo(f"  {problem.in_file()}", err=True)
+        return
+    click.echo(f"{NOTHING_RECORDED}:", err=True)
+    for problem in problems:
+        click.echo(f"  {problem.on_command_line()}", err=True)
 
+
+def _refusing(func: Callable[P, R], *, in_file: bool) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except InvalidInputError as error:
-            noun = "problem" if len(error.problems) == 1 else "problems"
-            click.echo(f"错误 error: nothing was recorded; {len(error.problems)} {noun}:", err=True)
-            for problem in error.problems:
-                click.echo(f"  {problem}", err=True)
+            _print_problems(error.problems, in_file=in_file)
+            sys.exit(EXIT_REFUSED)
+        except RefusedError as error:
+            _print_problems([Problem(None, error.field, error.message)], in_file=False)
             sys.exit(EXIT_REFUSED)
         except GongkaiError as error:
-            fail(f"{error} (nothing was recorded)" if "recorded" not in str(error) else str(error))
+            fail(str(error))
 
     return wrapper
+
+
+def refusals(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn gongkai's known errors into a message on stderr and exit status 1 (a single command: no line numbers)."""
+    return _refusing(func, in_file=False)
+
+
+def file_refusals(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn gongkai's known errors into a message on stderr and exit status 1, naming each bad line of a file."""
+    return _refusing(func, in_file=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import refusals, tracker
+from domain.messages import zh_en
 
 if TYPE_CHECKING:
     from domain.calendar import WorkingCalendar
@@ -31,7 +32,9 @@ def _date(value: str | None, name: str) -> dt.date | None:
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=name) from None
+        raise click.BadParameter(
+            zh_en(f"{value!r} 不是有效日期（YYYY-MM-DD）", f"{value!r} is not a date YYYY-MM-DD"), param_hint=name
+        ) from None
 
 
 def _context(t: Tracker, as_of: dt.date | None) -> tuple[dt.date, DeadlineRules, WorkingCalendar]:
@@ -67,7 +70,14 @@ def _missing_advice(years: set[int]) -> list[str]:
 @click.command()
 @click.option("--as-of", "as_of", help="查询日 only events dated on or before this date count (default: today)")
 @click.option("--within", type=click.IntRange(0, None), help="只列出 N 个自然日内到期的 due within N calendar days")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def due(ctx: click.Context, as_of: str | None, within: int | None, fmt: str) -> None:
@@ -129,7 +139,14 @@ def _status_json(status: Status, day: dt.date, reg: Registration) -> dict[str, A
 @click.command()
 @click.argument("request")
 @click.option("--as-of", "as_of", help="查询日 only events dated on or before this date count (default: today)")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def status(ctx: click.Context, request: str, as_of: str | None, fmt: str) -> None:
@@ -188,11 +205,13 @@ def calendar_add(
     from service.deadlines import add_calendar_year, working_calendar
 
     if not source.strip():
-        raise click.BadParameter("name the notice the dates come from", param_hint="--source")
+        raise click.BadParameter(
+            zh_en("请写明日期所依据的通知", "name the notice the dates come from"), param_hint="--source"
+        )
     try:
         arrangement = parse_arrangement(year, holidays, workdays, source)
     except ValueError as error:
-        raise InvalidInputError([f"--holidays/--workdays: {error}"]) from None
+        raise InvalidInputError([f"--holidays/--workdays：{error}"]) from None
     with tracker(ctx) as t:
         day = _date(date, "--date") or t.settings.today
         before = working_calendar(t.app).source_of(year)
@@ -207,7 +226,14 @@ def calendar_add(
 
 
 @calendar.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def calendar_list(ctx: click.Context, fmt: str) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from domain.codes import TableFormat
+from domain.messages import zh_en
 
 if TYPE_CHECKING:
     from service.reports import Reports
@@ -28,7 +29,12 @@ def emit_district(
 ) -> None:
     """Print or write the roll-up (one contract object) or every agency's report (a JSON array by agency code)."""
     if fmt not in FORMATS:
-        raise click.UsageError(f"--all-agencies and --by-agency print {', '.join(FORMATS)}; not --format {fmt}")
+        raise click.UsageError(
+            zh_en(
+                f"--all-agencies 和 --by-agency 只能输出 {', '.join(FORMATS)}，不能用 --format {fmt}",
+                f"--all-agencies and --by-agency print {', '.join(FORMATS)}; not --format {fmt}",
+            )
+        )
     chosen = TableFormat(table_format) if table_format else None
     if by_agency:
         reports = tracker.reports_by_agency(

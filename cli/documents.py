@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from cli.context import refusals, tracker
-
-YEAR = click.IntRange(2008, 2200)
+from cli.context import file_refusals, refusals, tracker
+from cli.params import YEAR
+from domain.messages import zh_en
 
 
 @click.command("close-year")
@@ -23,7 +23,12 @@ def close_year(ctx: click.Context, year: int) -> None:
     with tracker(ctx) as t:
         digest, report = close(t, year)
         total = report["applications"]["total_handled"]["total"]
-        click.echo(f"已结账 closed: {year} (table 三 total_handled {total}), tables sha256 {digest}")
+        click.echo(
+            zh_en(
+                f"已结账：{year} 年度（表三（七）总计 {total}），报表 sha256 {digest}",
+                f"closed: {year} (table 三 total_handled {total}), tables sha256 {digest}",
+            )
+        )
 
 
 @click.command("reopen-year")
@@ -37,7 +42,12 @@ def reopen_year(ctx: click.Context, year: int, reason: str) -> None:
 
     with tracker(ctx) as t:
         reopen(t, year, reason)
-        click.echo(f"已重新打开 reopened: {year} ({reason}); close it again with `gongkai close-year {year}`")
+        click.echo(
+            zh_en(
+                f"已重新打开 {year} 年度（{reason}）；改完后请再 gongkai close-year {year}",
+                f"reopened: {year} ({reason}); close it again with `gongkai close-year {year}`",
+            )
+        )
 
 
 @click.command("import-ledger")
@@ -50,7 +60,7 @@ def reopen_year(ctx: click.Context, year: int, reason: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="试运行 show what would be recorded and every bad row; record nothing")
 @click.pass_context
-@refusals
+@file_refusals
 def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Path | None, dry_run: bool) -> None:
     """导入台账 Import an Excel ledger (台账): every row, or nothing if any row is bad."""
     from domain.errors import InvalidInputError
@@ -64,15 +74,25 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
             raise InvalidInputError(error.problems) from None
     read = done.read
     if dry_run:
-        click.echo(f"试运行 dry run: sheet {read.sheet!r}, {read.rows} rows → {len(read.lines)} events")
+        click.echo(
+            zh_en(
+                f"试运行：工作表 {read.sheet!r}，{read.rows} 行 → {len(read.lines)} 个事项",
+                f"dry run: sheet {read.sheet!r}, {read.rows} rows → {len(read.lines)} events",
+            )
+        )
         for name, column in read.columns.items():
-            click.echo(f"  column {column} → {name}")
+            click.echo(f"  列 column {column} → {name}")
         for column in read.ignored:
-            click.echo(f"  column {column}: not imported")
+            click.echo(f"  列 column {column}：不导入 / not imported")
         for line, source in read.lines:
             fields = " ".join(f"{k}={v}" for k, v in line.fields.items())
-            click.echo(f"  row {source.row}: {line.date} {line.event} {fields}")
-        click.echo(f"would record {done.recorded} events; {done.already} already in the store")
+            click.echo(f"  第 {source.row} 行 row {source.row}: {line.date} {line.event} {fields}")
+        click.echo(
+            zh_en(
+                f"将记录 {done.recorded} 个事项，{done.already} 个已在库中",
+                f"would record {done.recorded} events; {done.already} already in the store",
+            )
+        )
     if read.problems:
         raise InvalidInputError(read.problems)
     if not dry_run:
@@ -83,7 +103,14 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.option("--year", type=YEAR, help="只导出该年度 only what the year's tables rest on (a file that imports alone)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE")
 @click.pass_context
@@ -104,4 +131,10 @@ def export(ctx: click.Context, fmt: str, year: int | None, output: Path | None) 
         finally:
             if output:
                 stream.close()
-    click.echo(f"已导出 exported: {counts.lines} events ({counts.skipped} internal events not exported)", err=True)
+    click.echo(
+        zh_en(
+            f"已导出 {counts.lines} 个事项（{counts.skipped} 个内部事项不导出）",
+            f"exported: {counts.lines} events ({counts.skipped} internal events not exported)",
+        ),
+        err=True,
+    )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 
 from domain.errors import InvalidInputError, Problem
+from domain.messages import zh_en
 
 if TYPE_CHECKING:
     from cli.progress import ProgressBar
@@ -25,7 +26,15 @@ def _open(file: str) -> BinaryIO:
     try:
         return open(file, "rb")
     except OSError as error:
-        raise InvalidInputError([Problem(None, None, f"{file}: cannot be read ({error.strerror})")]) from None
+        raise InvalidInputError(
+            [
+                Problem(
+                    None,
+                    None,
+                    zh_en(f"无法读取文件 {file}（{error.strerror}）", f"{file}: cannot be read ({error.strerror})"),
+                )
+            ]
+        ) from None
 
 
 def import_file(tracker: Tracker, file: str, fmt: str, progress: ProgressBar) -> None:
@@ -54,7 +63,11 @@ def import_file(tracker: Tracker, file: str, fmt: str, progress: ProgressBar) ->
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     click.echo(
-        f"已导入 imported: {result.recorded} events recorded, {result.already} already in the store, "
-        f"{result.lines} lines, {result.seconds:.1f} s",
+        zh_en(
+            f"已导入：记录 {result.recorded} 条，{result.already} 条已在库中，"
+            f"共 {result.lines} 行，用时 {result.seconds:.1f} 秒",
+            f"imported: {result.recorded} events recorded, {result.already} already in the store, "
+            f"{result.lines} lines, {result.seconds:.1f} s",
+        ),
         err=True,
     )

@@ -8,36 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from domain.labels import APPLICANT_LABELS, CHANNEL_LABELS, outcome_label
+from domain.labels import APPLICANT_LABELS, CHANNEL_LABELS, EVENT_LABELS, outcome_label
 from service.settings import PLACEHOLDER_AGENCY
 
 if TYPE_CHECKING:
     from domain.event import DomainEvent
     from service.clerk_views import CaseView
     from service.tracker import Tracker
-
-EVENT_LABELS = {
-    "received": "收到申请",
-    "registered": "报备",
-    "classified": "更正申请人类别",
-    "correction_requested": "补正通知",
-    "correction_received": "收到补正",
-    "consultation_started": "征求意见",
-    "consultation_ended": "征求意见结束",
-    "extended": "延期答复",
-    "fee_notified": "收费通知",
-    "fee_paid": "缴费",
-    "answered": "答复",
-    "withdrawn": "撤回",
-    "corrected": "更正",
-    "voided": "作废",
-    "appealed": "复议/诉讼",
-    "appeal_responded": "答复/答辩",
-    "appeal_decided": "复议/诉讼结果",
-    "reminder_sending": "发送提醒",
-    "reminder_sent": "已发送提醒",
-    "reminder_failed": "提醒发送失败",
-}
 
 
 def print_info(tracker: Tracker) -> None:

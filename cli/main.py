@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 
 import click
 
-from cli.context import refusals, reports, tracker
+from cli.context import file_refusals, refusals, reports, tracker
+from cli.params import DATE, MONTH, NUMBER, YEAR
 from cli.record import add_event_commands
+from domain.messages import zh_en
 
 F = TypeVar("F", bound=Callable[..., object])  # a command function, given options by a decorator
 
@@ -39,6 +41,12 @@ class LazyGroup(click.Group):
 @click.option("--agency", help="机关代码 agency code [env GONGKAI_AGENCY]")
 @click.option("--clerk", help="经办人 clerk recording the events [env GONGKAI_CLERK; default: the OS user]")
 @click.option("-v", "--verbose", count=True, help="更多日志 more log output on stderr")
+@click.version_option(
+    package_name="gongkai",
+    prog_name="gongkai",
+    message="%(prog)s %(version)s",
+    help="显示版本 show the version and exit",
+)
 def main(db: str | None, agency: str | None, clerk: str | None, verbose: int) -> None:
     """gongkai 政府信息公开申请办理 — track disclosure applications, deadlines and the statutory tables."""
     from cli.logging import configure_logging
@@ -57,10 +65,10 @@ add_event_commands(main)
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="json: one object on stdout (recorded, already_recorded, skipped, problems)",
+    help="json：标准输出一个对象 one object on stdout (recorded, already_recorded, skipped, problems)",
 )
 @click.pass_context
-@refusals
+@file_refusals
 def import_(ctx: click.Context, file: str, fmt: str) -> None:
     """导入 Import events from a JSON Lines file (- reads stdin); all or nothing."""
     from cli.importing import import_file
@@ -85,7 +93,7 @@ def info(ctx: click.Context, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("request")
+@click.argument("request", type=NUMBER)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 @refusals
@@ -98,7 +106,14 @@ def show(ctx: click.Context, request: str, fmt: str) -> None:
 
 
 @main.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def list_(ctx: click.Context, fmt: str) -> None:
@@ -144,12 +159,17 @@ def _district_options(func: F) -> F:
 
 def _whole_district(all_agencies: bool, by_agency: bool) -> bool:
     if all_agencies and by_agency:
-        raise click.UsageError("choose --all-agencies (one roll-up) or --by-agency (one table per agency)")
+        raise click.UsageError(
+            zh_en(
+                "--all-agencies（全区汇总）和 --by-agency（各机关分表）只能选一个",
+                "choose --all-agencies (one roll-up) or --by-agency (one table per agency)",
+            )
+        )
     return all_agencies or by_agency
 
 
 @report.command("annual")
-@click.argument("year", type=click.IntRange(2008, 2200))
+@click.argument("year", type=YEAR)
 @_report_options(ANNUAL_FORMATS, "xlsx、docx 写入文件，需 -o FILE / xlsx and docx write a file: add -o FILE")
 @click.option("--include-earlier-pending", is_flag=True, help="表四含上年度结转 count cases pending from earlier years")
 @_district_options
@@ -187,7 +207,7 @@ def report_annual(
 
 
 @report.command("monthly")
-@click.argument("month")
+@click.argument("month", type=MONTH)
 @_report_options(MONTHLY_FORMATS, "xlsx、html：月报（汇总表、表三、复议表）/ the filing; xlsx needs -o FILE")
 @_district_options
 @click.pass_context
@@ -203,12 +223,7 @@ def report_monthly(
 ) -> None:
     """月度报表 Tables 三 and 四 of a month (YYYY-MM)."""
     from cli.reports import emit_report
-    from domain.months import parse_month
 
-    try:
-        parse_month(month)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="MONTH") from None
     district = _whole_district(all_agencies, by_agency)
     with reports(ctx, fmt) as t:
         if district:
@@ -233,7 +248,7 @@ def replay(ctx: click.Context) -> None:
 
 @main.command("agency-name")
 @click.argument("name")
-@click.option("--date", help="业务日期 business date (default: today)")
+@click.option("--date", type=DATE, help="业务日期 business date YYYY-MM-DD（默认今天 default: today）")
 @click.pass_context
 @refusals
 def agency_name(ctx: click.Context, name: str, date: str | None) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import click
 
 from cli.context import refusals, tracker
+from cli.params import AMOUNT, DATE, MONTH, NUMBER, YEAR, CodeType, WholeNumber
 from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party, Procedure
 
 
@@ -19,7 +21,7 @@ class Opt:
     help: str
     choices: type[StrEnum] | None = None
     required: bool = False
-    type: type[str] | type[int] = str
+    type: type[str] | click.ParamType[int] = str
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ COMMANDS = (
         "request",
         "延期答复 Extend the reply time (once).",
         (
-            Opt("days", "延长工作日 working days (1-20, default 20)", type=int),
+            Opt("days", "延长工作日 working days (1-20, default 20)", type=WholeNumber()),
             Opt("approved_by", "批准人 approved by"),
         ),
     ),
@@ -149,38 +151,58 @@ COMMANDS = (
 )
 
 
+_DATE_FIELDS = frozenset({"until", "served", "received_date", "answered_date"})
+_KEY_TYPES: dict[str, click.ParamType[Any]] = {"request": NUMBER, "month": MONTH, "year": YEAR}
+
+
 def _click_option(opt: Opt) -> click.Option:
-    codes = opt.choices
-    kind = click.Choice([member.value for member in codes.__members__.values()]) if codes else opt.type
+    kind: Any = opt.type
+    help_text = opt.help
+    if opt.choices:
+        kind = CodeType(opt.field)
+        help_text = f"{opt.help}；可填代码或名称 codes or labels: {kind.listing()}"
+    elif opt.field in _DATE_FIELDS:
+        kind = DATE
+    elif opt.field == "amount":
+        kind = AMOUNT
     flag = "--" + opt.field.replace("_", "-")
-    return click.Option([flag, opt.field], type=kind, required=opt.required, help=opt.help)
+    return click.Option([flag, opt.field], type=kind, required=opt.required, help=help_text)
 
 
 def _make(spec: EventCommand) -> click.Command:
     @click.pass_context
     @refusals
     def run(ctx: click.Context, /, **values: str | int | None) -> None:
-        from domain.errors import InvalidInputError
+        from domain.errors import InvalidInputError, Problem
+        from domain.labels import step_label
         from domain.lines import LineError, parse_object
+        from domain.messages import zh_en
 
         line: dict[str, str | int] = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
-        if spec.key == "year" and str(line["year"]).isdigit():
-            line["year"] = int(line["year"])
         with tracker(ctx) as t:
             line.setdefault("date", t.settings.today.isoformat())
             try:
                 parsed = parse_object(line)
             except LineError as error:
-                raise InvalidInputError([f"--{error.field.replace('_', '-')}: {error.reason}"]) from None
+                raise InvalidInputError([Problem(None, error.field, error.reason)]) from None
             result = t.record([(1, parsed)])
             subject = values.get(spec.key or "", "")
-            word = "已记录 recorded" if result.recorded else "已存在 already recorded"
-            click.echo(f"{word}: {spec.event} {subject} {line['date']}", err=True)
+            step = step_label(spec.event)
+            if result.recorded:
+                message = zh_en(f"已记录：{subject} {step}（{line['date']}）", f"recorded: {spec.event} {subject}")
+            else:
+                message = zh_en(
+                    f"已有记录，未重复记录：{subject} {step}（{line['date']}）",
+                    f"already recorded: {spec.event} {subject}",
+                )
+            click.echo(message, err=True)
 
     params: list[click.Parameter] = []
     if spec.key:
-        params.append(click.Argument([spec.key]))
-    params.append(click.Option(["--date", "date"], help="业务日期 business date YYYY-MM-DD (default: today)"))
+        params.append(click.Argument([spec.key], type=_KEY_TYPES.get(spec.key)))
+    params.append(
+        click.Option(["--date", "date"], type=DATE, help="业务日期 business date YYYY-MM-DD（默认今天 default: today）")
+    )
     params.extend(_click_option(opt) for opt in spec.options)
     return click.Command(spec.name, callback=run, params=params, help=spec.help)
 

@@ -18,6 +18,7 @@ from domain.labels import (
     LITIGATION_LABEL,
     ORG_GROUP_LABEL,
 )
+from domain.messages import zh_en
 from projections.tables import APPEAL_COLUMNS, COLUMNS
 
 if TYPE_CHECKING:
@@ -81,7 +82,11 @@ def emit_report(
 ) -> None:
     """Print or write one report in the chosen format (xlsx, docx: a file; html: a page)."""
     if fmt in ("xlsx", "docx") and output is None:
-        raise click.UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
+        raise click.UsageError(
+            zh_en(
+                f"--format {fmt} 要写入文件：请加 -o 文件名.{fmt}", f"--format {fmt} writes a file: add -o FILE.{fmt}"
+            )
+        )
     report = tracker.report(
         period,
         table_format=TableFormat(table_format) if table_format else None,
@@ -164,9 +169,19 @@ def run_replay(tracker: Tracker, progress: ProgressBar) -> None:
         if bar:
             bar.stop()
     if not found:
-        click.echo(f"一致 agree: {rebuilt.events} events replayed; the maintained tables equal the rebuilt ones")
+        click.echo(
+            zh_en(
+                f"一致：重放 {rebuilt.events} 个事项，维护中的报表与重建的完全相同",
+                f"agree: {rebuilt.events} events replayed; the maintained tables equal the rebuilt ones",
+            )
+        )
         return
-    click.echo(f"不一致 disagree: {rebuilt.events} events replayed; differences (the rebuilt tables now replace them):")
+    click.echo(
+        zh_en(
+            f"不一致：重放 {rebuilt.events} 个事项，差异如下（已用重建的报表替换）：",
+            f"disagree: {rebuilt.events} events replayed; differences (the rebuilt tables now replace them):",
+        )
+    )
     for line in found:
         click.echo(f"  {line}")
     sys.exit(1)

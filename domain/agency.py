@@ -14,6 +14,7 @@ from domain.changes import Include, Set
 from domain.closing import YearClose
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
+from domain.messages import zh_en
 from domain.reminders import ReminderFields
 from domain.values import Code, Month, Text, month_bounds, name_id
 
@@ -114,15 +115,21 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         if name == "monthly_filing_submitted" and date <= month_bounds(fields["month"])[1]:
             raise RefusedError(
                 f"机关 {self.code}",
-                f"the filing for {fields['month']} is dated {date}, within that month",
-                "a monthly filing is submitted after its month ends",
+                zh_en(
+                    f"{fields['month']} 的月报报送日期 {date} 仍在该月之内",
+                    f"the filing for {fields['month']} is dated {date}, within that month",
+                ),
+                zh_en("月报在该月结束后报送", "a monthly filing is submitted after its month ends"),
                 "date",
             )
         if name == "annual_report_published" and date.year <= fields["year"]:
             raise RefusedError(
                 f"机关 {self.code}",
-                f"the annual report for {fields['year']} is dated {date}, within that year",
-                "an annual report is published after its year ends",
+                zh_en(
+                    f"{fields['year']} 年度报告的发布日期 {date} 仍在该年之内",
+                    f"the annual report for {fields['year']} is dated {date}, within that year",
+                ),
+                zh_en("年度报告在该年结束后发布", "an annual report is published after its year ends"),
                 "date",
             )
         if name in ("year_closed", "year_reopened"):
@@ -133,20 +140,40 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         closed = self.closed_years.get(year)
         if name == "year_closed" and date.year <= year:
             raise RefusedError(
-                f"机关 {self.code}", f"{year} cannot be closed on {date}: the year has not ended", "", "date"
+                f"机关 {self.code}",
+                zh_en(
+                    f"{year} 年尚未结束，不能在 {date} 结账",
+                    f"{year} cannot be closed on {date}: the year has not ended",
+                ),
+                "",
+                "date",
             )
         if name == "year_closed" and closed is not None:
             raise RefusedError(
                 f"机关 {self.code}",
-                f"{year} was already closed on {closed.closed_on}",
-                f"to close it again, first `gongkai reopen-year {year} --reason …`",
+                zh_en(f"{year} 年已于 {closed.closed_on} 结账", f"{year} was already closed on {closed.closed_on}"),
+                zh_en(
+                    f"如需重新结账，请先 gongkai reopen-year {year} --reason …",
+                    f"to close it again, first `gongkai reopen-year {year} --reason …`",
+                ),
                 "year",
             )
         if name == "year_reopened" and closed is None:
-            raise RefusedError(f"机关 {self.code}", f"{year} is not closed; there is nothing to reopen", "", "year")
+            raise RefusedError(
+                f"机关 {self.code}",
+                zh_en(f"{year} 年尚未结账，无需重新打开", f"{year} is not closed; there is nothing to reopen"),
+                "",
+                "year",
+            )
         if name == "year_reopened" and date < closed.closed_on:  # type: ignore[union-attr]
             raise RefusedError(
-                f"机关 {self.code}", f"the reopening is dated {date}, before {year} was closed", "", "date"
+                f"机关 {self.code}",
+                zh_en(
+                    f"重新打开的日期 {date} 早于 {year} 年的结账日期",
+                    f"the reopening is dated {date}, before {year} was closed",
+                ),
+                "",
+                "date",
             )
 
 

@@ -1,4 +1,4 @@
-"""An agency's deadlines of DOMAIN.md §3: the monthly filings (local rule) and annual reports (条例 第四十九条)."""
+"""An agency's deadlines of docs/deadlines.md: the monthly filings (local rule) and annual reports (条例 第四十九条)."""
 
 from __future__ import annotations
 

@@ -13,6 +13,8 @@ from domain.changes import DATE, Append, First, Set
 from domain.codes import AppealKind, AppealResult, Procedure
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
+from domain.labels import step_label
+from domain.messages import zh_en
 from domain.reminders import ReminderFields
 from domain.values import Code, Text, name_id
 
@@ -87,15 +89,21 @@ class AppealCase(KeepsHistory, BaseAggregate[UUID]):
         if name == "appealed":
             raise RefusedError(
                 f"案件 {self.number}",
-                f"this case number was already appealed on {self.appealed} (application {self.request})",
-                "case numbers are unique within an agency",
+                zh_en(
+                    f"这个案号已于 {self.appealed} 记录过（对应申请 {self.request}）",
+                    f"this case number was already appealed on {self.appealed} (application {self.request})",
+                ),
+                zh_en("同一机关的案号不能重复", "case numbers are unique within an agency"),
                 "case",
             )
         if date < self.appealed:
             raise RefusedError(
                 f"案件 {self.number}",
-                f"{name} is dated {date}, before the case was appealed on {self.appealed}",
-                "",
+                zh_en(
+                    f"{step_label(name)}日期 {date} 早于该案件的复议/诉讼日期 {self.appealed}",
+                    f"{name} is dated {date}, before the case was appealed on {self.appealed}",
+                ),
+                zh_en("请核对日期", "check the date"),
                 "date",
             )
 

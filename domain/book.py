@@ -18,7 +18,9 @@ from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
 from domain.checked_events import build_event
 from domain.errors import ClosedYearError, RefusedError, UnknownAgencyError, UnknownRequestError
+from domain.labels import step_label
 from domain.lines import Line
+from domain.messages import zh_en
 from domain.request import EVENT_CLASSES, Request, request_id
 from domain.year_footprint import Counted, changed_years
 
@@ -71,7 +73,13 @@ class Book:
         """Apply one line; return False when the store already holds it. Raise RefusedError if impossible."""
         if line.date > self.today:
             raise RefusedError(
-                _subject(line), f"{line.event} is dated {line.date}, in the future (today is {self.today})", "", "date"
+                _subject(line),
+                zh_en(
+                    f"{step_label(line.event)}日期 {line.date} 是将来的日期（今天是 {self.today}）",
+                    f"{line.event} is dated {line.date}, in the future (today is {self.today})",
+                ),
+                "",
+                "date",
             )
         if line.agency is None and self.unheld_agency is not None:
             raise UnknownAgencyError(_subject(line), *self.unheld_agency, "agency")
@@ -106,8 +114,14 @@ class Book:
             if line.event != "received":
                 raise UnknownRequestError(
                     f"申请 {number}",
-                    f"{line.event} for an application that has not been received",
-                    f"record `received` for {number} first (agency {agency})",
+                    zh_en(
+                        f"机关 {agency} 没有收到过受理编号为 {number} 的申请，不能记录{step_label(line.event)}",
+                        f"{line.event} for an application that has not been received (agency {agency})",
+                    ),
+                    zh_en(
+                        f"请核对受理编号，或先用 gongkai receive {number} … 登记收到申请",
+                        f"check the number, or first record it with `gongkai receive {number} …`",
+                    ),
                     "request",
                 )
             self.check_open_year(line, agency)
@@ -136,8 +150,14 @@ class Book:
             if line.event != "appealed":
                 raise UnknownRequestError(
                     f"案件 {number}",
-                    f"{line.event} for a case that has not been appealed",
-                    f"record `appealed` for case {number} first",
+                    zh_en(
+                        f"没有案号为 {number} 的复议/诉讼案件，不能记录{step_label(line.event)}",
+                        f"{line.event} for a case that has not been appealed",
+                    ),
+                    zh_en(
+                        f"请核对案号，或先用 gongkai appeal 申请号 --case {number} … 登记该案件",
+                        f"check the case number, or first record it with `gongkai appeal NUMBER --case {number} …`",
+                    ),
                     "case",
                 )
             self._check_appealed_request(line, agency)
@@ -161,16 +181,22 @@ class Book:
         if request is None:
             raise UnknownRequestError(
                 f"案件 {line.case}",
-                f"appealed against application {number}, which has not been received",
-                "check the application number",
+                zh_en(
+                    f"复议/诉讼针对的申请 {number} 尚未登记收到",
+                    f"appealed against application {number}, which has not been received",
+                ),
+                zh_en("请核对受理编号", "check the application number"),
                 "request",
             )
         assert isinstance(request, Request)
         if line.date < request.received:
             raise RefusedError(
                 f"案件 {line.case}",
-                f"appealed on {line.date}, before application {number} was received on {request.received}",
-                "check the date",
+                zh_en(
+                    f"复议/诉讼日期 {line.date} 早于申请 {number} 的收到日期 {request.received}",
+                    f"appealed on {line.date}, before application {number} was received on {request.received}",
+                ),
+                zh_en("请核对日期", "check the date"),
                 "date",
             )
 
@@ -210,12 +236,21 @@ class Book:
         if years:
             close = closed[years[0]]
             what = f"is dated {line.date}, in" if line.date.year == years[0] else "would change the tables of"
+            what_zh = f"日期 {line.date} 在" if line.date.year == years[0] else "会改变"
             raise ClosedYearError(
                 _subject(line),
-                f"{line.event} {what} {years[0]}, a closed year (closed on {close.closed_on}, "
-                f"tables sha256 {close.sha256[:12]}…)",
-                f"to change it, first `gongkai reopen-year {years[0]} --reason …` (recorded in the history), "
-                f"then close it again with `gongkai close-year {years[0]}`",
+                zh_en(
+                    f"{step_label(line.event)}{what_zh}已结账的 {years[0]} 年度报表（结账日 {close.closed_on}，"
+                    f"报表 sha256 {close.sha256[:12]}…）",
+                    f"{line.event} {what} {years[0]}, a closed year (closed on {close.closed_on}, "
+                    f"tables sha256 {close.sha256[:12]}…)",
+                ),
+                zh_en(
+                    f"如需更改，请先 gongkai reopen-year {years[0]} --reason …（记入历史），"
+                    f"改完后再 gongkai close-year {years[0]}",
+                    f"to change it, first `gongkai reopen-year {years[0]} --reason …` (recorded in the history), "
+                    f"then close it again with `gongkai close-year {years[0]}`",
+                ),
                 "date" if line.date.year == years[0] else "event",
             )
 

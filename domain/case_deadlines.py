@@ -1,4 +1,4 @@
-"""An appeal case's deadline of DOMAIN.md §3: the reconsideration reply or the litigation defence (pure)."""
+"""An appeal case's deadline of docs/deadlines.md: the reconsideration reply or the litigation defence (pure)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def count_into(
     outcome: str | None,
     fees: Iterable[tuple[str, int]],
 ) -> None:
-    """Add what one live application counts in the monthly tables (DOMAIN.md §2; a voided one counts nothing).
+    """Add what one live application counts in the monthly tables (docs/counting.md; a voided one counts nothing).
 
     `new` in its month of receipt, its outcome in its month of closing, both in its applicant type's column;
     each fee paid, in fen, in its month.

@@ -1,4 +1,4 @@
-"""What a deadline of DOMAIN.md §3 is: its kinds, the counting settings, how it is built, shown and ordered (pure).
+"""What a deadline of docs/deadlines.md is: its kinds, the counting settings, how it is built, shown and ordered (pure).
 
 The deadlines themselves: a request's in domain/request_deadlines.py (its reply clock in domain/reply_clock.py),
 an agency's filings and reports in domain/agency_deadlines.py, an appeal case's in domain/case_deadlines.py.
@@ -19,7 +19,7 @@ from domain.errors import CalendarYearUnknown
 
 
 class DeadlineKind(StrEnum):
-    """The `kind` codes of the `due` output (DOMAIN.md §3, a contract)."""
+    """The `kind` codes of the `due` output (docs/deadlines.md, a contract)."""
 
     REGISTRATION = "registration"
     CORRECTION_NOTICE = "correction_notice"
@@ -49,7 +49,7 @@ KIND_LABELS: dict[DeadlineKind, str] = {
 
 @dataclass(frozen=True)
 class DeadlineRules:
-    """The counting settings; the defaults are the seed agency's rules and the statutes (DOMAIN.md §3)."""
+    """The counting settings; the defaults are the seed agency's rules and the statutes (docs/deadlines.md)."""
 
     registration_working_days: int = 2
     filing_day_of_month: int = 2
@@ -93,7 +93,7 @@ class Deadline:
 
 
 def deadline_to_json(deadline: Deadline) -> dict[str, Any]:
-    """Return the contract object of `due --format json` (DOMAIN.md §3)."""
+    """Return the contract object of `due --format json` (docs/deadlines.md)."""
     data: dict[str, Any] = {}
     if deadline.month is not None:
         data["month"] = deadline.month

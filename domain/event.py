@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
 from pydantic import BaseModel, ConfigDict
 
-from domain.changes import Change, apply_changes
+from domain.changes import Change, compiled
 from domain.values import Code, IsoDate, Text
 
 # Fields every stored event has that are not part of the import format.
@@ -57,11 +58,18 @@ class AggregateEvent(DomainEvent, CanMutateAggregate[UUID]):
     # How the event changes its aggregate's state, field by field (domain/changes.py): the one statement every
     # fold reads. Many events only join the history.
     changes: ClassVar[tuple[Change, ...]] = ()
+    apply_changes: ClassVar[Callable[[Any, Any], None]] = staticmethod(compiled(()))  # `changes`, written out
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "changes" in cls.__dict__:
+            cls.apply_changes = staticmethod(compiled(cls.changes))
 
     def apply(self, aggregate: Any) -> None:
         """Append the event to the aggregate's history and let it change the state."""
         aggregate.history.append(self)
-        apply_changes(self.changes, aggregate, self)
+        type(self).apply_changes(aggregate, self)
         self.evolve(aggregate)
 
     def evolve(self, aggregate: Any) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party
+import re
+
+from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party, Procedure
 
 APPLICANT_LABELS: dict[str, str] = {
     ApplicantType.NATURAL_PERSON: "自然人",
@@ -95,8 +97,80 @@ RESULT_LABELS: dict[str, str] = {
     for result in (AppealResult.UPHELD, AppealResult.CORRECTED, AppealResult.OTHER, "pending")
 }
 
+# What each event is called on a clerk's desk.
+EVENT_LABELS: dict[str, str] = {
+    "received": "收到申请",
+    "registered": "报备",
+    "classified": "更正申请人类别",
+    "correction_requested": "补正通知",
+    "correction_received": "收到补正",
+    "consultation_started": "征求意见",
+    "consultation_ended": "征求意见结束",
+    "extended": "延期答复",
+    "fee_notified": "收费通知",
+    "fee_paid": "缴费",
+    "answered": "答复",
+    "withdrawn": "撤回",
+    "corrected": "更正",
+    "voided": "作废",
+    "appealed": "复议/诉讼",
+    "appeal_responded": "答复/答辩",
+    "appeal_decided": "复议/诉讼结果",
+    "reminder_sending": "发送提醒",
+    "reminder_sent": "已发送提醒",
+    "reminder_failed": "提醒发送失败",
+    "agency_named": "机关名称",
+    "monthly_filing_submitted": "报送月报",
+    "annual_report_published": "发布年报",
+    "year_closed": "年度结账",
+    "year_reopened": "重新打开年度",
+    "proactive_figures_recorded": "主动公开数据",
+    "report_text_recorded": "年报文字",
+}
+
+
+def step_label(name: str) -> str:
+    """Return what a step is called on a clerk's desk (the event code when it has no name)."""
+    return EVENT_LABELS.get(name, name)
+
 
 def outcome_label(outcome: str) -> str:
     """Return the full official label of an outcome (group, sub-group and row)."""
     _, sub, own = ROW_LABELS[outcome]
     return f"{sub}{own}" if sub else own
+
+
+def _own_words(label: str) -> str:
+    """Return a row label without its numbering and note: "（二）部分公开（区分处理的…）" -> "部分公开"."""
+    words = re.sub(r"^(（[一二三四五六七]）|\d+\.)", "", label)
+    return re.sub(r"（[^）]*）$", "", words)
+
+
+# The Chinese labels accepted in place of each fixed code (DOMAIN.md §7), by the line field that holds the code.
+# 其他处理 is no code: in the 2021 format it heads three rows.
+CODE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "applicant_type": {code: (label,) for code, label in APPLICANT_LABELS.items() if code != "total"},
+    "outcome": {code: tuple(dict.fromkeys((_own_words(ROW_LABELS[code][2]), ROW_LABELS[code][2]))) for code in Outcome},
+    "channel": {**{code: (label,) for code, label in CHANNEL_LABELS.items()}, Channel.MAIL: ("邮寄", "邮寄（签收）")},
+    "party": {code: (label,) for code, label in PARTY_LABELS.items()},
+    "procedure": {Procedure.SIMPLIFIED: ("简易程序",)},
+    "kind": {code: (label,) for code, label in APPEAL_GROUP_LABELS.items()},
+    "result": {
+        code: (APPEAL_COLUMN_LABELS[code], RESULT_LABELS[code])
+        for code in (AppealResult.UPHELD, AppealResult.CORRECTED, AppealResult.OTHER)
+    },
+}
+LABEL_CODES: dict[str, dict[str, str]] = {
+    field: {label: str(code) for code, labels in by_code.items() for label in labels}
+    for field, by_code in CODE_LABELS.items()
+}
+
+
+def code_of(field: str, value: str) -> str:
+    """Return the code a field's value names: the code itself, or its Chinese label (unknown values unchanged)."""
+    return LABEL_CODES[field].get(value.strip(), value)
+
+
+def label_of(field: str, code: str) -> str:
+    """Return the first Chinese label of a field's code."""
+    return CODE_LABELS[field][code][0]

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from domain.agency import AGENCY_EVENT_CLASSES
 from domain.appeal import CASE_EVENT_CLASSES
 from domain.event import ENVELOPE_FIELDS, DomainEvent
+from domain.labels import CODE_LABELS, LABEL_CODES
+from domain.messages import Message, zh_en
 from domain.request import EVENT_CLASSES
 from domain.values import Amount, Code, Text
 
@@ -84,32 +86,77 @@ class _LineModels(Mapping[str, type[BaseModel]]):
 
 
 LINE_MODELS: Mapping[str, type[BaseModel]] = _LineModels()
+# The fields of each event that hold a fixed code, which a line may also give as its Chinese label (DOMAIN.md §7).
+_CODED_FIELDS: dict[str, tuple[str, ...]] = {
+    name: tuple(key for key in LABEL_CODES if key in event_class.model_fields)
+    for name, event_class in ALL_EVENT_CLASSES.items()
+}
+
+
+def _with_codes(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Return the line with every Chinese label of a code replaced by the code (the stored event holds codes)."""
+    for key in _CODED_FIELDS[name]:
+        value = data.get(key)
+        if type(value) is str and (code := LABEL_CODES[key].get(value)) is not None:
+            data = {**data, key: code}
+    return data
+
+
+def _known_codes(field: str) -> str:
+    """Return a field's codes, each with its first Chinese label: "disclosed 予以公开, …"."""
+    return "，".join(f"{code} {labels[0]}" for code, labels in CODE_LABELS[field].items())
+
+
+# pydantic's own checks, in the clerk's words (its English message follows).
+_PYDANTIC_ZH = {
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "string_type": "应为文本",
+    "less_than_equal": "超出允许的最大值",
+    "greater_than_equal": "低于允许的最小值",
+    "bool_type": "应为 true 或 false",
+}
 
 
 def _describe(error: Any) -> tuple[str, str]:
     location = ".".join(str(part) for part in error["loc"]) or "line"
     kind, message = error["type"], error["msg"]
     if kind == "extra_forbidden":
-        return location, "unknown field"
+        return location, zh_en("没有这个字段", "unknown field")
     if kind == "missing":
-        return location, "required field is missing"
+        return location, zh_en("缺少必填字段", "required field is missing")
     if kind in ("enum", "literal_error"):
-        return location, f"unknown code {error['input']!r}: {message.split(': ', 1)[-1]}"
-    return location, message.removeprefix("Value error, ")
+        if location in CODE_LABELS:
+            known = _known_codes(location)
+            return location, zh_en(
+                f"没有代码或名称 {error['input']!r}；可填：{known}", f"unknown code {error['input']!r}"
+            )
+        return location, zh_en(f"没有代码 {error['input']!r}", f"unknown code {error['input']!r}: {message}")
+    raised = error.get("ctx", {}).get("error")
+    if isinstance(raised, ValueError) and raised.args and isinstance(raised.args[0], Message):
+        return location, raised.args[0]  # one of gongkai's own checks: already Chinese first
+    return location, zh_en(_PYDANTIC_ZH.get(kind, "取值无效"), message.removeprefix("Value error, "))
 
 
 def parse_object(data: Any) -> Line:
     """Validate one decoded JSON value as an event line, or raise ValueError naming the field."""
     if not isinstance(data, dict):
-        raise LineError("line", f"an event line is a JSON object, not {type(data).__name__}")
+        raise LineError(
+            "line",
+            zh_en("每一行应是一个 JSON 对象", f"an event line is a JSON object, not {type(data).__name__}"),
+        )
     name = data.get("event")
     if not isinstance(name, str) or name not in LINE_MODELS:
         known = ", ".join(sorted(LINE_MODELS))
         raise LineError(
-            "event", f"unknown event {name!r}; known events: {known}" if name else "required field is missing"
+            "event",
+            zh_en(f"没有事项 {name!r}；可填：{known}", f"unknown event {name!r}")
+            if name
+            else zh_en("缺少必填字段", "required field is missing"),
         )
     try:
-        model = LINE_MODELS[name].model_validate(data)
+        model = LINE_MODELS[name].model_validate(_with_codes(name, data))
     except ValidationError as error:
         raise LineError(*_describe(error.errors()[0])) from None
     # model_dump(mode="json", exclude=…, exclude_none=True) without its keyword handling (once per line)
@@ -123,9 +170,12 @@ def parse_line(text: str) -> Line:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise LineError("line", f"not valid JSON ({error.msg} at column {error.colno})") from None
+        raise LineError(
+            "line",
+            zh_en(f"不是有效的 JSON（第 {error.colno} 列）", f"not valid JSON ({error.msg} at column {error.colno})"),
+        ) from None
     except RecursionError:  # hostile input: thousands of nested brackets
-        raise LineError("line", "nested too deeply to be an event line") from None
+        raise LineError("line", zh_en("嵌套过深，不是事项行", "nested too deeply to be an event line")) from None
     return parse_object(data)
 
 
@@ -134,4 +184,4 @@ class LineError(ValueError):
 
     def __init__(self, field: str, reason: str) -> None:
         self.field, self.reason = field, reason
-        super().__init__(f"field {field}: {reason}")
+        super().__init__(f"字段 {field} / field {field}: {reason}")

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from domain.messages import zh_en
+
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -13,7 +15,7 @@ def parse_month(value: Any) -> str:
     """Return a YYYY-MM month as given, or raise ValueError."""
     match = _MONTH.fullmatch(value) if isinstance(value, str) else None
     if not match or not 1 <= int(match[2]) <= 12:
-        raise ValueError(f"{value!r} is not a month in the form YYYY-MM")
+        raise ValueError(zh_en(f"{value!r} 不是 YYYY-MM 格式的月份", f"{value!r} is not a month in the form YYYY-MM"))
     return str(value)
 
 

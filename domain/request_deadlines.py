@@ -1,4 +1,4 @@
-"""A request's deadlines of DOMAIN.md §3: 报备, 补正, consultation replies, fees, and the reply (pure).
+"""A request's deadlines of docs/deadlines.md: 报备, 补正, consultation replies, fees, and the reply (pure).
 
 The request's state as of a date is the one fold of its events (`RequestState`, domain/request.py) over those
 dated on or before it; the reply deadline's clock is domain/reply_clock.py.
@@ -28,7 +28,7 @@ def state_as_of(request: Request, as_of: dt.date) -> RequestState | None:
 def request_deadlines(
     request: Request, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar
 ) -> list[Deadline]:
-    """Return a request's open deadlines as of a date (DOMAIN.md §3), in `due` order."""
+    """Return a request's open deadlines as of a date (docs/deadlines.md), in `due` order."""
     facts = state_as_of(request, as_of)
     if facts is None or facts.voided:
         return []

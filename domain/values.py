@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, SafeUUID
 
 from pydantic import BeforeValidator, PlainSerializer
 
+from domain.messages import zh_en
 from domain.months import month_bounds as month_bounds  # re-exported: the pure month helpers live there
 from domain.months import month_of as month_of
 from domain.months import parse_month
@@ -38,17 +39,26 @@ def _parse_date(value: Any) -> dt.date:
     return day
 
 
+def check_date(value: Any) -> dt.date:
+    """Return the date a YYYY-MM-DD text names, or raise ValueError saying why in the clerk's words."""
+    return _check_date(value)
+
+
 def _check_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise ValueError("a date (YYYY-MM-DD) is required, not a date and time")
+        raise ValueError(
+            zh_en("应为日期（YYYY-MM-DD），不带时间", "a date (YYYY-MM-DD) is required, not a date and time")
+        )
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
+        raise ValueError(
+            zh_en(f"{value!r} 不是 YYYY-MM-DD 格式的日期", f"{value!r} is not a date in the form YYYY-MM-DD")
+        )
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value} is not a real calendar date") from None
+        raise ValueError(zh_en(f"日历上没有 {value} 这一天", f"{value} is not a real calendar date")) from None
 
 
 def _parse_amount(value: Any) -> Decimal:
@@ -57,13 +67,20 @@ def _parse_amount(value: Any) -> Decimal:
     elif isinstance(value, str):
         text = value
     else:
-        raise ValueError('an amount in yuan is a decimal string such as "1700.00"')
+        raise ValueError(
+            zh_en('金额（元）应写成文本，例如 "1700.00"', 'an amount in yuan is a decimal string such as "1700.00"')
+        )
     if not _AMOUNT.fullmatch(text):
-        raise ValueError(f"{text!r} is not an amount in yuan (digits, at most two decimals, not negative)")
+        raise ValueError(
+            zh_en(
+                f"{text!r} 不是金额（元）：应为数字，最多两位小数，不能为负",
+                f"{text!r} is not an amount in yuan (digits, at most two decimals, not negative)",
+            )
+        )
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount in yuan") from None
+        raise ValueError(zh_en(f"{text!r} 不是金额（元）", f"{text!r} is not an amount in yuan")) from None
 
 
 _REMEMBERED = 1 << 18  # values checked once and remembered (a few MB at most)
@@ -86,23 +103,40 @@ def _remembering(check: Callable[[str], str]) -> Callable[[Any], Any]:
 
 def _clean_text(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("contains a control character (NUL, escape, BOM …), which is not allowed in text")
+        raise ValueError(
+            zh_en(
+                "含有控制字符（NUL、ESC、BOM 等），文本中不允许",
+                "contains a control character (NUL, escape, BOM …), which is not allowed in text",
+            )
+        )
     if len(value) > MAX_TEXT:
-        raise ValueError(f"is {len(value)} characters long; at most {MAX_TEXT} are allowed")
+        raise ValueError(
+            zh_en(
+                f"长 {len(value)} 字，最多 {MAX_TEXT} 字",
+                f"is {len(value)} characters long; at most {MAX_TEXT} are allowed",
+            )
+        )
     return value
 
 
 def _clean_code(value: str) -> str:
     if not value or _CONTROL.search(value) or _SPACE.search(value):
-        raise ValueError("must be non-empty, without spaces or control characters")
+        raise ValueError(
+            zh_en("不能为空，不能含空格或控制字符", "must be non-empty, without spaces or control characters")
+        )
     if len(value) > MAX_CODE:
-        raise ValueError(f"is {len(value)} characters long; at most {MAX_CODE} are allowed")
+        raise ValueError(
+            zh_en(
+                f"长 {len(value)} 字，最多 {MAX_CODE} 字",
+                f"is {len(value)} characters long; at most {MAX_CODE} are allowed",
+            )
+        )
     return value
 
 
 def _strict_str(value: Any) -> Any:
     if not isinstance(value, str):
-        raise ValueError(f"must be a string, not {type(value).__name__}")
+        raise ValueError(zh_en("应为文本（字符串）", f"must be a string, not {type(value).__name__}"))
     return value
 
 

@@ -20,7 +20,7 @@ from domain.counting import CountKey, count_into
 from domain.months import month_of
 from domain.request import EVENT_CLASSES
 
-# Steps that can change the tables of a year other than their own date's (DOMAIN.md §2: corrections, voiding).
+# Steps that can change the tables of a year other than their own date's (docs/counting.md: corrections, voiding).
 RETROACTIVE_STEPS = frozenset({"classified", "corrected", "voided"})
 Footprint = tuple[tuple[tuple[str, str, int], ...], tuple[tuple[str, int], ...]]
 

@@ -15,7 +15,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from sys import intern
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -25,6 +25,13 @@ from domain.agency import AGENCY_EVENT_CLASSES, Agency
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase
 from domain.request import EVENT_CLASSES, Request
 from storage.upcasting import decode_state
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from eventsourcing.persistence import Mapper
+
+    from storage.protocols import EventStore
 
 REQUEST, CASE, AGENCY, CALENDAR = "request", "case", "agency", "calendar"
 # The event fields the folds read: the keys, and every source of a change (the event classes' `changes`).
@@ -83,7 +90,7 @@ def topic_kind(topic: str) -> tuple[str, str]:
     return known
 
 
-def fast(mapper: Any) -> bool:
+def fast(mapper: Mapper[UUID]) -> bool:
     """Tell whether the mapper stores plain JSON, so `decode` may skip it."""
     return not (mapper.cipher or mapper.compressor or getattr(mapper, "fields", None))
 
@@ -106,14 +113,14 @@ def _slim(topic: str, state: bytes) -> Slim:
         raise MapperDeserialisationError(f"stored event ({topic}) cannot be read: {error!r}") from error
 
 
-def decode(mapper: Any, notes: Sequence[StoredEvent]) -> list[Any]:
+def decode(mapper: Mapper[UUID], notes: Sequence[StoredEvent]) -> list[Any]:
     """Return the events of stored ones for the fold: slim ones when the store is plain JSON, else the mapper's."""
     if fast(mapper):
         return [slim(note) for note in notes]
     return [mapper.to_domain_event(note) for note in notes]
 
 
-def plain_pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, list[tuple[int, str, bytes]]]]:
+def plain_pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, list[tuple[int, str, bytes]]]]:
     """Yield (last position, (position, topic, state) of each event) for each page of the log after `start`.
 
     SQLite and PostgreSQL are read with one narrow query per page (position, topic, state), not through the
@@ -163,7 +170,7 @@ def _narrow_reader(recorder: Any) -> Callable[[int, int], list[Any]] | None:
     return None
 
 
-def pages(app: Any, start: int, limit: int) -> Iterator[tuple[int, int, list[Any]]]:
+def pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, int, list[Any]]]:
     """Yield (last position, how many, events for the fold) for each page of the log after `start`.
 
     A plain-JSON store is read as (topic, state) pairs and decoded slim; other stores page with

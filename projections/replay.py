@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from sys import intern
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from eventsourcing.persistence import MapperDeserialisationError
 
@@ -56,6 +56,9 @@ from projections.rows import (
 )
 from storage.upcasting import decode_state
 
+if TYPE_CHECKING:
+    from storage.protocols import EventStore
+
 BATCH = 2000
 Progress = Callable[[int], None]
 # Where the rebuild's mutable request rows keep each column (REQUEST_COLUMNS order, rows.py).
@@ -88,12 +91,12 @@ class Verdict:
     rewrite: bool  # some stored row's text, or the position, is not the rebuilt one's
 
 
-def rebuild(app: Any, progress: Progress | None = None) -> Rebuilt:
+def rebuild(app: EventStore, progress: Progress | None = None) -> Rebuilt:
     """Fold the whole log from an empty state, streaming it page by page."""
     return _rebuild_plain(app, progress) if fast(app.mapper) else _rebuild_decoded(app, progress)
 
 
-def _rebuild_decoded(app: Any, progress: Progress | None) -> Rebuilt:
+def _rebuild_decoded(app: EventStore, progress: Progress | None) -> Rebuilt:
     """Fold events decoded by the store's mapper with the pure fold, then turn the facts into rows."""
     result, state = Rebuilt(), Changes()
     for position, count, events in pages(app, 0, BATCH):
@@ -127,7 +130,7 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 @_without_cycle_collection()
-def _rebuild_plain(app: Any, progress: Progress | None) -> Rebuilt:
+def _rebuild_plain(app: EventStore, progress: Progress | None) -> Rebuilt:
     result = Rebuilt()
     requests: dict[Any, list[Any]] = {}
     cases: dict[Any, list[Any]] = {}

@@ -21,6 +21,7 @@ from domain.closing import tables_hash
 from domain.deadlines import DeadlineRules
 from domain.errors import RefusedError
 from domain.lines import parse_object
+from domain.messages import zh_en
 from projections.render.balance import check_balance
 
 if TYPE_CHECKING:
@@ -42,9 +43,15 @@ def _check_december_filing(book: Agency | None, year: int, today: dt.date, rules
     if today <= due and (book is None or december not in book.filed_months):
         raise RefusedError(
             f"{year} 年度",
-            f"cannot be closed on {today}: December's monthly filing ({december}) is due on {due} and not yet "
-            "submitted, so December's tables may still change",
-            f"record `gongkai file-monthly {december}` once it is filed, or close the year after {due}",
+            zh_en(
+                f"今天（{today}）还不能结账：12 月月报（{december}）应于 {due} 前报送，尚未记录，12 月的报表还可能变化",
+                f"cannot be closed on {today}: December's monthly filing ({december}) is due on {due} and not yet "
+                "submitted, so December's tables may still change",
+            ),
+            zh_en(
+                f"报送后用 gongkai file-monthly {december} 记录，或在 {due} 之后再结账",
+                f"record `gongkai file-monthly {december}` once it is filed, or close the year after {due}",
+            ),
             "year",
         )
 
@@ -53,7 +60,12 @@ def close_year(tracker: Tracker, year: int, *, rules: DeadlineRules | None = Non
     """Record a year's final tables and their sha256 (all or nothing); return the hash and the tables."""
     today = tracker.settings.today
     if today <= dt.date(year, 12, 31):
-        raise RefusedError(f"{year} 年度", f"cannot be closed on {today}: the year has not ended", "", "year")
+        raise RefusedError(
+            f"{year} 年度",
+            zh_en(f"该年度尚未结束，今天（{today}）不能结账", f"cannot be closed on {today}: the year has not ended"),
+            "",
+            "year",
+        )
     _check_december_filing(agency_book(tracker), year, today, rules or DeadlineRules())
     report = tracker.report(str(year), code_as_stored=True)  # the hash rests on the code the events carry
     check_balance(report)

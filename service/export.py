@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from domain.errors import Problem
 from domain.event import DomainEvent
 from domain.lines import LINE_MODELS, Line, LineError, parse_object
+from service.reading import not_utf8
 
 if TYPE_CHECKING:
     from projections.facts import CaseFacts
@@ -182,7 +183,7 @@ def csv_lines(data: bytes, problems: list[Problem]) -> list[tuple[int, Line]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        problems.append(Problem(1, None, f"not UTF-8 (byte {error.start + 1}); save the file as UTF-8"))
+        problems.append(Problem(1, None, not_utf8(error.start + 1)))
         return []
     lines: list[tuple[int, Line]] = []
     for number, data_object in csv_objects(text):

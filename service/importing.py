@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO, NotRequired, TypedDict
 
 from domain.errors import InvalidInputError, Problem, ProblemJson
+from domain.messages import zh_en
 from service.reading import bounded_lines, sniff_format
 from storage.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
 
@@ -79,7 +80,9 @@ def _import(tracker: Tracker, stream: BinaryIO, name: str, progress: ProgressSta
     problems: list[Problem] = []
     lines, book, skipped = _read(tracker, stream, name, problems)
     if not lines and not problems:
-        raise InvalidInputError([Problem(None, None, f"{name}: empty: no event lines")])
+        raise InvalidInputError(
+            [Problem(None, None, zh_en(f"{name} 是空文件，没有事项行", f"{name}: empty: no event lines"))]
+        )
     if book is None:
         book = tracker.check(lines, problems)
     if problems:

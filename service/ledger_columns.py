@@ -60,14 +60,19 @@ class LedgerMapping:
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as error:
-            raise LedgerError([f"mapping {path}: cannot be read as JSON ({error})"]) from None
+            raise LedgerError([f"对照表 mapping {path}：不能按 JSON 读取 / cannot be read as JSON ({error})"]) from None
         columns = data.get("columns", {}) if isinstance(data, dict) else None
         values = data.get("values", {}) if isinstance(data, dict) else None
         if not isinstance(columns, dict) or not isinstance(values, dict):
-            raise LedgerError([f'mapping {path}: expected {{"columns": {{…}}, "values": {{…}}}}'])
+            raise LedgerError([f'对照表 mapping {path}：应为 / expected {{"columns": {{…}}, "values": {{…}}}}'])
         unknown = sorted(set(columns.values()) - set(FIELDS)) + sorted(set(values) - set(VALUES))
         if unknown:
-            raise LedgerError([f"mapping {path}: unknown field {', '.join(unknown)}; known: {', '.join(FIELDS)}"])
+            raise LedgerError(
+                [
+                    f"对照表 mapping {path}：没有字段 / unknown field {', '.join(unknown)}; "
+                    f"可用 known: {', '.join(FIELDS)}"
+                ]
+            )
         return cls(
             {norm(k): v for k, v in columns.items()}, {f: {norm(k): c for k, c in m.items()} for f, m in values.items()}
         )

@@ -45,10 +45,14 @@ def read_ledger(path: Path, *, sheet: str | None = None, mapping: LedgerMapping 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError) as error:
-        raise LedgerError([f"{path}: cannot be opened as an XLSX workbook ({error})"]) from None
+        raise LedgerError(
+            [f"{path}：不能作为 XLSX 工作簿打开 / cannot be opened as an XLSX workbook ({error})"]
+        ) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise LedgerError([f"{path}: no sheet named {sheet!r}; sheets: {', '.join(book.sheetnames)}"])
+            raise LedgerError(
+                [f"{path}：没有工作表 / no sheet named {sheet!r}; 现有 sheets: {', '.join(book.sheetnames)}"]
+            )
         ws = book[sheet] if sheet else book.worksheets[0]
         rows = [tuple(row) for row in ws.iter_rows(values_only=True)]
     finally:
@@ -56,7 +60,12 @@ def read_ledger(path: Path, *, sheet: str | None = None, mapping: LedgerMapping 
     last_header, columns, ignored = find_header(rows, mapping)
     missing = [name for name in REQUIRED if name not in columns.values()]
     if missing:
-        raise LedgerError([f"{path}: no column for {', '.join(missing)} (known labels: {HEADERS[missing[0]][0]} …)"])
+        raise LedgerError(
+            [
+                f"{path}：找不到这些列 / no column for {', '.join(missing)}"
+                f"（可识别的列名 known labels: {HEADERS[missing[0]][0]} …）"
+            ]
+        )
     result = LedgerRead(ws.title, ignored=ignored)
     result.columns = {
         name: f"{letter(col)} {cell_text(rows[last_header][col]) or name}" for col, name in columns.items()

@@ -116,13 +116,13 @@ def _read_file(path: Path | None) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SettingsError(f"settings file {path}: {error}") from None
+        raise SettingsError(f"设置有误 settings file {path}: {error}") from None
 
 
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise SettingsError(f"settings: [{name}] must be a table")
+        raise SettingsError(f"设置有误 settings: [{name}] must be a table")
     return value
 
 
@@ -130,24 +130,28 @@ def _rules(table: dict[str, Any]) -> DeadlineRules:
     known = {f.name for f in fields(DeadlineRules)}
     unknown = sorted(set(table) - known)
     if unknown:
-        raise SettingsError(f"settings [deadlines]: unknown key {unknown[0]} (known: {', '.join(sorted(known))})")
+        raise SettingsError(
+            f"设置有误 settings [deadlines]: unknown key {unknown[0]} (known: {', '.join(sorted(known))})"
+        )
     try:
         return DeadlineRules(**table)
     except (TypeError, ValueError) as error:
-        raise SettingsError(f"settings [deadlines]: {error}") from None
+        raise SettingsError(f"设置有误 settings [deadlines]: {error}") from None
 
 
 def _time(text: str) -> dt.time:
     try:
         return dt.time.fromisoformat(text)
     except ValueError:
-        raise SettingsError(f"settings: reminder time {text!r} is not HH:MM") from None
+        raise SettingsError(f"设置有误 settings: reminder time {text!r} is not HH:MM") from None
 
 
 def _reminders(table: dict[str, Any], env: dict[str, str]) -> ReminderSettings:
     before = tuple(int(n) for n in table.get("before_working_days", (3, 1)))
     if any(n <= 0 for n in before):
-        raise SettingsError("settings [reminders]: before_working_days must be positive numbers of working days")
+        raise SettingsError(
+            "设置有误 settings [reminders]: before_working_days must be positive numbers of working days"
+        )
     return ReminderSettings(
         before_working_days=tuple(sorted(set(before), reverse=True)),
         time=_time(env.get("GONGKAI_REMIND_AT") or str(table.get("time", "09:00"))),
@@ -169,11 +173,11 @@ def _smtp(table: dict[str, Any], env: dict[str, str]) -> SmtpSettings | None:
         return None
     security = env.get("GONGKAI_SMTP_SECURITY") or table.get("security", "none")
     if security not in SECURITY:
-        raise SettingsError(f"settings [smtp]: security {security!r} is not one of {', '.join(SECURITY)}")
+        raise SettingsError(f"设置有误 settings [smtp]: security {security!r} is not one of {', '.join(SECURITY)}")
     by_kind = {str(k): _addresses(v) for k, v in _table(table, "to_by_kind").items()}
     unknown = sorted(set(by_kind) - {k.value for k in DeadlineKind})
     if unknown:
-        raise SettingsError(f"settings [smtp.to_by_kind]: {unknown[0]} is not a deadline kind")
+        raise SettingsError(f"设置有误 settings [smtp.to_by_kind]: {unknown[0]} is not a deadline kind")
     default_port = {"none": 25, "starttls": 587, "ssl": 465}[security]
     return SmtpSettings(
         host=str(host),
@@ -191,9 +195,11 @@ def _smtp(table: dict[str, Any], env: dict[str, str]) -> SmtpSettings | None:
 def _webhook(table: dict[str, Any]) -> WebhookSettings:
     url, fmt = table.get("url"), table.get("format", "json")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise SettingsError(f"settings [[webhooks]]: url {url!r} is not an http(s) URL")
+        raise SettingsError(f"设置有误 settings [[webhooks]]: url {url!r} is not an http(s) URL")
     if fmt not in WEBHOOK_FORMATS:
-        raise SettingsError(f"settings [[webhooks]]: format {fmt!r} is not one of {', '.join(WEBHOOK_FORMATS)}")
+        raise SettingsError(
+            f"设置有误 settings [[webhooks]]: format {fmt!r} is not one of {', '.join(WEBHOOK_FORMATS)}"
+        )
     return WebhookSettings(
         name=str(table.get("name", "webhook")),
         url=url,
@@ -206,7 +212,7 @@ def _webhook(table: dict[str, Any]) -> WebhookSettings:
 def _webhooks(data: dict[str, Any], env: dict[str, str]) -> tuple[WebhookSettings, ...]:
     tables = data.get("webhooks", [])
     if not isinstance(tables, list):
-        raise SettingsError("settings: webhooks must be an array of tables ([[webhooks]])")
+        raise SettingsError("设置有误 settings: webhooks must be an array of tables ([[webhooks]])")
     hooks = [_webhook(t) for t in tables]
     if env.get("GONGKAI_WEBHOOK_URL"):
         hooks.append(
@@ -221,7 +227,7 @@ def _webhooks(data: dict[str, Any], env: dict[str, str]) -> tuple[WebhookSetting
         )
     names = [h.name for h in hooks]
     if len(set(names)) != len(names):
-        raise SettingsError(f"settings [[webhooks]]: names must differ ({', '.join(names)})")
+        raise SettingsError(f"设置有误 settings [[webhooks]]: names must differ ({', '.join(names)})")
     return tuple(hooks)
 
 
@@ -229,7 +235,7 @@ def load_scheduler_settings(env: dict[str, str], file: Path | None = None) -> Sc
     """Return the deadline rules and scheduler settings from a file (GONGKAI_SETTINGS wins) and variables."""
     path = Path(env["GONGKAI_SETTINGS"]) if env.get("GONGKAI_SETTINGS") else file
     if path is not None and env.get("GONGKAI_SETTINGS") and not path.exists():
-        raise SettingsError(f"settings file {path} (GONGKAI_SETTINGS) does not exist")
+        raise SettingsError(f"设置有误 settings file {path} (GONGKAI_SETTINGS) does not exist")
     data = _read_file(path)
     try:
         return SchedulerSettings(
@@ -240,4 +246,4 @@ def load_scheduler_settings(env: dict[str, str], file: Path | None = None) -> Sc
             source=str(path) if data else None,
         )
     except (TypeError, ValueError) as error:
-        raise SettingsError(f"settings: {error}") from None
+        raise SettingsError(f"设置有误 settings: {error}") from None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from domain.closing import YearClose, tables_hash
 from domain.codes import TableFormat
 from domain.errors import GongkaiError, UnknownAgencyError
+from domain.messages import zh_en
 from projections.district import roll_up_differences
 from projections.tables import Period, build_report
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
@@ -166,7 +167,12 @@ class Reports:
             include_earlier_pending=include_earlier_pending,
         )
         if found := roll_up_differences(roll_up, agencies):
-            raise GongkaiError(f"the district roll-up is not the sum of its agencies: {'; '.join(found[:5])}")
+            raise GongkaiError(
+                zh_en(
+                    f"全区汇总不等于各机关之和：{'; '.join(found[:5])}",
+                    "the district roll-up is not the sum of its agencies (see above)",
+                )
+            )
         roll_up["agencies"] = [{"agency_code": r["agency_code"], "agency": r["agency"]} for r in agencies]
         return roll_up
 

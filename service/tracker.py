@@ -19,6 +19,7 @@ from domain.book import Aggregate, Book, Loader
 from domain.closing import YearClose
 from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
 from domain.lines import Line
+from domain.messages import joined, zh_en
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
 from projections.runner import Progress, catch_up, fold_saved
@@ -196,7 +197,7 @@ class Tracker(Reports):
             try:
                 book.record(line)
             except RefusedError as error:
-                problems.append(Problem(number, error.field, str(error)))
+                problems.append(Problem(number, error.field, error.message))
 
     def record(
         self, lines: Sequence[tuple[int, Line]], progress: Progress | None = None, *, checked: LoadedBook | None = None
@@ -285,9 +286,13 @@ class Tracker(Reports):
         if not isinstance(found, Request):
             raise UnknownRequestError(
                 f"申请 {number}",
-                f"没有这个受理编号的申请 / no application with this number in agency {self.display_code(self.agency)}",
-                "请核对编号；`gongkai list` 列出在办申请 / check the number; `gongkai list` lists the open ones",
-                "request",
+                zh_en(
+                    "没有这个受理编号的申请",
+                    f"no application with this number in agency {self.display_code(self.agency)}",
+                ),
+                zh_en(
+                    "请核对受理编号（gongkai list 列出在办申请）", "check the number (`gongkai list` lists open ones)"
+                ),
             )
         return found
 
@@ -356,7 +361,8 @@ def _with_meanwhile(problems: list[Problem], first: LoadedBook | None, now: Load
     if not events:
         return problems
     meanwhile = describe_meanwhile(events)
-    return [replace(problem, reason=f"{problem.reason} — changed meanwhile: {meanwhile}") for problem in problems]
+    note = zh_en(f"期间他人已记录：{meanwhile}", f"changed meanwhile: {meanwhile}")
+    return [replace(problem, reason=joined(problem.reason, note, " — ", " — ")) for problem in problems]
 
 
 def open_tracker(settings: Settings) -> Tracker:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import ProgrammingError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg import Cursor
 from psycopg.sql import SQL, Identifier
 
 from storage.chain import CHAIN_DDL, CHAIN_TABLE, GENESIS, chain_rows
 from storage.keys import postgres_key_tables
 
+if TYPE_CHECKING:
+    from psycopg.rows import DictRow
+
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
     """Links are computed after the INSERT, in its transaction, while `LOCK TABLE … EXCLUSIVE` serialises writers."""
 
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         # The database-function insert path bypasses the hooks below; the chain needs them.
         self.datastore.enable_db_functions = False
@@ -62,7 +66,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             self._insert_links(curs, ids, stored_events, copy=True)
         return ids
 
-    def _holds(self, curs: Any, notification_id: int, event: StoredEvent) -> bool:
+    def _holds(self, curs: Cursor[DictRow], notification_id: int, event: StoredEvent) -> bool:
         curs.execute(
             SQL("SELECT originator_id, originator_version FROM {0} WHERE notification_id = %s").format(
                 self.events_table
@@ -76,14 +80,16 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         )
 
     def _fetch_ids_after_insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         assert ids is not None
         self._insert_links(curs, ids, stored_events, copy=False)  # in eventsourcing's pipeline: no COPY
         return ids
 
-    def _insert_links(self, curs: Any, ids: Sequence[int], stored_events: Sequence[StoredEvent], *, copy: bool) -> None:
+    def _insert_links(
+        self, curs: Cursor[DictRow], ids: Sequence[int], stored_events: Sequence[StoredEvent], *, copy: bool
+    ) -> None:
         curs.execute(SQL("SELECT link FROM {0} ORDER BY notification_id DESC LIMIT 1").format(self.chain_table))
         row = curs.fetchone()
         previous = bytes.fromhex(row["link"]) if row else GENESIS

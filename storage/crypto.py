@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.sqlite import SQLiteDatastore
 
 from domain.event import ERASED_TEXT
+from domain.messages import zh_en
 from storage.keys import ENV_HELP, ERASED, META_TABLE, Box, KeyStore, StoreKeyError, stored_key_check
 
 if TYPE_CHECKING:
@@ -52,7 +53,12 @@ class FieldCipher:
             return
         key = self.keys.data_key(owner, create=True)
         if key is ERASED:
-            raise ErasedApplicantError(f"the personal data of {owner} was erased; nothing new can be stored for it")
+            raise ErasedApplicantError(
+                zh_en(
+                    f"{owner} 的个人信息已删除，不能再存入新的个人信息",
+                    f"the personal data of {owner} was erased; nothing new can be stored for it",
+                )
+            )
         assert isinstance(key, bytes)
         box = Box(key)
         for name in present:
@@ -71,14 +77,22 @@ class FieldCipher:
                 continue
             if key is None:
                 raise StoreKeyError(
-                    f"the data key of {owner} is missing from the key table (it was not erased): "
-                    "restore the store's gk_keys table from a backup"
+                    zh_en(
+                        f"密钥表中缺少 {owner} 的数据密钥（并非已删除）：请从备份恢复 gk_keys 表",
+                        f"the data key of {owner} is missing from the key table (it was not erased): "
+                        "restore the store's gk_keys table from a backup",
+                    )
                 )
             assert isinstance(key, bytes)
             try:
                 data[name] = Box(key).open(base64.b64decode(value[len(PREFIX) :]), _aad(owner, name)).decode()
             except (ValueError, binascii.Error, UnicodeDecodeError):
-                raise StoreKeyError(f"the sealed field {name} of {owner} was changed or damaged") from None
+                raise StoreKeyError(
+                    zh_en(
+                        f"{owner} 的加密字段 {name} 被改动或损坏",
+                        f"the sealed field {name} of {owner} was changed or damaged",
+                    )
+                ) from None
 
 
 def _aad(owner: UUID, field: str) -> bytes:
@@ -102,7 +116,12 @@ def protect(app: EventStore, key: bytes | None) -> None:
     if key is None:
         meta = META_TABLE if isinstance(datastore, SQLiteDatastore) else f'"{datastore.schema}".{META_TABLE}'
         if stored_key_check(datastore, meta, "?" if isinstance(datastore, SQLiteDatastore) else "%s") is not None:
-            raise StoreKeyError(f"this store is encrypted and no key was given: {ENV_HELP}")
+            raise StoreKeyError(
+                zh_en(
+                    f"此存储已加密，但没有提供密钥：{ENV_HELP}",
+                    "this store is encrypted and no key was given (see above)",
+                )
+            )
         return
     keys = KeyStore(datastore, postgres=not isinstance(datastore, SQLiteDatastore), master=key)
     keys.check(has_events=bool(recorder.max_notification_id()))
@@ -128,8 +147,11 @@ def erase_personal_data(tracker: Tracker, numbers: list[str], *, clerk: str, whe
     keys = key_store(tracker.app)
     if keys is None:
         raise StoreKeyError(
-            "this store is not encrypted, so personal data cannot be erased by deleting a key; "
-            f"{ENV_HELP} before recording personal data"
+            zh_en(
+                f"此存储未加密，不能靠删除密钥来删除个人信息；记录个人信息之前请先设置：{ENV_HELP}",
+                "this store is not encrypted, so personal data cannot be erased by deleting a key; set a key (above) "
+                "before recording personal data",
+            )
         )
     owners = {number: tracker.request(number).id for number in numbers}  # refuses unknown numbers first
     return {number: keys.erase(owner, clerk=clerk, when=when) for number, owner in owners.items()}

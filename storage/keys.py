@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.errors import GongkaiError
+from domain.messages import zh_en
 
 if TYPE_CHECKING:
     from storage.protocols import Datastore
@@ -31,7 +32,7 @@ SQLITE_KEY_TABLES = [
 ]
 KEY_CHECK = b"gongkai store key check"
 ERASED = object()  # the data key of an erased applicant
-ENV_HELP = "set GONGKAI_CIPHER_KEY (base64 of 32 bytes) or GONGKAI_CIPHER_KEY_FILE (see README, Security)"
+ENV_HELP = "GONGKAI_CIPHER_KEY（32 字节的 base64 base64 of 32 bytes）或 GONGKAI_CIPHER_KEY_FILE（README, Security）"
 
 
 class StoreKeyError(GongkaiError):
@@ -61,9 +62,19 @@ def decode_key(text: str, source: str) -> bytes:
     try:
         key = base64.b64decode(text.strip().encode(), validate=True)
     except (binascii.Error, ValueError, UnicodeError):
-        raise StoreKeyError(f"{source} is not a base64 key; create one with `gongkai new-key FILE`") from None
+        raise StoreKeyError(
+            zh_en(
+                f"{source} 不是 base64 密钥；请用 gongkai new-key 文件名 生成",
+                f"{source} is not a base64 key; create one with `gongkai new-key FILE`",
+            )
+        ) from None
     if len(key) not in (16, 24, 32):
-        raise StoreKeyError(f"{source} holds {len(key)} bytes; an AES key has 16, 24 or 32 (32 recommended)")
+        raise StoreKeyError(
+            zh_en(
+                f"{source} 有 {len(key)} 字节；AES 密钥应为 16、24 或 32 字节（建议 32）",
+                f"{source} holds {len(key)} bytes; an AES key has 16, 24 or 32 (32 recommended)",
+            )
+        )
     return key
 
 
@@ -78,12 +89,18 @@ def master_key(value: str | None, file: str | None) -> bytes | None:
         mode = path.stat().st_mode
         text = path.read_text(encoding="ascii")
     except (OSError, UnicodeError) as error:
-        raise StoreKeyError(f"the key file {path} cannot be read ({error})") from None
+        raise StoreKeyError(
+            zh_en(f"无法读取密钥文件 {path}（{error}）", f"the key file {path} cannot be read ({error})")
+        ) from None
     if mode & (stat.S_IRWXO | stat.S_IWGRP | stat.S_IXGRP):
         raise StoreKeyError(
-            f"the key file {path} has mode {stat.S_IMODE(mode):04o}; other users must not read it: chmod 600 {path}"
+            zh_en(
+                f"密钥文件 {path} 的权限是 {stat.S_IMODE(mode):04o}，其他用户不得读取：chmod 600 {path}",
+                f"the key file {path} has mode {stat.S_IMODE(mode):04o}; other users must not read it: "
+                f"chmod 600 {path}",
+            )
         )
-    return decode_key(text, f"the key file {path}")
+    return decode_key(text, f"密钥文件 the key file {path}")
 
 
 class Box:
@@ -131,8 +148,13 @@ class KeyStore:
         if stored is None:
             if has_events:
                 raise StoreKeyError(
-                    "this store was created without encryption and already holds events; a key cannot be added "
-                    "to it: unset GONGKAI_CIPHER_KEY / GONGKAI_CIPHER_KEY_FILE, or import into a new store"
+                    zh_en(
+                        "此存储创建时未加密且已有记录，不能再加密钥："
+                        "请取消 GONGKAI_CIPHER_KEY / GONGKAI_CIPHER_KEY_FILE，"
+                        "或导出后导入一个新的加密存储",
+                        "this store was created without encryption and already holds events; a key cannot be added "
+                        "to it: unset GONGKAI_CIPHER_KEY / GONGKAI_CIPHER_KEY_FILE, or import into a new store",
+                    )
                 )
             sealed = base64.b64encode(self.wrapper.seal(KEY_CHECK, b"check")).decode()
             with self.datastore.transaction(commit=True) as c:
@@ -148,7 +170,10 @@ class KeyStore:
             ok = False
         if not ok:
             raise StoreKeyError(
-                "the cipher key does not open this store (wrong GONGKAI_CIPHER_KEY or key file); nothing was read"
+                zh_en(
+                    "密钥打不开此存储（GONGKAI_CIPHER_KEY 或密钥文件不对），未读取任何内容",
+                    "the cipher key does not open this store (wrong GONGKAI_CIPHER_KEY or key file); nothing was read",
+                )
             )
 
     # -- the data keys ------------------------------------------------------------------------------
@@ -181,7 +206,12 @@ class KeyStore:
         try:
             return self.wrapper.open(bytes(row["wrapped"]), owner.bytes)
         except ValueError:
-            raise StoreKeyError(f"the data key of {owner} in {KEYS_TABLE} was changed or damaged") from None
+            raise StoreKeyError(
+                zh_en(
+                    f"{KEYS_TABLE} 中 {owner} 的数据密钥被改动或损坏",
+                    f"the data key of {owner} in {KEYS_TABLE} was changed or damaged",
+                )
+            ) from None
 
     def erase(self, owner: UUID, *, clerk: str, when: dt.datetime) -> bool:
         """Delete an application's data key for good, leaving a tombstone; False if it was erased before."""

@@ -7,9 +7,9 @@ storage/mapper.py); one without it is of version 1. Every reader of stored state
 whole events, `decode_state` for the fast paths that fold the raw JSON (projections/decode.py, replay.py,
 storage/view_reader.py), so an old event reads the same everywhere.
 
-This module imports no event class: the fast readers start without pydantic. `VERSIONED_TOPICS` names the classes
-whose version is above 1, so that the others are never resolved; tests/unit/test_upcasting.py checks it against the
-classes themselves.
+This module imports no event class, nor eventsourcing: a report's fast reader starts without them. So
+`VERSIONED_TOPICS` names the classes whose version is above 1, and the others are never resolved;
+tests/unit/test_upcasting.py checks it against the classes themselves.
 """
 
 from __future__ import annotations
@@ -63,10 +63,12 @@ def upcaster(topic: str) -> Upcaster | None:
     try:
         return _UPCASTERS[topic]
     except KeyError:
-        # eventsourcing only for a versioned topic: a report read straight from the tables starts without it
-        from eventsourcing.utils import resolve_topic
+        found = None
+        if topic in VERSIONED_TOPICS:
+            from eventsourcing.utils import resolve_topic  # only then: a report's start imports no eventsourcing
 
-        found = _UPCASTERS[topic] = upcaster_of(resolve_topic(topic)) if topic in VERSIONED_TOPICS else None
+            found = upcaster_of(resolve_topic(topic))
+        _UPCASTERS[topic] = found
         return found
 
 

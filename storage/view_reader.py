@@ -223,3 +223,24 @@ def _connect_postgres(url: str) -> tuple[TablesReader, _Layout] | None:
     begin, errors = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", (psycopg.Error, _FullPathNeeded)
     layout = _Layout(f"{APP}_events", f"{APP}_tracking", "notification_id", begin, errors, lambda a: a)
     return TablesReader(connection, schema=query.get("schema") or "public"), layout
+
+
+def application_numbers(settings: Settings, prefix: str, limit: int = 200) -> list[str]:
+    """Return the stored application numbers that begin with `prefix` (for shell completion), read-only and cheap."""
+    if settings.cipher_key or settings.cipher_key_file:
+        return []
+    opened = _connect_postgres(settings.db) if settings.is_postgres else _connect_sqlite(settings.db)
+    if opened is None:
+        return []
+    tables, layout = opened
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    try:
+        found = tables.rows(
+            "SELECT DISTINCT number FROM {t}gk_requests WHERE number LIKE ? ESCAPE '\\' ORDER BY number LIMIT ?",
+            [pattern, limit],
+        )
+    except layout.errors:
+        return []
+    finally:
+        tables.connection.close()
+    return [row[0] for row in found]

@@ -147,7 +147,9 @@ Runner = Callable[..., subprocess.CompletedProcess[str]]
 def gongkai(db: str, tmp_path: Path) -> Iterator[Runner]:
     """Run the installed `gongkai` command as a clerk would, on the fresh store."""
 
-    def run(*args: str, stdin: str | None = None, check: bool = False, env: dict[str, str] | None = None) -> Any:
+    def run(
+        *args: str, stdin: str | None = None, check: bool = False, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         environment = {**os.environ, "GONGKAI_DB": db, "GONGKAI_TODAY": TODAY.isoformat(), "GONGKAI_CLERK": "王芳"}
         environment.update(env or {})
         result = subprocess.run(

@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.errors import GongkaiError
 from domain.labels import APPEAL_GROUP_LABELS, APPLICANT_LABELS
+from domain.messages import zh_en
 from projections.render.rows import (
     APPEAL_GROUPS,
     APPLICANT_COLUMNS,
@@ -46,10 +47,12 @@ def check_balance(report: Report) -> None:
 def _table(report: Report, key: str, codes: tuple[str, ...]) -> dict[str, Mapping[str, Any]]:
     table = report.get(key)
     if not isinstance(table, Mapping):
-        raise UnbalancedTableError(f"the report has no {key} table")
+        raise UnbalancedTableError(zh_en(f"报表缺少 {key} 表", f"the report has no {key} table"))
     missing = [code for code in codes if code not in table]
     if missing:
-        raise UnbalancedTableError(f"{key}: missing row {', '.join(missing)}")
+        raise UnbalancedTableError(
+            zh_en(f"{key} 缺少行 {', '.join(missing)}", f"{key}: missing row {', '.join(missing)}")
+        )
     return {code: table[code] for code in codes}
 
 
@@ -57,13 +60,20 @@ def _check_cells(where: str, values: Mapping[str, Any], columns: tuple[str, ...]
     for column in columns:
         n = values.get(column) if isinstance(values, Mapping) else None
         if type(n) is not int or n < 0:
-            raise UnbalancedTableError(f"{where}, column {column}: {n!r} is not a count")
+            raise UnbalancedTableError(
+                zh_en(f"{where}，列 {column}：{n!r} 不是计数", f"{where}, column {column}: {n!r} is not a count")
+            )
 
 
 def _check_sum(where: str, total: int, values: Mapping[str, int], parts: tuple[str, ...]) -> None:
     expected = sum(values[part] for part in parts)
     if total != expected:
-        raise UnbalancedTableError(f"{where}: {total} ≠ {expected}, the sum of {' + '.join(parts)}")
+        raise UnbalancedTableError(
+            zh_en(
+                f"{where}：{total} ≠ {' + '.join(parts)} 之和 {expected}",
+                f"{where}: {total} ≠ {expected}, the sum of {' + '.join(parts)}",
+            )
+        )
 
 
 def _check_column(rows: Mapping[str, Mapping[str, int]], column: str, outcomes: tuple[str, ...]) -> None:
@@ -72,11 +82,15 @@ def _check_column(rows: Mapping[str, Mapping[str, int]], column: str, outcomes: 
     outcome_sum = sum(rows[code][column] for code in outcomes)
     if handled != outcome_sum:
         raise UnbalancedTableError(
-            f"table 三 row total_handled (（七）总计), {label}: {handled} ≠ {outcome_sum}, the sum of the outcome rows"
+            zh_en(
+                f"表三（七）总计，{label}：{handled} ≠ 各办理结果行之和 {outcome_sum}",
+                f"table 三 row total_handled (（七）总计), {label}: {handled} ≠ {outcome_sum}, "
+                "the sum of the outcome rows",
+            )
         )
     came = rows["new"][column] + rows["carried_in"][column]
     went = handled + rows["carried_out"][column]
     if came != went:
         raise UnbalancedTableError(
-            f"table 三 {label}: new + carried_in = {came} ≠ total_handled + carried_out = {went} (勾稽关系)"
+            f"表三 table 三 {label}: new + carried_in = {came} ≠ total_handled + carried_out = {went} (勾稽关系)"
         )

@@ -24,7 +24,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from projections.render.balance import check_balance
-from projections.render.grid import Cell, Grid, Kind, table3_grid, table4_grid
+from projections.render.grid import TABLE3_PRINT_MM, VALUE_PRINT_MM, Cell, Grid, Kind, table3_grid, table4_grid
 from projections.render.rows import TABLE3_TITLE, TABLE4_TITLE, Report, fees_text, title
 
 LATIN_FONT = "Times New Roman"
@@ -40,12 +40,6 @@ _MARGINS_MM = (20.0, 15.0, 20.0, 15.0)  # top, right, bottom, left: table 三 (2
 TABLE_WIDTH_MM = _PAGE_MM[0] - _MARGINS_MM[1] - _MARGINS_MM[3]
 TABLE_FONT_PT = 9.0
 _CELL_MARGIN_MM = 1.0  # left and right, in place of Word's 1.9 mm, so that narrow columns keep their digits
-_CJK_MM = TABLE_FONT_PT * 0.3528  # one Chinese character
-# A value column holds six digits (6 × 0.65 em: DejaVu Serif, the widest digits LibreOffice substitutes for
-# Times New Roman) and four characters of its header (商业企业, 科研机构) on one line.
-VALUE_WIDTH_MM = 15.0
-# The group labels break only after their numbering: 三、 / 本年度办理结果, （三） / 不予公开.
-_GROUP_MM, _SUBGROUP_MM = 7 * _CJK_MM + 2 * _CELL_MARGIN_MM + 1.0, 4 * _CJK_MM + 2 * _CELL_MARGIN_MM + 1.0
 
 
 def write_docx(report: Report, path: str | PathLike[str]) -> None:
@@ -67,9 +61,7 @@ def write_docx(report: Report, path: str | PathLike[str]) -> None:
 
 
 def _table3_widths(grid: Grid) -> list[float]:
-    values = grid.cols - 3
-    label = TABLE_WIDTH_MM - _GROUP_MM - _SUBGROUP_MM - values * VALUE_WIDTH_MM
-    return [_GROUP_MM, _SUBGROUP_MM, label, *([VALUE_WIDTH_MM] * values)]
+    return [*TABLE3_PRINT_MM, *([VALUE_PRINT_MM] * (grid.cols - len(TABLE3_PRINT_MM)))]
 
 
 def _setup(document: DocumentObject) -> None:

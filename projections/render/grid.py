@@ -21,11 +21,12 @@ from projections.render.rows import APPLICANT_COLUMNS, Report, Row, report_rows
 from projections.tables import APPEAL_COLUMNS
 
 LABEL_COLUMNS = 3  # table 三: group, sub-group, row label
-# Printed widths of table 三 in mm of an A4 portrait page's 180 mm (group, sub-group, label, then each value):
-# 三、本年度办理结果 and （三）不予公开 break only after their numbering; a value column holds six digits and a
-# four-character header (商业企业) on one line at 9 pt.
-TABLE3_PRINT_MM = (25.0, 15.0, 38.0)
-VALUE_PRINT_MM = 14.6
+# Printed widths of table 三 in mm, filling the 180 mm of an A4 portrait page between 15 mm margins (DOCX and HTML):
+# group, sub-group and row label, then each value. 三、本年度办理结果 and （三）不予公开 break only after their
+# numbering; a value column holds six digits (6 × 0.65 em: DejaVu Serif, the widest digits LibreOffice puts in
+# place of Times New Roman) and a four-character header (商业企业) on one line at 9 pt, with 1 mm cell margins.
+TABLE3_PRINT_MM = (25.0, 15.5, 34.5)
+VALUE_PRINT_MM = 15.0
 _NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)(.+)$")
 _ORGS = APPLICANT_COLUMNS[1:-1]
 

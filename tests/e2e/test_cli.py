@@ -111,9 +111,9 @@ def test_clerk_command_refusal_says_why_and_records_nothing(gongkai: Runner, db:
     )
     gongkai("answer", "R1", "--date", "2026-03-10", "--outcome", "disclosed", check=True)
     result = gongkai("answer", "R1", "--date", "2026-03-11", "--outcome", "partially_disclosed")
-    assert result.returncode == 1 and "second answer" in result.stderr and "corrected" in result.stderr
-    bad_date = gongkai("register", "R1", "--date", "2026-02-30")
-    assert bad_date.returncode == 1 and "--date" in bad_date.stderr and "not a real calendar date" in bad_date.stderr
+    assert result.returncode == 1 and "second answer" in result.stderr and "gongkai correct" in result.stderr
+    bad_date = gongkai("register", "R1", "--date", "2026-02-30")  # cannot be parsed: a usage error
+    assert bad_date.returncode == 2 and "--date" in bad_date.stderr and "not a real calendar date" in bad_date.stderr
     assert gongkai("answer", "R1", "--outcome", "maybe").returncode == 2  # usage error
     assert _rows(db) == 2
 
@@ -147,7 +147,7 @@ def test_one_bad_line_among_thousands_writes_nothing_and_is_named(gongkai: Runne
     assert report["applications"]["disclosed"]["total"] == 1500
     months = [table(gongkai("report", "monthly", f"2025-{m:02d}", "--format", "json")) for m in range(1, 13)]
     assert sum(m["applications"]["new"]["total"] for m in months) == 1500
-    assert "一致 agree" in gongkai("replay", check=True).stdout
+    assert "一致：重放" in gongkai("replay", check=True).stdout
 
 
 def test_fresh_store_with_no_settings(gongkai: Runner, db: str) -> None:

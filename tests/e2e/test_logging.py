@@ -102,4 +102,4 @@ def test_help_lists_the_commands_imported_on_demand(tmp_path: Path) -> None:
     lazy = {"calendar", "close-year", "due", "erase-applicant", "export", "import-ledger", "new-key", "reopen-year"}
     assert listed == sorted(listed) and lazy | {"scheduler", "status", "verify", "receive"} <= set(listed)
     shown = subprocess.run([str(GONGKAI), "close-year", "--help"], capture_output=True, text=True, timeout=60)
-    assert shown.returncode == 0 and "YEAR" in shown.stdout
+    assert shown.returncode == 0 and "YYYY" in shown.stdout

@@ -13,7 +13,7 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from cli.main import main
 from domain.event import DomainEvent
@@ -73,7 +73,7 @@ class Clerk:
     def __init__(self, store: Path, today: str = TODAY) -> None:
         self.store, self.today = store, today
 
-    def __call__(self, *args: str, stdin: str | None = None, ok: bool = True) -> Any:
+    def __call__(self, *args: str, stdin: str | None = None, ok: bool = True) -> Result:
         env = {"GONGKAI_DB": str(self.store), "GONGKAI_TODAY": self.today, "GONGKAI_CLERK": "王芳"}
         result = CliRunner().invoke(main, list(args), env=env, input=stdin)
         if ok:

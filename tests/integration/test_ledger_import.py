@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from cli.main import main
 from service.ledger_import import LedgerMapping, parse_date, read_ledger
@@ -94,7 +94,7 @@ def tracker(store: str) -> Iterator[Tracker]:
     opened.close()
 
 
-def run(store: str, *args: str) -> Any:
+def run(store: str, *args: str) -> Result:
     env = {"GONGKAI_DB": store, "GONGKAI_TODAY": TODAY.isoformat(), "GONGKAI_CLERK": "王芳"}
     return CliRunner().invoke(main, list(args), env=env)
 

@@ -36,8 +36,8 @@ HISTORY: list[dict[str, Any]] = [
     _received(SECOND, "2024-03-04"),
     {"event": "answered", "request": SECOND, "date": "2024-03-08", "outcome": "disclosed"},
     _received("鄞司依申〔2024〕13号", "2024-03-20"),  # carried out of March
-    _case("甬鄞复〔2024〕1号", FIRST, "2024-03-13", "reconsideration"),
-    _case("甬鄞复〔2024〕2号", FIRST, "2024-03-14", "litigation_direct"),
+    {**_case("甬鄞复〔2024〕1号", FIRST, "2024-03-13", "reconsideration"), "body": "宁波市鄞州区人民政府"},
+    {**_case("甬鄞复〔2024〕2号", FIRST, "2024-03-14", "litigation_direct"), "body": "宁波市鄞州区人民法院"},
     _case("甬鄞复〔2024〕3号", SECOND, "2024-03-15", "litigation_after_reconsideration"),
     _case("甬鄞复〔2024〕4号", SECOND, "2024-03-18", "reconsideration"),
     {"event": "appeal_decided", "case": "甬鄞复〔2024〕1号", "date": "2024-03-20", "result": "upheld"},
@@ -99,7 +99,9 @@ def test_the_annual_table_three_keeps_the_years_words(clerk: Clerk, tmp_path: Pa
     assert sheet["A30"].value == "四、结转下年度继续办理"
 
 
-def test_the_cases_table_uses_the_official_result_words_cell_by_cell(clerk: Clerk, tmp_path: Path) -> None:
+def test_the_cases_table_uses_the_official_result_words_and_the_recorded_body_cell_by_cell(
+    clerk: Clerk, tmp_path: Path
+) -> None:
     sheet = _workbook(clerk, tmp_path, "monthly", "2024-03")["依申请信息公开引起复议（诉讼）表"]
     assert [cell.value for cell in sheet[3]] == [
         "序号",
@@ -115,11 +117,11 @@ def test_the_cases_table_uses_the_official_result_words_cell_by_cell(clerk: Cler
         "备注",
     ]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
-    assert [(row[2], row[3], row[6], row[8]) for row in rows] == [
-        (FIRST, "行政复议", "甬鄞复〔2024〕1号", "结果维持"),
-        (FIRST, "行政诉讼（未经复议直接起诉）", "甬鄞复〔2024〕2号", "结果纠正"),
-        (SECOND, "行政诉讼（复议后起诉）", "甬鄞复〔2024〕3号", "其他结果"),
-        (SECOND, "行政复议", "甬鄞复〔2024〕4号", "尚未审结"),
+    assert [(row[2], row[3], row[4], row[6], row[8]) for row in rows] == [
+        (FIRST, "行政复议", "宁波市鄞州区人民政府", "甬鄞复〔2024〕1号", "结果维持"),
+        (FIRST, "行政诉讼（未经复议直接起诉）", "宁波市鄞州区人民法院", "甬鄞复〔2024〕2号", "结果纠正"),
+        (SECOND, "行政诉讼（复议后起诉）", None, "甬鄞复〔2024〕3号", "其他结果"),  # no body recorded: left blank
+        (SECOND, "行政复议", None, "甬鄞复〔2024〕4号", "尚未审结"),
     ]
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -12,6 +12,7 @@ from domain.deadlines import DeadlineRules
 from domain.lines import parse_object
 from scheduler.plan import Policy
 from scheduler.sweep import Reminders
+from service.deadlines import OpenDeadline, Owner
 from service.notify import Message, NotifyError
 from service.settings import SHANGHAI, Settings
 from service.tracker import Tracker
@@ -44,23 +45,23 @@ class Collect:
 
 
 @pytest.fixture
-def tracker(tmp_path: Path) -> Any:
+def tracker(tmp_path: Path) -> Iterator[Tracker]:
     opened = Tracker(Settings(db=str(tmp_path / "s.db"), agency="A", clerk="t", today=dt.date(2026, 11, 25)))
     opened.record([(n, parse_object(line)) for n, line in enumerate(LINES, start=1)])
     yield opened
     opened.close()
 
 
-def reminders(tracker: Any, notifier: Collect, now: dt.datetime = NOW) -> Reminders:
+def reminders(tracker: Tracker, notifier: Collect, now: dt.datetime = NOW) -> Reminders:
     return Reminders(tracker, rules=DeadlineRules(), policy=Policy(), notifiers=[notifier], now=lambda: now)
 
 
-def test_of_two_schedulers_that_read_the_same_version_only_one_sends(tracker: Any) -> None:
+def test_of_two_schedulers_that_read_the_same_version_only_one_sends(tracker: Tracker) -> None:
     other_notifier = Collect()
     other = reminders(Tracker(tracker.settings), other_notifier)
 
     class Racing(Reminders):
-        def _owner(self, item: Any, day: dt.date) -> Any:
+        def _owner(self, item: OpenDeadline, day: dt.date) -> Owner:
             owner = super()._owner(item, day)
             other.sweep()  # the other daemon claims and sends after this one has read the aggregate
             return owner
@@ -75,7 +76,7 @@ def test_of_two_schedulers_that_read_the_same_version_only_one_sends(tracker: An
     other.tracker.close()
 
 
-def test_a_claim_left_by_a_crash_is_sent_again_only_after_its_lease(tracker: Any) -> None:
+def test_a_claim_left_by_a_crash_is_sent_again_only_after_its_lease(tracker: Tracker) -> None:
     with pytest.raises(Crash):
         reminders(tracker, Collect(fail=Crash())).sweep()
     notifier = Collect()
@@ -85,7 +86,7 @@ def test_a_claim_left_by_a_crash_is_sent_again_only_after_its_lease(tracker: Any
     assert [m.data["key"] for m in notifier.sent][1:] == ["registration:R1:2026-09-21"]  # the lease expired
 
 
-def test_a_failed_send_is_recorded_and_retried_after_the_back_off(tracker: Any) -> None:
+def test_a_failed_send_is_recorded_and_retried_after_the_back_off(tracker: Tracker) -> None:
     failed = reminders(tracker, Collect(fail=NotifyError("down"))).sweep()
     assert failed.failed == 2 and failed.sent == 0
     assert any(job.startswith("retry:") for job in failed.jobs)
@@ -96,7 +97,7 @@ def test_a_failed_send_is_recorded_and_retried_after_the_back_off(tracker: Any) 
     assert history.count("reminder_failed") == 1 and history.count("reminder_sent") == 1
 
 
-def test_reminder_events_change_no_table(tracker: Any) -> None:
+def test_reminder_events_change_no_table(tracker: Tracker) -> None:
     before = tracker.report("2026")
     facts = tracker.view.requests("A")
     reminders(tracker, Collect()).sweep()

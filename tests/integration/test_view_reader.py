@@ -16,7 +16,7 @@ import pytest
 from domain.codes import TableFormat
 from domain.errors import Problem
 from domain.lines import parse_object
-from service.reports import closed_status
+from service.reports import Reports, closed_status
 from service.settings import Settings
 from service.tracker import Tracker
 from storage.view_reader import open_caught_up
@@ -52,15 +52,18 @@ def _record(tracker: Tracker, lines: list[dict[str, Any]], *, catch_up: bool = T
     tracker.app.save(*book.changed())  # saved, and the tables not brought up to date: they are behind the log
 
 
-def _every_report(reports: Any) -> list[Any]:
-    found: list[Any] = []
+def _every_report(reports: Reports) -> list[object]:
+    found: list[object] = []
     for period in PERIODS:
         for table_format in (None, TableFormat.F2019, TableFormat.F2021):
             for earlier in (False, True):
-                options = {"table_format": table_format, "include_earlier_pending": earlier}
-                found.append(reports.report(period, **options))
-                found.append(reports.reports_by_agency(period, **options))
-                found.append(reports.district_report(period, **options))
+                found.append(reports.report(period, table_format=table_format, include_earlier_pending=earlier))
+                found.append(
+                    reports.reports_by_agency(period, table_format=table_format, include_earlier_pending=earlier)
+                )
+                found.append(
+                    reports.district_report(period, table_format=table_format, include_earlier_pending=earlier)
+                )
     return found
 
 

@@ -34,7 +34,7 @@ def test_any_bytes_are_read_or_named(data: bytes) -> None:
     problems: list[Problem] = []
     lines = list(read_lines(io.BytesIO(data), problems))
     assert all(isinstance(line, Line) for _, line in lines)
-    assert all(problem.line is not None and str(problem).startswith("line ") for problem in problems)
+    assert all(problem.line is not None and problem.in_file().startswith("第 ") for problem in problems)
 
 
 @BOUNDED

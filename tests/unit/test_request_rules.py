@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -94,12 +95,13 @@ def test_impossible_step_is_refused_with_a_reason(history: list[dict[str, Any]])
     with pytest.raises(RefusedError) as refused:
         book_of(history)
     message = str(refused.value)
-    assert ":" in message and len(message) > 20
+    subject, _, words = message.partition("：")  # "申请 B-1：中文 / English"
+    assert subject and " / " in words and re.search(r"[\u4e00-\u9fff]", words.split(" / ")[0])
     assert refused.value.field in {"event", "date", "request", "case", "outcome", "reason", "received_date"}
 
 
 def test_unknown_request_names_the_number_and_what_to_do() -> None:
-    with pytest.raises(UnknownRequestError, match=r"NOPE.*record `received`"):
+    with pytest.raises(UnknownRequestError, match=r"NOPE.*gongkai receive NOPE"):
         book_of([step("registered", "2026-03-03", number="NOPE")])
 
 
