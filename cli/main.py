@@ -79,7 +79,9 @@ def import_(ctx: click.Context, file: str, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="输出格式 output format"
+)
 @click.pass_context
 @refusals
 def info(ctx: click.Context, fmt: str) -> None:
@@ -94,7 +96,14 @@ def info(ctx: click.Context, fmt: str) -> None:
 
 @main.command()
 @click.argument("request", type=NUMBER)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
 def show(ctx: click.Context, request: str, fmt: str) -> None:
