@@ -25,7 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 GONGKAI = str(Path(PYTHON).with_name("gongkai"))
-ENV = {**os.environ, "GONGKAI_TODAY": "2026-11-25", "GONGKAI_CLERK": "bench", "GONGKAI_AGENCY": "AG"}
+# No GONGKAI_AGENCY: the generated lines name no agency, and naming one the store does not hold is refused; a
+# store of one agency is then that agency's (the placeholder's) throughout.
+ENV = {**{k: v for k, v in os.environ.items() if k != "GONGKAI_AGENCY"}, "GONGKAI_TODAY": "2026-11-25"}
+ENV["GONGKAI_CLERK"] = "bench"
 
 # The raw baselines: what a hand-written program does with the same lines and rows.
 RAW_SQLITE_IMPORT = """

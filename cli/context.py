@@ -6,6 +6,7 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
@@ -32,15 +33,37 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 @contextmanager
-def tracker(ctx: click.Context) -> Iterator[Tracker]:
-    """Open the store the global options name, and close it afterwards."""
+def tracker(ctx: click.Context, *, adds_agency: bool = False) -> Iterator[Tracker]:
+    """Open the store the global options name, and close it afterwards.
+
+    An agency code the store does not hold is refused, except by the commands that add one explicitly
+    (`agency-name`; `import`, whose lines that name their agency add it).
+    """
     from service.tracker import Tracker
 
     opened = Tracker(_settings(ctx))
     try:
+        opened.lines_must_name_new_agency = True  # the command line's rule, for every command that records
+        if not adds_agency:
+            opened.check_agency()
         yield opened
     finally:
         opened.close()
+
+
+def require_store(ctx: click.Context) -> None:
+    """Refuse a SQLite store that does not exist, for a command that only reads (it would create an empty one)."""
+    from domain.errors import RefusedError
+
+    settings = _settings(ctx)
+    if settings.is_postgres or Path(settings.db).expanduser().exists():
+        return
+    raise RefusedError(
+        f"存储 {settings.db}",
+        "这个存储不存在，未新建任何文件 / no store at this path; nothing was created",
+        "请检查 --db 或 GONGKAI_DB 的路径 / check --db or GONGKAI_DB",
+        "db",
+    )
 
 
 @contextmanager
@@ -52,6 +75,7 @@ def reports(ctx: click.Context, fmt: str) -> Iterator[Reports]:
         reader = open_caught_up(_settings(ctx))
         if reader is not None:
             try:
+                reader.check_agency()
                 yield reader
             finally:
                 reader.close()

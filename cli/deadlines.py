@@ -14,6 +14,7 @@ from domain.messages import zh_en
 if TYPE_CHECKING:
     from domain.calendar import WorkingCalendar
     from domain.deadlines import Deadline, DeadlineRules
+    from domain.registration import Registration
     from service.deadlines import Status
     from service.tracker import Tracker
 
@@ -105,7 +106,7 @@ def due(ctx: click.Context, as_of: str | None, within: int | None, fmt: str) -> 
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=f"待办期限 open deadlines · 机关 {t.agency} · 查询日 {day} · {len(shown)} 项")
+        table = Table(title=f"待办期限 open deadlines · 查询日 {day} · {len(shown)} 项")
         for column in ("到期日 due", "期限 kind", "事项 subject", "状态 state"):
             table.add_column(column)
         for d in shown:
@@ -121,13 +122,19 @@ def due(ctx: click.Context, as_of: str | None, within: int | None, fmt: str) -> 
             console.print(line, style="yellow", highlight=False)
 
 
-def _status_json(status: Status, day: dt.date) -> dict[str, Any]:
+def _status_json(status: Status, day: dt.date, reg: Registration) -> dict[str, Any]:
     from domain.deadlines import KIND_LABELS, deadline_to_json
+    from service.clerk_views import state_code, state_words
 
     return {
         "request": status.request.number,
-        "state": status.request.state,
+        "state": state_code(status.request),
+        "state_words": state_words(status.request, reg),
         "as_of": day.isoformat(),
+        "registered": reg.registered.isoformat() if reg.registered else None,
+        "registration_due": reg.due.isoformat() if reg.due else None,
+        "registration_late": reg.late,
+        "registration_late_working_days": reg.late_working_days,
         "deadlines": [
             {**deadline_to_json(d), "label": KIND_LABELS[d.kind], "steps": d.steps} for d in status.deadlines
         ],
@@ -153,18 +160,23 @@ def _status_json(status: Status, day: dt.date) -> dict[str, Any]:
 @refusals
 def status(ctx: click.Context, request: str, as_of: str | None, fmt: str) -> None:
     """期限说明 Explain each of an application's deadlines, step by step."""
-    from cli.lookup import STATE_LABELS
     from domain.deadlines import KIND_LABELS
+    from domain.registration import registration
+    from service.clerk_views import state_words
     from service.deadlines import request_status
 
     with tracker(ctx) as t:
         day, rules, calendar = _context(t, _date(as_of, "--as-of"))
         found = request_status(t, request, as_of=day, rules=rules, calendar=calendar)
+        reg = registration(found.request, day, rules.registration_working_days, calendar)
         if fmt == "json":
-            click.echo(json.dumps(_status_json(found, day), ensure_ascii=False))
+            click.echo(json.dumps(_status_json(found, day, reg), ensure_ascii=False))
             return
-        state = STATE_LABELS.get(found.request.state, found.request.state)
-        click.echo(f"申请 {request} · {state} · 机关 {found.request.agency} · 查询日 {day}")
+        state = " · ".join(state_words(found.request, reg))
+        click.echo(f"申请 {request} · {state} · 查询日 {day}")
+        if reg.registered is not None:
+            verdict = f"逾期{reg.late_working_days}个工作日" if reg.late else "按期"
+            click.echo(f"报备 {reg.registered}（期限 {reg.due or '未定'}，{verdict}）")
         if not found.deadlines:
             click.echo("没有未届满的期限 no open deadlines")
         for d in found.deadlines:

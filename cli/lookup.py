@@ -13,17 +13,8 @@ from service.settings import PLACEHOLDER_AGENCY
 
 if TYPE_CHECKING:
     from domain.event import DomainEvent
+    from service.clerk_views import CaseView
     from service.tracker import Tracker
-
-STATE_LABELS = {
-    "open": "办理中",
-    "awaiting_correction": "待补正",
-    "consulting": "征求意见中",
-    "awaiting_fee": "待缴费",
-    "answered": "已答复",
-    "withdrawn": "已撤回",
-    "voided": "已作废",
-}
 
 
 def print_info(tracker: Tracker) -> None:
@@ -34,12 +25,13 @@ def print_info(tracker: Tracker) -> None:
     data = {
         "store": tracker.settings.db,
         "backend": "postgresql" if tracker.settings.is_postgres else "sqlite",
-        "agency_code": agency,
+        "agency_code": tracker.display_code(agency) or agency,
         "agency": tracker.agency_name(agency),
-        "agency_is_placeholder": agency == PLACEHOLDER_AGENCY,
+        "agency_is_placeholder": agency == PLACEHOLDER_AGENCY and not tracker.aliases(),
         "clerk": tracker.settings.clerk,
         "today": tracker.settings.today.isoformat(),
         **counts,
+        "agencies": tracker.held_codes(),  # the codes the store holds (DOMAIN.md §7), not their count
         **_protection(tracker),
         "versions": {p: version(p) for p in ("gongkai", "eventsourcing", "pydantic", "structlog", "click")},
     }
@@ -78,48 +70,91 @@ def _describe(event: DomainEvent) -> str:
     return "  ".join(f"{k}={v}" for k, v in fields.items())
 
 
-def print_history(tracker: Tracker, number: str) -> None:
-    """Print every event of an application and of its appeal cases, with the clerk and the time recorded."""
+def print_history(tracker: Tracker, number: str, fmt: str = "table") -> None:
+    """Print an application's (or an appeal case's) every event, with the clerk and the time recorded."""
     from rich.console import Console
     from rich.table import Table
 
-    request = tracker.request(number)
-    table = Table(title=f"申请 {request.number} · {STATE_LABELS[request.state]} · 机关 {request.agency}")
-    for column in ("日期 date", "事项 event", "内容 details", "经办人 clerk", "录入时间 recorded at (UTC)"):
+    from service.clerk_views import CaseView, recorded_at, show_target, state_words
+
+    target = show_target(tracker, number)
+    if fmt == "json":
+        click.echo(json.dumps(target.to_json(), ensure_ascii=False))
+        return
+    if isinstance(target, CaseView):
+        title = _case_title(target)
+        events = sorted(target.case.history, key=lambda e: (e.date, e.timestamp))
+    else:
+        reg = target.registration
+        title = f"申请 {number} · {' · '.join(state_words(target.request, reg))}"
+        if reg.late:
+            title += f"（报备期限 {reg.due}）"
+        events = target.events()
+    table = Table(title=title)
+    for column in ("日期 date", "事项 event", "内容 details", "经办人 clerk", "录入时间 recorded at (北京时间)"):
         table.add_column(column, overflow="fold")
-    events = [*request.history, *(e for case in tracker.cases_of(request.number) for e in case.history)]
-    for event in sorted(events, key=lambda e: (e.date, e.timestamp)):
+    for event in events:
         table.add_row(
             event.date.isoformat(),
             f"{EVENT_LABELS.get(event.name, event.name)} {event.name}",
             _describe(event),
             event.clerk,
-            event.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
+            recorded_at(event.timestamp).replace("T", " "),
         )
     Console(width=160).print(table)
 
 
+def _case_title(target: CaseView) -> str:
+    from domain.labels import APPEAL_GROUP_LABELS, RESULT_LABELS
+
+    case = target.case
+    result = target.result()
+    parts = [
+        f"案件 {case.number}",
+        APPEAL_GROUP_LABELS.get(str(case.kind), str(case.kind)),
+        f"对应申请 {'、'.join(r.number for r in target.requests) or case.request}",
+    ]
+    if getattr(case, "body", None):
+        parts.append(f"复议机关或法院 {case.body}")
+    parts.append(f"结果 {RESULT_LABELS.get(result, result)}" if result else "尚未审结")
+    return " · ".join(parts)
+
+
 def print_open(tracker: Tracker, fmt: str) -> None:
-    """Print the agency's open applications, oldest first."""
-    rows = tracker.open_requests()
+    """Print the agency's open applications, overdue first: state in words, next deadline, days left."""
+    from service.clerk_views import open_applications, state_words
+
+    day = tracker.settings.today
+    rows = open_applications(tracker, day)
     if fmt == "json":
-        data = [
-            {
-                "request": r.number,
-                "received": r.received.isoformat(),
-                "applicant_type": r.applicant_type,
-                "state": r.state,
-            }
-            for r in rows
-        ]
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False))
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"在办申请 open applications · {tracker.agency} · {len(rows)}")
-    for column in ("受理编号 number", "收到日期 received", "申请人类别 applicant", "状态 state"):
+    from domain.deadlines import KIND_LABELS
+
+    table = Table(title=f"在办申请 open applications · 查询日 {day} · {len(rows)} 件")
+    for column in (
+        "受理编号 number",
+        "收到日期 received",
+        "申请人类别 applicant",
+        "状态 state",
+        "下一期限 next deadline",
+        "剩余 days left",
+    ):
         table.add_column(column)
     for r in rows:
-        table.add_row(r.number, r.received.isoformat(), APPLICANT_LABELS[r.applicant_type], STATE_LABELS[r.state])
-    Console().print(table)
+        words = state_words(r.request, r.registration)
+        nxt = r.next
+        due = f"{KIND_LABELS[nxt.deadline.kind]} {nxt.deadline.due or '—'}" if nxt else "—"
+        table.add_row(
+            r.request.number,
+            r.request.received.isoformat(),
+            APPLICANT_LABELS[r.request.applicant_type],
+            " · ".join(words),
+            due,
+            nxt.words() if nxt else "—",
+            style="bold red" if r.overdue else "",
+        )
+    Console(width=160).print(table)

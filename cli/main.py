@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,31 +74,44 @@ def import_(ctx: click.Context, file: str, fmt: str) -> None:
     from cli.importing import import_file
     from cli.progress import progress_bar
 
-    with tracker(ctx) as t:
+    with tracker(ctx, adds_agency=True) as t:  # a line naming its agency adds it; one naming none needs a held one
         import_file(t, file, fmt, progress_bar)
 
 
 @main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="输出格式 output format"
+)
 @click.pass_context
 @refusals
-def info(ctx: click.Context) -> None:
-    """信息 Show where the store is, what it holds and the versions."""
+def info(ctx: click.Context, fmt: str) -> None:
+    """信息 Show where the store is, what it holds (its agency codes) and the versions; only reads, creates nothing."""
+    from cli.context import require_store
     from cli.lookup import print_info
 
-    with tracker(ctx) as t:
+    require_store(ctx)
+    with tracker(ctx, adds_agency=True) as t:
         print_info(t)
 
 
 @main.command()
 @click.argument("request", type=NUMBER)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式 output format",
+)
 @click.pass_context
 @refusals
-def show(ctx: click.Context, request: str) -> None:
-    """查看 Show an application's whole history, with who recorded what."""
+def show(ctx: click.Context, request: str, fmt: str) -> None:
+    """查看 Show an application's (or an appeal case's) whole history, with who recorded what and when."""
     from cli.lookup import print_history
 
     with tracker(ctx) as t:
-        print_history(t, request)
+        print_history(t, request, fmt)
 
 
 @main.command("list")
@@ -114,7 +126,7 @@ def show(ctx: click.Context, request: str) -> None:
 @click.pass_context
 @refusals
 def list_(ctx: click.Context, fmt: str) -> None:
-    """在办 List the open applications and their state."""
+    """在办 List the open applications: state, next deadline and days left, overdue first."""
     from cli.lookup import print_open
 
     with tracker(ctx) as t:
@@ -261,15 +273,46 @@ def replay(ctx: click.Context) -> None:
 @click.pass_context
 @refusals
 def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
-    """机关名称 Record the agency's official name (used in report headings)."""
+    """机关名称 Record the agency's official name; with --agency CODE, adds an agency the store does not hold yet."""
     from domain.lines import parse_object
 
+    with tracker(ctx, adds_agency=True) as t:
+        line: dict[str, Any] = {"event": "agency_named", "agency_name": name}
+        line["date"] = date or t.settings.today.isoformat()
+        named = t.settings.agency
+        if named:  # naming it here is the explicit act that adds it (DOMAIN.md §7)
+            line["agency"] = named
+        added = named is not None and not t.holds(named)
+        t.record([(1, parse_object(line))])
+        code = t.display_code(t.agency)
+        word = "已新增机关 agency added" if added else "已记录机关名称 name recorded"
+        click.echo(f"{word}: {code + ' ' if code else ''}{name}", err=True)
+
+
+@main.command("agency-code")
+@click.argument("code")
+@click.option("--date", help="业务日期 business date (default: today)")
+@click.pass_context
+@refusals
+def agency_code(ctx: click.Context, code: str, date: str | None) -> None:
+    """机关代码 Give the placeholder agency its real code, once; every application and table is kept."""
+    from service.agencies import recode_placeholder
+
     with tracker(ctx) as t:
-        line = parse_object(
-            {"event": "agency_named", "agency_name": name, "date": date or t.settings.today.isoformat()}
+        day = date or t.settings.today.isoformat()
+        recode_placeholder(t, code, date=_business_date(day))
+        click.echo(
+            f"已设置机关代码 agency code set: {t.display_code(t.agency)}（原占位代码 was the placeholder）", err=True
         )
-        t.record([(1, line)])
-        click.echo(json.dumps({"agency_code": t.agency, "agency": name}, ensure_ascii=False), err=True)
+
+
+def _business_date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} 不是日期 YYYY-MM-DD / is not a date", param_hint="--date") from None
 
 
 main.lazy_commands.update(

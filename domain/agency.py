@@ -16,7 +16,7 @@ from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
 from domain.messages import zh_en
 from domain.reminders import ReminderFields
-from domain.values import Month, Text, month_bounds, name_id
+from domain.values import Code, Month, Text, month_bounds, name_id
 
 _SHA256 = r"^[0-9a-f]{64}$"
 
@@ -45,6 +45,19 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         name = "agency_named"
         agency_name: Text
         changes = (Set("name", "agency_name"),)
+
+    class Recoded(Event):
+        """The placeholder agency was given its real code (`gongkai agency-code`); its events keep the placeholder.
+
+        Aggregate ids are derived from the agency code, so nothing is renamed: the real code is an alias that every
+        reader resolves (service/reports.py). Not an import line: an export writes the real code on every line.
+        """
+
+        name = "agency_recoded"
+        code: Code
+
+        def evolve(self, agency: Agency) -> None:
+            agency.recoded_as = self.code
 
     class MonthlyFilingSubmitted(Event):
         name = "monthly_filing_submitted"
@@ -96,6 +109,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         self.history: list[Agency.Event] = []
         self.code = ""
         self.name: str | None = None  # the agency's name (agency_named)
+        self.recoded_as: str | None = None  # the placeholder's real code (agency_recoded)
         self.filed_months: set[str] = set()
         self.published_years: set[int] = set()
         self.closed_years: dict[int, YearClose] = {}

@@ -17,7 +17,7 @@ from eventsourcing.utils import get_topic
 from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
 from domain.checked_events import build_event
-from domain.errors import ClosedYearError, RefusedError, UnknownRequestError
+from domain.errors import ClosedYearError, RefusedError, UnknownAgencyError, UnknownRequestError
 from domain.labels import step_label
 from domain.lines import Line
 from domain.messages import zh_en
@@ -31,8 +31,21 @@ Loader = Callable[[UUID], Aggregate | None]
 class Book:
     """The aggregates touched by a batch of lines, changed in memory until the caller saves them."""
 
-    def __init__(self, load: Loader, *, today: dt.date, agency: str, clerk: str) -> None:
+    def __init__(
+        self,
+        load: Loader,
+        *,
+        today: dt.date,
+        agency: str,
+        clerk: str,
+        unheld_agency: tuple[str, str] | None = None,
+        stored_codes: dict[str, str] | None = None,
+    ) -> None:
         self._load, self.today, self.agency, self.clerk = load, today, agency, clerk
+        # A line that names no agency takes `agency`; when the store does not hold it, only a line naming its
+        # agency may add one (DOMAIN.md §7): `unheld_agency` then says why and what to do, and such a line is
+        # refused. `stored_codes`: a real code -> the placeholder its events carry.
+        self.unheld_agency, self.stored_codes = unheld_agency, stored_codes or {}
         self._aggregates: dict[UUID, Aggregate | None] = {}
         self._stored_versions: dict[UUID, int] = {}
         self._seen: Counter[tuple[UUID, str]] = Counter()
@@ -68,7 +81,10 @@ class Book:
                 "",
                 "date",
             )
-        agency, clerk = line.agency or self.agency, line.clerk or self.clerk
+        if line.agency is None and self.unheld_agency is not None:
+            raise UnknownAgencyError(_subject(line), *self.unheld_agency, "agency")
+        agency = (self.stored_codes.get(line.agency, line.agency) if line.agency else None) or self.agency
+        clerk = line.clerk or self.clerk
         if line.event in EVENT_CLASSES:
             recorded = self._record_request(line, agency, clerk)
         elif line.event in CASE_EVENT_CLASSES:
@@ -118,6 +134,8 @@ class Book:
         fields = request.prepare(line.event, line.fields)
         if self._already(request, line, fields):
             return False
+        if line.event == "registered" and request.registered == line.date:
+            return False  # 报备 is once: the same date again, even within one file, is "already recorded"
         self.check_open_year(line, agency, request, fields)
         request.check_step(line.event, line.date)
         request.check_fields(line.event, line.date, fields)

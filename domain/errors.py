@@ -3,6 +3,7 @@
 GongkaiError
 ├── RefusedError            an impossible step: nothing was recorded
 │   ├── UnknownRequestError the request (or case) has not been received
+│   ├── UnknownAgencyError  an agency code the store does not hold (adding one is an explicit act)
 │   └── ClosedYearError     the step would change a closed year's tables
 ├── InvalidInputError       lines or options that do not fit the import format: a list of `Problem`s
 └── CalendarYearUnknown     a working-day deadline needs a year nobody has added
@@ -97,6 +98,10 @@ class RefusedError(GongkaiError):
 
 class UnknownRequestError(RefusedError):
     """An event names a request or case that was never received."""
+
+
+class UnknownAgencyError(RefusedError):
+    """A command names an agency code the store does not hold; it never creates one."""
 
 
 class ClosedYearError(RefusedError):

@@ -428,6 +428,15 @@ class Request(RequestState, KeepsHistory, BaseAggregate[UUID]):
             self.check_correction(date, fields)
         elif name == "voided" and self.voided:
             raise self._refuse(zh_en(f"该申请已于 {self.voided} 作废", f"it was already voided on {self.voided}"))
+        elif name == "registered" and self.registered is not None and self.registered != date:
+            raise self._refuse(
+                zh_en(
+                    f"已于 {self.registered} 报备，不能再记录另一个报备日期 {date}",
+                    f"already registered (报备) on {self.registered}; a second 报备 with another date is refused",
+                ),
+                zh_en("报备只记录一次；若第一次的日期录错，请核对后联系管理员", "报备 is recorded once"),
+                "date",
+            )
 
     def check_correction(self, date: dt.date, fields: dict[str, Any]) -> None:
         """Refuse a correction that corrects nothing or would make the history impossible."""

@@ -27,6 +27,7 @@ from domain.labels import (
     RESULT_LABELS,
     outcome_label,
 )
+from domain.registration import registration
 from domain.request import Request
 from domain.request_deadlines import request_deadlines
 from domain.values import month_bounds
@@ -50,6 +51,7 @@ class LedgerRow:
     applicant: str
     subject: str
     registered: dt.date | None
+    registration: str  # the 报备 cell: its date and whether on time, e.g. 2026-09-24（逾期1个工作日）
     correction_requested: dt.date | None
     correction_received: dt.date | None
     consultation_started: dt.date | None
@@ -164,6 +166,7 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
         applicant=request.applicant or "",
         subject=request.subject or "",
         registered=request.registered if request.registered and request.registered <= last else None,
+        registration=registration(request, last, rules.registration_working_days, calendar).words(),
         correction_requested=_date(_first(steps, "correction_requested")),
         correction_received=_date(_first(steps, "correction_received")),
         consultation_started=_date(_first(steps, "consultation_started")),

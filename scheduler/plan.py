@@ -154,7 +154,7 @@ def urgency(deadline: Deadline, day: dt.date, calendar: WorkingCalendar) -> str:
 def message_text(deadline: Deadline, agency: str, agency_name: str, day: dt.date, calendar: WorkingCalendar) -> str:
     """Return the body of a reminder: who, what, when, and how the date was computed."""
     lines = [
-        f"机关：{agency_name}（{agency}）",
+        f"机关：{agency_name}（{agency}）" if agency else f"机关：{agency_name}",
         f"事项：{subject_label(deadline)} · {KIND_LABELS[deadline.kind]}",
         f"状态：{urgency(deadline, day, calendar)}",
         "计算过程：",

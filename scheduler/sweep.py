@@ -99,7 +99,7 @@ class Reminders:
 
     def _agencies(self) -> list[str]:
         chosen = self.tracker.settings.agency
-        return [chosen] if chosen else [a.agency for a in self.tracker.view.agencies()]
+        return [self.tracker.stored_code(chosen)] if chosen else [a.agency for a in self.tracker.view.agencies()]
 
     def _catch_up(self) -> None:
         try:
@@ -162,10 +162,11 @@ class Reminders:
     def _message(self, item: OpenDeadline, key: str, offset: str, now: dt.datetime, cal: WorkingCalendar) -> Message:
         deadline, day = item.deadline, now.date()
         name = self.tracker.agency_name(item.agency)
+        code = self.tracker.display_code(item.agency)  # the real code; none for the placeholder
         state = urgency(deadline, day, cal)
         title = f"【政府信息公开】{subject_label(deadline)} {KIND_LABELS[deadline.kind]}：{state}"
         data: dict[str, Any] = {
-            "agency": item.agency,
+            "agency": code,
             "key": key,
             "offset": offset,
             "kind": deadline.kind.value,
@@ -179,7 +180,7 @@ class Reminders:
             data["year"] = deadline.year
         if offset == CALENDAR_MISSING:
             data["calendar_missing"] = deadline.calendar_missing
-        return Message(title, message_text(deadline, item.agency, name, day, cal), data)
+        return Message(title, message_text(deadline, code, name, day, cal), data)
 
     def _owner(self, item: OpenDeadline, day: dt.date) -> Owner:
         owner = load(self.tracker.app, item.owner_id)

@@ -72,8 +72,10 @@ def close_year(tracker: Tracker, year: int, *, rules: DeadlineRules | None = Non
     _check_december_filing(agency_book(tracker), year, today, rules or DeadlineRules())
     differing = tables_disagree(tracker)
     if differing:  # never freeze figures the log does not give
-        raise RefusedError(f"{year} 年度", tables_message(differing), "then close the year again", "year")
-    report = tracker.report(str(year))
+        raise RefusedError(
+            f"{year} 年度", tables_message(differing), zh_en("再重新结账", "then close the year again"), "year"
+        )
+    report = tracker.report(str(year), code_as_stored=True)  # the hash rests on the code the events carry
     check_balance(report)
     digest = tables_hash(report)
     line = {"event": "year_closed", "year": year, "sha256": digest, "report": report, "date": today.isoformat()}

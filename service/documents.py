@@ -46,7 +46,11 @@ def monthly_ledger(tracker: Tracker, month: str) -> Ledger:
     appeals = [
         a for a in (load_aggregate(tracker, case_id(code, c.number)) for c in cases) if isinstance(a, AppealCase)
     ]
-    return build_ledger(month, requests, appeals)
+    from service.clerk_views import deadline_rules
+    from service.deadlines import working_calendar
+
+    # The local rules and the store's calendar years, as `due` uses them (报备 on time, the reply deadline).
+    return build_ledger(month, requests, appeals, rules=deadline_rules(), calendar=working_calendar(tracker.app))
 
 
 def monthly_series(tracker: Tracker, year: int) -> list[MonthlyPoint]:

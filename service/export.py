@@ -83,7 +83,7 @@ def _in_year(tracker: Tracker, year: int) -> tuple[set[tuple[str, str]], set[tup
     """Return the (agency, number) of the applications and cases a year's export holds."""
     requests = {
         (f.agency, f.number)
-        for f in tracker.view.requests(tracker.settings.agency)
+        for f in tracker.view.requests(_stored_agency(tracker))
         if f.received.year <= year and (f.closed is None or f.closed.year >= year)
     }
     cases = {(c.agency, c.number) for c in _all_cases(tracker) if c.appealed.year == year}
@@ -92,7 +92,12 @@ def _in_year(tracker: Tracker, year: int) -> tuple[set[tuple[str, str]], set[tup
 
 
 def _all_cases(tracker: Tracker) -> list[CaseFacts]:
-    return list(tracker.view.cases(tracker.settings.agency))
+    return list(tracker.view.cases(_stored_agency(tracker)))
+
+
+def _stored_agency(tracker: Tracker) -> str | None:
+    """Return the agency chosen with --agency, as its events carry it (None: every agency)."""
+    return tracker.stored_code(tracker.settings.agency) if tracker.settings.agency else None
 
 
 def _agency_fact_of_year(event: DomainEvent, year: int) -> bool:
@@ -113,7 +118,8 @@ def export_objects(
     """Yield every recorded event (of the chosen agency and year) as an import object, in recorded order."""
     counts = counts if counts is not None else Exported()
     tracker.catch_up()
-    only = tracker.settings.agency
+    only = _stored_agency(tracker)
+    aliases = tracker.aliases()  # the placeholder given its real code: each line carries the real one
     requests, cases = _in_year(tracker, year) if year is not None else (set(), set())
     for event in _events(tracker, counts):
         if event.name not in LINE_MODELS:
@@ -124,7 +130,10 @@ def export_objects(
         if year is not None and not _wanted(event, year, requests, cases):
             continue
         counts.lines += 1
-        yield line_of(event)
+        line = line_of(event)
+        if aliases:
+            line["agency"] = aliases.get(line["agency"], line["agency"])
+        yield line
 
 
 def _wanted(event: DomainEvent, year: int, requests: set[tuple[str, str]], cases: set[tuple[str, str]]) -> bool:

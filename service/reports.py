@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.closing import YearClose, tables_hash
 from domain.codes import TableFormat
-from domain.errors import GongkaiError
+from domain.errors import GongkaiError, UnknownAgencyError
 from domain.messages import zh_en
 from projections.district import roll_up_differences
 from projections.tables import Period, build_report
@@ -26,6 +26,7 @@ class Reports:
     """Reports of one agency, of every agency, and of the district, from `view` after `catch_up`."""
 
     settings: Settings
+    _aliases: dict[str, str] | None = None
     view: ReportView  # the maintained view (Tracker), or its tables read directly (ViewReader)
 
     def catch_up(self) -> int:
@@ -36,11 +37,73 @@ class Reports:
         """Return the close of a year by the agency commands act for, None while it is open."""
         raise NotImplementedError
 
+    def placeholder_code(self) -> str | None:
+        """Return the real code the placeholder agency was given (`agency-code`), None if it has none."""
+        raise NotImplementedError
+
+    def aliases(self) -> dict[str, str]:
+        """Return the real code of each agency stored under another (the placeholder's, once given)."""
+        cached = self._aliases
+        if cached is None:
+            held = {a.agency for a in self.view.agencies()}
+            code = self.placeholder_code() if PLACEHOLDER_AGENCY in held else None
+            cached = {PLACEHOLDER_AGENCY: code} if code else {}
+            self._aliases = cached
+        return cached
+
+    def forget_aliases(self) -> None:
+        """Read the aliases again (after `agency-code` recorded one)."""
+        self._aliases = None
+
+    def stored_code(self, code: str) -> str:
+        """Return the code an agency's events carry: the placeholder for the real code it was given."""
+        return next((stored for stored, real in self.aliases().items() if real == code), code)
+
+    def display_code(self, code: str) -> str:
+        """Return the code a reader sees: the real one; the placeholder, never given one, shows as ""."""
+        real = self.aliases().get(code, code)
+        return "" if real == PLACEHOLDER_AGENCY else real
+
+    def held_codes(self) -> list[str]:
+        """Return the agency codes the store holds, as a reader sees them (the placeholder as DEFAULT)."""
+        return sorted(self.aliases().get(a.agency, a.agency) for a in self.view.agencies())
+
+    def check_agency(self) -> None:
+        """Refuse an agency code (--agency, GONGKAI_AGENCY) the store does not hold: naming one never adds it."""
+        named = self.settings.agency
+        if not named or named == PLACEHOLDER_AGENCY:
+            return
+        if self.holds(named):
+            return
+        held = {a.agency for a in self.view.agencies()}
+        codes = "、".join(self.held_codes()) or "（无 none）"
+        raise UnknownAgencyError(
+            f"机关代码 {named}",
+            f"本存储没有这个机关；已有的机关代码：{codes} / the store holds no agency {named}; it holds: {codes}",
+            f"请核对 --agency 或 GONGKAI_AGENCY；新增机关请用 `gongkai --agency {named} agency-name 机关名称`"
+            + (
+                f"，或用 `gongkai agency-code {named}` 把占位代码改为真实代码"
+                if held == {PLACEHOLDER_AGENCY} and not self.aliases()
+                else ""
+            )
+            + " / check the code, or add the agency explicitly with `agency-name`",
+            "agency",
+        )
+
+    def holds(self, code: str) -> bool:
+        """Tell whether the store holds an agency code (its real code, for the placeholder given one)."""
+        if self.stored_code(code) in {a.agency for a in self.view.agencies()}:
+            return True
+        if self.catch_up():  # the tables were behind the log: another clerk may just have added it
+            self.forget_aliases()
+            return self.stored_code(code) in {a.agency for a in self.view.agencies()}
+        return False
+
     @property
     def agency(self) -> str:
         """Return the agency commands act for: the setting, else the store's only agency, else a placeholder."""
         if self.settings.agency:
-            return self.settings.agency
+            return self.stored_code(self.settings.agency)
         known = [a.agency for a in self.view.agencies()]
         return known[0] if len(known) == 1 else PLACEHOLDER_AGENCY
 
@@ -55,8 +118,13 @@ class Reports:
         table_format: TableFormat | None = None,
         agency: str | None = None,
         include_earlier_pending: bool = False,
+        code_as_stored: bool = False,
     ) -> dict[str, Any]:
-        """Return the contract report of a year ("2024") or month ("2024-03") for one agency."""
+        """Return the contract report of a year ("2024") or month ("2024-03") for one agency.
+
+        `code_as_stored`: carry the code the events carry (the placeholder's, once given a real one), as the
+        hash of a closed year does: giving the placeholder its code must not change a closed year's hash.
+        """
         self.catch_up()
         code = agency or self.agency
         chosen = table_format or TableFormat.for_year(int(period[:4]))
@@ -66,7 +134,7 @@ class Reports:
             Period(period),
             chosen,
             agency=self.agency_name(code),
-            agency_code=code,
+            agency_code=code if code_as_stored else self.display_code(code),
             include_earlier_pending=include_earlier_pending,
         )
 
@@ -147,5 +215,5 @@ def closed_status(reports: Reports, year: int) -> ClosedStatus | None:
     if close is None:
         return None
     fmt = TableFormat(str(close.report.get("format") or TableFormat.for_year(year).value))
-    current = reports.report(str(year), table_format=fmt)
+    current = reports.report(str(year), table_format=fmt, code_as_stored=True)
     return ClosedStatus(close, tables_hash(current))

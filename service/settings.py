@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from domain.errors import GongkaiError
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLACEHOLDER_AGENCY = "DEFAULT"
 PLACEHOLDER_NAME = "（未设置机关名称）"
@@ -46,16 +48,31 @@ def today_in_shanghai() -> dt.date:
     """Return today's date in Asia/Shanghai (GONGKAI_TODAY, else GONGKAI_NOW, overrides it for tests and drills)."""
     fixed = os.environ.get("GONGKAI_TODAY")
     if fixed:
-        return dt.date.fromisoformat(fixed)
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            raise GongkaiError(
+                f"GONGKAI_TODAY={fixed!r} 不是日期 YYYY-MM-DD / is not a date; unset it or fix it"
+            ) from None
     return (fake_now() or dt.datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
 
 
 def fake_now() -> dt.datetime | None:
-    """Return the time the scheduler's clock starts from (GONGKAI_NOW, e.g. 2026-10-20T09:00+08:00), if set."""
+    """Return the moment a drill fixes as "now" for every command and the scheduler (GONGKAI_NOW), if set.
+
+    E.g. 2026-10-20T09:00+08:00; without an offset the time is Asia/Shanghai's. Commands take today's date from it
+    (the default --date, `due --as-of`, `list`, `status`); the scheduler's clock starts there and runs on.
+    """
     fixed = os.environ.get("GONGKAI_NOW")
     if not fixed:
         return None
-    start = dt.datetime.fromisoformat(fixed)
+    try:
+        start = dt.datetime.fromisoformat(fixed)
+    except ValueError:
+        raise GongkaiError(
+            f"GONGKAI_NOW={fixed!r} 不是时间（如 2026-10-20T09:00+08:00） / is not a time such as "
+            "2026-10-20T09:00+08:00; unset it or fix it"
+        ) from None
     return start if start.tzinfo else start.replace(tzinfo=SHANGHAI)
 
 

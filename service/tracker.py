@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -60,7 +60,16 @@ class Recorded:
 class LoadedBook(Book):
     """A book that remembers the aggregates it loaded, to tell a clerk what others changed meanwhile."""
 
-    def __init__(self, load: Loader, *, today: dt.date, agency: str, clerk: str) -> None:
+    def __init__(
+        self,
+        load: Loader,
+        *,
+        today: dt.date,
+        agency: str,
+        clerk: str,
+        unheld_agency: tuple[str, str] | None = None,
+        stored_codes: dict[str, str] | None = None,
+    ) -> None:
         self.loaded: dict[UUID, Aggregate | None] = {}
         self.versions: dict[UUID, int] = {}  # as loaded: a failed save has emptied the pending events
 
@@ -69,7 +78,19 @@ class LoadedBook(Book):
             self.versions[aggregate_id] = found.version if found is not None else 0
             return found
 
-        super().__init__(remember, today=today, agency=agency, clerk=clerk)
+        super().__init__(
+            remember, today=today, agency=agency, clerk=clerk, unheld_agency=unheld_agency, stored_codes=stored_codes
+        )
+
+
+class BookOptions(TypedDict):
+    """What a book takes from the settings and the store (Book's keyword arguments)."""
+
+    today: dt.date
+    agency: str
+    clerk: str
+    unheld_agency: tuple[str, str] | None
+    stored_codes: dict[str, str]
 
 
 class Tracker(Reports):
@@ -80,6 +101,10 @@ class Tracker(Reports):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # The command line's rule (DOMAIN.md §7): an agency the store does not hold is added only by a line that
+        # names it; a line naming none is then refused, as on a store of several agencies when none is named.
+        # Use cases called in-process keep the settings' agency.
+        self.lines_must_name_new_agency = False
         from storage.keys import master_key
 
         key = master_key(settings.cipher_key, settings.cipher_key_file)
@@ -89,6 +114,14 @@ class Tracker(Reports):
         """Release the store's connections."""
         self.app.close()
         self.view.datastore.close()
+
+    def placeholder_code(self) -> str | None:
+        """Return the real code the placeholder agency was given (`agency-code`), None if it has none."""
+        from domain.agency import Agency
+        from service.settings import PLACEHOLDER_AGENCY
+
+        found = self._load(agency_id(PLACEHOLDER_AGENCY))
+        return found.recoded_as if isinstance(found, Agency) else None
 
     def year_close(self, year: int) -> YearClose | None:
         """Return the close of a year by the agency commands act for (its Agency aggregate), None while open."""
@@ -116,7 +149,7 @@ class Tracker(Reports):
             load = lambda aggregate_id: None if aggregate_id in absent else self._load(aggregate_id)  # noqa: E731
         else:  # an empty log (a store's first import): nothing is stored yet, so nothing named needs looking up
             load = lambda aggregate_id: None  # noqa: E731
-        book = LoadedBook(load, today=self.settings.today, agency=agency, clerk=self.settings.clerk)
+        book = LoadedBook(load, **self.book_options())
         self.check_more(book, lines, problems)
         return book
 
@@ -124,9 +157,40 @@ class Tracker(Reports):
         """Return a book to check lines in parts as they are read, if the log is empty (nothing to look up)."""
         if self.app.recorder.max_notification_id():
             return None
-        return LoadedBook(
-            lambda aggregate_id: None, today=self.settings.today, agency=self.agency, clerk=self.settings.clerk
+        return LoadedBook(lambda aggregate_id: None, **self.book_options())
+
+    def book_options(self) -> BookOptions:
+        """Return what a book needs from the settings: today, the agency (and whether it is held), the clerk."""
+        stored = {real: stored for stored, real in self.aliases().items()}
+        return BookOptions(
+            today=self.settings.today,
+            agency=self.agency,
+            clerk=self.settings.clerk,
+            unheld_agency=self._unheld_agency() if self.lines_must_name_new_agency else None,
+            stored_codes=stored,
         )
+
+    def _unheld_agency(self) -> tuple[str, str] | None:
+        """Say why a line naming no agency cannot take the default one, and what to do; None when it can."""
+        from service.settings import PLACEHOLDER_AGENCY
+
+        named = self.settings.agency
+        held = {a.agency for a in self.view.agencies()}
+        if named and named != PLACEHOLDER_AGENCY and not self.holds(named):
+            return (
+                f"本存储没有机关 {named}，这一行也没有写明机关 / the store holds no agency {named} and this line "
+                "names none",
+                f'在这一行写明 "agency"，或先用 `gongkai --agency {named} agency-name 机关名称` 新增机关 / '
+                "name the agency on the line, or add it first with `agency-name`",
+            )
+        if not named and len(held) > 1 and PLACEHOLDER_AGENCY not in held:
+            codes = "、".join(self.held_codes())
+            return (
+                f"本存储有多个机关（{codes}），没有指明是哪一个 / the store holds several agencies ({codes}) and "
+                "none was named",
+                '请用 --agency 或 GONGKAI_AGENCY 指明，或在这一行写明 "agency" / name it with --agency or on the line',
+            )
+        return None
 
     def check_more(self, book: LoadedBook, lines: Iterable[tuple[int, Line]], problems: list[Problem]) -> None:
         """Apply further numbered lines to a book; append a message for every refused one."""
@@ -245,8 +309,8 @@ class Tracker(Reports):
             raise UnknownRequestError(
                 f"申请 {number}",
                 zh_en(
-                    f"机关 {self.agency} 没有这个受理编号的申请",
-                    f"no application with this number in agency {self.agency}",
+                    "没有这个受理编号的申请",
+                    f"no application with this number in agency {self.display_code(self.agency)}",
                 ),
                 zh_en(
                     "请核对受理编号（gongkai list 列出在办申请）", "check the number (`gongkai list` lists open ones)"

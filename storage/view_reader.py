@@ -25,7 +25,7 @@ from projections.agencies import AgencyFacts
 from projections.rows import AGENCY_COLUMNS, CASE_COLUMNS, Row, agency_facts, case_facts
 from service.logs import get_logger
 from service.reports import Reports
-from service.settings import Settings
+from service.settings import PLACEHOLDER_AGENCY, Settings
 from storage.upcasting import decode_state
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 log = get_logger("gongkai")
 APP = "gongkai"  # storage/store.py: the application name, which names the tables and the tracking row
+_RECODED_TOPIC = "domain.agency:Agency.Recoded"
 _CLOSING_TOPICS = ("domain.agency:Agency.YearClosed", "domain.agency:Agency.YearReopened")
 
 
@@ -100,7 +101,7 @@ class ViewReader(Reports):
     view: TablesReader
 
     def __init__(self, settings: Settings, tables: TablesReader, layout: _Layout) -> None:
-        self.settings, self.view = settings, tables
+        self.settings, self.view, self.layout = settings, tables, layout
         self.closes = self._closes(layout, self.agency)
 
     def close(self) -> None:
@@ -114,6 +115,22 @@ class ViewReader(Reports):
     def year_close(self, year: int) -> YearClose | None:
         """Return the close of a year by the agency commands act for, None while it is open."""
         return self.closes.get(year)
+
+    def placeholder_code(self) -> str | None:
+        """Return the real code the placeholder agency was given, from its `agency_recoded` events (the last wins)."""
+        aggregate = uuid5(NAMESPACE_URL, f"gongkai:agency:{PLACEHOLDER_AGENCY}")  # domain.agency.agency_id
+        rows = self.view.rows(
+            f"SELECT state FROM {{t}}{self.layout.events} WHERE originator_id = ? AND topic = ? "
+            "ORDER BY originator_version",
+            [self.layout.stored_id(aggregate), _RECODED_TOPIC],
+        )
+        code: str | None = None
+        for (state,) in rows:
+            try:
+                code = str(decode_state(_RECODED_TOPIC, state)["code"])
+            except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON (compressed?): the mapper knows
+                raise _FullPathNeeded("the agency's code event is not plain JSON") from None
+        return code
 
     def _closes(self, layout: _Layout, agency: str) -> dict[int, YearClose]:
         """Fold the agency's year_closed and year_reopened events, as the Agency aggregate does."""

@@ -45,7 +45,7 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("", "申请人类别", "applicant_type", width=10.0, print_em=5.0),
     Column("", "申请人", "applicant", width=10.0, print_em=5.0),
     Column("", "申请内容摘要", "subject", width=24.0, print_em=18.0),
-    Column("", "报备日期", "registered", Kind.DATE),
+    Column("", "报备日期", "registration", width=15.0),  # the date, and on time or how many working days late
     Column("补正", "补正通知日期", "correction_requested", Kind.DATE),
     Column("补正", "补正收到日期", "correction_received", Kind.DATE),
     Column("征求意见", "发出日期", "consultation_started", Kind.DATE),

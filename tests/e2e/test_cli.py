@@ -151,11 +151,11 @@ def test_one_bad_line_among_thousands_writes_nothing_and_is_named(gongkai: Runne
 
 
 def test_fresh_store_with_no_settings(gongkai: Runner, db: str) -> None:
+    report = table(gongkai("report", "monthly", "2026-10", "--format", "json"))  # creates the store
+    assert report["month"] == "2026-10" and len(report["applications"]) == 25
     info = table(gongkai("info"))
     backend = "postgresql" if db.startswith("postgresql://") else "sqlite"
     assert info["agency_is_placeholder"] is True and info["events"] == 0 and info["backend"] == backend
-    report = table(gongkai("report", "monthly", "2026-10", "--format", "json"))
-    assert report["month"] == "2026-10" and len(report["applications"]) == 25
     assert "agree" in gongkai("replay", check=True).stdout
     listed = gongkai("list", "--format", "json", check=True)
     assert json.loads(listed.stdout) == []

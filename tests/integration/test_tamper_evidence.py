@@ -220,7 +220,8 @@ def test_since_close_checks_from_the_close_and_a_published_head_is_checked(gongk
     without = gongkai("verify", "--since-close")
     assert without.returncode == 0 and "no year has been closed yet" in without.stderr
     assert gongkai("close-year", "2020").returncode == 0
-    assert gongkai("register", "鄞司依申〔2020〕1号", "--date", "2021-01-05").returncode == 0
+    received = ("receive", "鄞司依申〔2021〕1号", "--date", "2021-01-05", "--channel", "online")
+    assert gongkai(*received, "--applicant-type", "natural_person").returncode == 0  # one event after the close
     since = gongkai("verify", "--since-close", "--format", "json")
     data = json.loads(since.stdout)
     # the whole log is checked (an edit before the close must show), and the close's head is printed
