@@ -1,11 +1,11 @@
-"""Write a realistic year of 政府信息公开申请 events as JSON Lines (the import format of DOMAIN.md §4).
+"""Write a realistic year of 政府信息公开申请 events as JSON Lines (the import format of docs/import-format.md).
 
     python bench/generate.py --applications 100000 --year 2025 --seed 1 -o year.jsonl \
         [--agencies N] [--expect expected.json] [--today 2026-11-25]
 
 The same seed gives the same file. Lines are written in date order as they fall due, so memory holds only the
 requests still open. Self-contained on purpose: `--expect` writes the annual table (and the twelve monthly ones)
-counted here by the rules of DOMAIN.md §2 from the generator's own bookkeeping, never by the project's code, so
+counted here by the rules of docs/counting.md from the generator's own bookkeeping, never by the project's code, so
 that tests can compare the two.
 """
 
@@ -422,7 +422,7 @@ def _volume_fee(pages: int) -> str:
 
 @dataclass(slots=True)
 class Summary:
-    """What DOMAIN.md §2 needs of one request, folded from the events actually written."""
+    """What docs/tables.md needs of one request, folded from the events actually written."""
 
     received: int = 0
     applicant_type: str = ""

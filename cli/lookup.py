@@ -31,7 +31,7 @@ def print_info(tracker: Tracker) -> None:
         "clerk": tracker.settings.clerk,
         "today": tracker.settings.today.isoformat(),
         **counts,
-        "agencies": tracker.held_codes(),  # the codes the store holds (DOMAIN.md §7), not their count
+        "agencies": tracker.held_codes(),  # the codes the store holds (docs/command-line.md), not their count
         **_protection(tracker),
         "versions": {p: version(p) for p in ("gongkai", "eventsourcing", "pydantic", "structlog", "click")},
     }

@@ -280,7 +280,7 @@ def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
         line: dict[str, Any] = {"event": "agency_named", "agency_name": name}
         line["date"] = date or t.settings.today.isoformat()
         named = t.settings.agency
-        if named:  # naming it here is the explicit act that adds it (DOMAIN.md §7)
+        if named:  # naming it here is the explicit act that adds it (docs/command-line.md)
             line["agency"] = named
         added = named is not None and not t.holds(named)
         t.record([(1, parse_object(line))])

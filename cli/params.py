@@ -1,6 +1,6 @@
 """The command line's value types: a value that cannot be parsed is a usage error (exit 2), said in Chinese first.
 
-Codes are accepted as their English code or their Chinese label (DOMAIN.md §7), and shell completion offers
+Codes are accepted as their English code or their Chinese label (docs/command-line.md), and shell completion offers
 both; application numbers complete from the store.
 """
 

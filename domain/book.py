@@ -43,7 +43,7 @@ class Book:
     ) -> None:
         self._load, self.today, self.agency, self.clerk = load, today, agency, clerk
         # A line that names no agency takes `agency`; when the store does not hold it, only a line naming its
-        # agency may add one (DOMAIN.md §7): `unheld_agency` then says why and what to do, and such a line is
+        # agency may add one (docs/command-line.md): `unheld_agency` then says why and what to do, and such a line is
         # refused. `stored_codes`: a real code -> the placeholder its events carry.
         self.unheld_agency, self.stored_codes = unheld_agency, stored_codes or {}
         self._aggregates: dict[UUID, Aggregate | None] = {}

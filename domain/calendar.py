@@ -1,7 +1,7 @@
 """Chinese working days (工作日) with 调休, from the State Council's yearly holiday notice; never guessed.
 
 A year's arrangement comes, in this order, from an agency-supplied `YearArrangement`, from the
-`chinese_calendar` package, or nowhere: then `CalendarYearUnknown(year)` is raised (DOMAIN.md §3).
+`chinese_calendar` package, or nowhere: then `CalendarYearUnknown(year)` is raised (docs/deadlines.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Closed years (年度结账): which facts of an application a closed year's tables count, and the hash of those tables.
 
-Pure: a year's tables are the contract JSON of DOMAIN.md §2; the projection computes them, this module only
+Pure: a year's tables are the contract JSON of docs/tables.md; the projection computes them, this module only
 says how they are fingerprinted and whether a step would change what a closed year counted.
 """
 

@@ -1,4 +1,4 @@
-"""The codes of DOMAIN.md (a contract): applicant types, outcomes, channels, appeal kinds and results."""
+"""The codes of docs/tables.md and docs/import-format.md (a contract): applicant types, outcomes, channels, appeals."""
 
 from __future__ import annotations
 

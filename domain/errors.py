@@ -83,7 +83,7 @@ def _placed(where_zh: str, where_en: str, reason: str) -> str:
 
 
 class RefusedError(GongkaiError):
-    """A step the rules of DOMAIN.md §4 refuse; nothing is recorded."""
+    """A step the rules of docs/refusals.md refuse; nothing is recorded."""
 
     def __init__(self, subject: str, rule: str, advice: str = "", field: str = "event") -> None:
         self.subject, self.rule, self.advice, self.field = subject, rule, advice, field

@@ -26,7 +26,7 @@ class DomainEvent(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # build a schema on first use
 
-    name: ClassVar[str]  # the `event` value of the import format (DOMAIN.md §4)
+    name: ClassVar[str]  # the `event` value of the import format (docs/import-format.md)
 
     originator_id: UUID
     originator_version: int
@@ -41,7 +41,7 @@ class DomainEvent(BaseModel):
         return {key: value for key, value in data.items() if value is not None}
 
     def same_fact(self, name: str, date: dt.date, fields: dict[str, Any]) -> bool:
-        """Tell whether this event records the given fact (DOMAIN.md §4: same type, date and fields)."""
+        """Tell whether this event records the given fact (docs/import-format.md: same type, date and fields)."""
         if self.name != name or self.date != date:
             return False
         held = self.business_fields()
@@ -77,7 +77,7 @@ class AggregateEvent(DomainEvent, CanMutateAggregate[UUID]):
 
 
 class KeepsHistory:
-    """An aggregate that keeps its events, so a repeated fact can be recognised (DOMAIN.md §4)."""
+    """An aggregate that keeps its events, so a repeated fact can be recognised (docs/import-format.md)."""
 
     history: list[Any]
 

@@ -13,11 +13,11 @@ import unicodedata
 
 from domain.messages import zh_en
 
-# 《中华人民共和国政府信息公开条例》 (2007) came into force on 2008-05-01 (DOMAIN.md §4): no earlier business date.
+# 《中华人民共和国政府信息公开条例》 (2007) came into force on 2008-05-01 (docs/refusals.md): no earlier business date.
 FIRST_BUSINESS_DAY = dt.date(2008, 5, 1)
 FIRST_BUSINESS_MONTH = "2008-05"
 LAST_BUSINESS_DAY = dt.date(2200, 12, 31)  # the last report year any command takes
-# The fields of a line holding a date besides `date` (DOMAIN.md §4), and the field holding a month.
+# The fields of a line holding a date besides `date` (docs/import-format.md), and the field holding a month.
 DATE_FIELDS = ("until", "served", "received_date", "answered_date")
 # Fields that identify something: NFKC-normalised, and refused when they hold invisible characters.
 IDENTIFIER_FIELDS = ("request", "case")
@@ -131,7 +131,7 @@ def recorder_problems(agency: str | None, clerk: str) -> tuple[str | None, list[
 
 
 def check_business_date(day: dt.date | str) -> None:
-    """Raise ValueError for a business date before 2008-05-01 (DOMAIN.md §4) or after the last report year."""
+    """Raise ValueError for a business date before 2008-05-01 (docs/import-format.md) or after the last report year."""
     if type(day) is dt.date and FIRST_BUSINESS_DAY <= day <= LAST_BUSINESS_DAY:
         return  # every line's date: checked without making its text
     text = day if isinstance(day, str) else day.isoformat()

@@ -1,4 +1,4 @@
-"""The official Chinese labels of tables 三 and 四 and of the codes (DOMAIN.md §2, a contract)."""
+"""The official Chinese labels of tables 三 and 四 and of the codes (docs/tables.md, a contract)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ ROW_LABELS: dict[str, tuple[str, str, str]] = {
 OTHER_LABEL_2019 = "（六）其他处理"
 RESULTS_GROUP_LABEL = ROW_LABELS["total_handled"][0]
 
-# A month's table 三 speaks of the month (DOMAIN.md §9): these rows and the results' group change their words,
+# A month's table 三 speaks of the month (docs/tables.md): these rows and the results' group change their words,
 # nothing else does.
 MONTHLY_ROW_LABELS: dict[str, str] = {
     "new": "一、本月新收政府信息公开申请数量",
@@ -146,7 +146,7 @@ def _own_words(label: str) -> str:
     return re.sub(r"（[^）]*）$", "", words)
 
 
-# The Chinese labels accepted in place of each fixed code (DOMAIN.md §7), by the line field that holds the code.
+# The Chinese labels accepted in place of each fixed code (docs/command-line.md), by the line field that holds the code.
 # 其他处理 is no code: in the 2021 format it heads three rows.
 CODE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "applicant_type": {code: (label,) for code, label in APPLICANT_LABELS.items() if code != "total"},

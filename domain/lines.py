@@ -1,4 +1,4 @@
-"""The import format (DOMAIN.md §4, a contract): one JSON object per event, validated before anything is recorded."""
+"""The import format (docs/import-format.md): one JSON object per event, checked before anything is recorded."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ class _LineModels(Mapping[str, type[BaseModel]]):
 
 
 LINE_MODELS: Mapping[str, type[BaseModel]] = _LineModels()
-# The fields of each event that hold a fixed code, which a line may also give as its Chinese label (DOMAIN.md §7).
+# The fields of each event that hold a fixed code, which a line may also give as its label (docs/command-line.md).
 _CODED_FIELDS: dict[str, tuple[str, ...]] = {
     name: tuple(key for key in LABEL_CODES if key in event_class.model_fields)
     for name, event_class in ALL_EVENT_CLASSES.items()

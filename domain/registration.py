@@ -1,4 +1,4 @@
-"""Whether an application's 报备 came on time: the registration deadline of DOMAIN.md §3, looked at afterwards.
+"""Whether an application's 报备 came on time: the registration deadline of docs/deadlines.md, looked at afterwards.
 
 `due` lists the 报备 deadline while it is open; once 报备 is recorded the deadline closes, and what a clerk
 (and the 政务公开科) still needs to see is whether it came late, and by how many working days. Pure: the

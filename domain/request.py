@@ -1,4 +1,4 @@
-"""The application (申请) aggregate: its events, how each changes the request's state, and the refusals of DOMAIN.md §4.
+"""The application (申请) aggregate: its events, how each changes its state and the refusals (docs/refusals.md).
 
 This module is the one statement of a request's rules. Each event class says how it changes the request's state
 (`changes`, the words of domain/changes.py); every fold reads that: the aggregate below, the deadline facts
@@ -27,7 +27,7 @@ from domain.messages import zh_en
 from domain.reminders import REMINDER_EVENT_NAMES, ReminderFields
 from domain.values import Amount, Code, IsoDate, Text, name_id
 
-# Steps still possible once a request is closed or voided (DOMAIN.md §4).
+# Steps still possible once a request is closed or voided (docs/import-format.md).
 AFTER_CLOSE = frozenset({"registered", "classified", "corrected"})
 # How a closed application was closed, in the clerk's words.
 _CLOSING = {"answered": "答复", "withdrawn": "撤回"}
@@ -300,7 +300,7 @@ class Request(RequestState, KeepsHistory, BaseAggregate[UUID]):
         return RefusedError(f"申请 {self.number}", rule, advice, field)
 
     def check_step(self, name: str, date: dt.date) -> None:
-        """Refuse a step dated before receipt, after the close, or out of order (DOMAIN.md §4)."""
+        """Refuse a step dated before receipt, after the close, or out of order (docs/refusals.md)."""
         step = step_label(name)
         if date < self.received:
             raise self._refuse(
@@ -355,7 +355,7 @@ class Request(RequestState, KeepsHistory, BaseAggregate[UUID]):
                 )
 
     def check_outcome(self, outcome: Outcome) -> None:
-        """Refuse an outcome whose preconditions the history lacks (DOMAIN.md §4)."""
+        """Refuse an outcome whose preconditions the history lacks (docs/refusals.md)."""
         label = outcome_label(outcome)
         if outcome is Outcome.OTHER_NO_CORRECTION and not self.awaiting_correction:
             raise self._refuse(

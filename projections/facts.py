@@ -49,7 +49,7 @@ class CaseFacts:
     responded: dt.date | None = None
 
     def result_as_of(self, day: dt.date) -> str:
-        """Return the case's latest result dated on or before `day`, else `pending` (DOMAIN.md §2)."""
+        """Return the case's latest result dated on or before `day`, else `pending` (docs/tables.md)."""
         results = [result for date, result in self.decisions if date <= day]
         return results[-1] if results else "pending"
 

@@ -1,4 +1,4 @@
-"""The monthly ledger (台账, DOMAIN.md §5): one row per application active in a month, one per appeal case (pure).
+"""The monthly ledger (台账, docs/tables.md): one row per application active in a month, one per appeal case (pure).
 
 An application is active in a month when it was received by the month's end and was still open at its start
 or was closed within it; a voided one is not. Its values are the latest ones (the latest correction wins, as

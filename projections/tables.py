@@ -1,4 +1,4 @@
-"""Build tables 三 and 四 of a period from the maintained counts (pure; DOMAIN.md §2, a contract)."""
+"""Build tables 三 and 四 of a period from the maintained counts (pure; docs/counting.md, a contract)."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def build_report(
     agency_code: str,
     include_earlier_pending: bool = False,
 ) -> dict[str, Any]:
-    """Return the contract JSON object of DOMAIN.md §2 for one period."""
+    """Return the contract JSON object of docs/tables.md for one period."""
     head: dict[str, Any] = {"year": int(period.key)} if len(period.key) == 4 else {"month": period.key}
     return {
         **head,

@@ -1,7 +1,7 @@
 """What a clerk looks at: one application (or appeal case) as `show` prints it, and the open ones as `list` does.
 
 Both are read on the fly from the histories, the local deadline rules and the store's working-day calendar, so a
-late 报备 or an overdue step shows at once. The JSON shapes are DOMAIN.md §7's (`show`) and extend freely.
+late 报备 or an overdue step shows at once. The JSON shapes are docs/command-line.md's (`show`) and extend freely.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from domain.request import Request, request_id
 from domain.request_deadlines import request_deadlines
 from service.settings import SHANGHAI
 
-# The deadlines counted in calendar days; every other one counts working days (DOMAIN.md §3).
+# The deadlines counted in calendar days; every other one counts working days (docs/deadlines.md).
 CALENDAR_DAY_KINDS = frozenset({DeadlineKind.CORRECTION_PERIOD, DeadlineKind.LITIGATION_DEFENCE})
 STATE_WORDS = {
     "open": "办理中",
@@ -200,7 +200,7 @@ class RequestView:
         return sorted(merged, key=lambda e: (e.date, e.timestamp))
 
     def to_json(self) -> dict[str, Any]:
-        """Return the object of `show REQ --format json` (DOMAIN.md §7)."""
+        """Return the object of `show REQ --format json` (docs/command-line.md)."""
         r, reg = self.request, self.registration
         return {
             "request": r.number,

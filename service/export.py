@@ -1,4 +1,4 @@
-"""Export the event history in the import format (DOMAIN.md §4), one event a line, in recorded order.
+"""Export the event history in the import format (docs/import-format.md), one event a line, in recorded order.
 
 Every line carries its `agency` and `clerk`, so that importing the file into an empty store gives the same
 tables and the same history. Events that are not import lines are left out and counted: `agency_opened`

@@ -2,7 +2,7 @@
 
 The file is `GONGKAI_SETTINGS`, else `--config`, else ~/.config/gongkai/settings.toml if it exists:
 
-    [deadlines]                       # local rules (DOMAIN.md §3 defaults)
+    [deadlines]                       # local rules (docs/deadlines.md defaults)
     registration_working_days = 2
     filing_day_of_month = 2
     filing_day_moves_on_holiday = false

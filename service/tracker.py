@@ -101,7 +101,7 @@ class Tracker(Reports):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        # The command line's rule (DOMAIN.md §7): an agency the store does not hold is added only by a line that
+        # The command line's rule (docs/command-line.md): an agency the store does not hold is added only by a line that
         # names it; a line naming none is then refused, as on a store of several agencies when none is named.
         # Use cases called in-process keep the settings' agency.
         self.lines_must_name_new_agency = False

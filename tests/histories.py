@@ -1,4 +1,4 @@
-"""A hypothesis strategy for valid random histories in the import format (DOMAIN.md §4)."""
+"""A hypothesis strategy for valid random histories in the import format (docs/import-format.md)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def request_history(draw: st.DrawFn, number: str) -> list[dict[str, Any]]:
         add("withdrawn", draw(gap))
     if close != "open" and draw(st.integers(0, 6)) == 0:
         add("corrected", draw(gap), reason="更正", outcome=draw(st.sampled_from(PLAIN_OUTCOMES)))
-    if close == "open" and draw(st.integers(0, 6)) == 0:  # after the close only corrections (DOMAIN.md §4)
+    if close == "open" and draw(st.integers(0, 6)) == 0:  # after the close only corrections (docs/import-format.md)
         add("voided", draw(gap), reason="录入错误")
     return lines
 

@@ -1,4 +1,4 @@
-"""Render one report (the contract JSON of DOMAIN.md §2) into the official layouts of tables 三 and 四.
+"""Render one report (the contract JSON of docs/tables.md) into the official layouts of tables 三 and 四.
 
 Every writer checks the 勾稽关系 first (`check_balance`) and never writes an unbalanced table.
 """

@@ -1,4 +1,4 @@
-"""Check the 勾稽关系 of tables 三 and 四 (DOMAIN.md §2) before anything is written."""
+"""Check the 勾稽关系 of tables 三 and 四 (docs/tables.md) before anything is written."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ _APPEAL_PARTS = APPEAL_COLUMNS[:-1]
 
 
 class UnbalancedTableError(GongkaiError):
-    """A table breaks a rule of DOMAIN.md §2 and must not be printed."""
+    """A table breaks a rule of docs/tables.md and must not be printed."""
 
 
 def check_balance(report: Report) -> None:
-    """Raise UnbalancedTableError naming the row and column when a table breaks a rule of DOMAIN.md §2."""
+    """Raise UnbalancedTableError naming the row and column when a table breaks a rule of docs/tables.md."""
     fmt = table_format(report)
     rows = report_rows(report)
     applications = _table(report, "applications", tuple(row.code for row in rows))

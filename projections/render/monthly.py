@@ -1,4 +1,4 @@
-"""The monthly filing's layout (DOMAIN.md §5): 汇总表 and 复议（诉讼）表 columns, titles; and its HTML page."""
+"""The monthly filing's layout (docs/tables.md): 汇总表 and 复议（诉讼）表 columns, titles; and its HTML page."""
 
 from __future__ import annotations
 

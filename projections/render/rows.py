@@ -15,7 +15,7 @@ from domain.labels import (
 )
 from projections.tables import outcome_rows
 
-# A report: the contract JSON object of DOMAIN.md §2, as parsed.
+# A report: the contract JSON object of docs/tables.md, as parsed.
 Report = Mapping[str, Any]
 
 TABLE3_TITLE = "三、收到和处理政府信息公开申请情况"
@@ -43,7 +43,7 @@ def table_format(report: Report) -> TableFormat:
 def table3_rows(fmt: TableFormat, *, monthly: bool = False) -> tuple[Row, ...]:
     """Return the rows of table 三 in official order (2019: the three other_* rows collapse into `other`).
 
-    A month's table says 本月新收, 上月结转, 本月办理结果 and 结转下月 (DOMAIN.md §9) where the year's says 本年…
+    A month's table says 本月新收, 上月结转, 本月办理结果 and 结转下月 (docs/tables.md) where the year's says 本年…
     """
     rows: list[Row] = []
     for code, (group, subgroup, label) in ROW_LABELS.items():

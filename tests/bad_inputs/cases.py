@@ -248,7 +248,7 @@ CASES: tuple[Case, ...] = (
         "line 1, field date: 机关 DEFAULT: the annual report for 2026 is dated 2026-10-20, within that year",
         ("publish-annual", "2026", "--date", "2026-10-20"),
     ),
-    # -- the refusals of DOMAIN.md §4 --------------------------------------------------------------------
+    # -- the refusals of docs/refusals.md --------------------------------------------------------------------
     Case(
         "answer_for_unknown_request",
         j(event="answered", request="X-404", date="2026-06-01", outcome="disclosed"),

@@ -1,4 +1,4 @@
-"""Chinese working days with 调休 (DOMAIN.md §3): the 2026 notice, agency arrangements, no guessing."""
+"""Chinese working days with 调休 (docs/deadlines.md): the 2026 notice, agency arrangements, no guessing."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from domain.calendar import LIBRARY_SOURCE, WorkingCalendar, YearArrangement, pa
 from domain.errors import CalendarYearUnknown
 
 D = dt.date.fromisoformat
-# DOMAIN.md §3: the weekend days the 2026 notice makes working days.
+# docs/deadlines.md: the weekend days the 2026 notice makes working days.
 MAKEUP_2026 = ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]
 # Test data only: an invented 2027 arrangement (the real notice is not out yet).
 FAKE_2027 = parse_arrangement(2027, ["2027-01-01"], [], "test fixture, not the real notice")

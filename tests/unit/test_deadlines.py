@@ -1,4 +1,4 @@
-"""The deadlines of DOMAIN.md §3, hand-computed on the real 2026 calendar.
+"""The deadlines of docs/deadlines.md, hand-computed on the real 2026 calendar.
 
 2026 around National Day: Sun 9-20 and Sat 10-10 are working days; 9-25..27 (Mid-autumn) and 10-1..7 are not.
 """

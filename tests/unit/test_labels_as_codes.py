@@ -1,4 +1,4 @@
-"""Official Chinese labels are codes (DOMAIN.md §7), and a problem is a value rendered for a file or a command."""
+"""Official Chinese labels are codes (docs/command-line.md); a problem is a value rendered for a file or a command."""
 
 from __future__ import annotations
 

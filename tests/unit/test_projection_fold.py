@@ -1,4 +1,4 @@
-"""Given these events, this table: the projection as a pure fold (DOMAIN.md §2)."""
+"""Given these events, this table: the projection as a pure fold (docs/tables.md)."""
 
 from __future__ import annotations
 

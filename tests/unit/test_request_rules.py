@@ -1,4 +1,4 @@
-"""The refusals of DOMAIN.md §4, each enforced by the aggregate and nothing else refused."""
+"""The refusals of docs/refusals.md, each enforced by the aggregate and nothing else refused."""
 
 from __future__ import annotations
 

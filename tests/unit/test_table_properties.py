@@ -1,4 +1,4 @@
-"""Properties every table of every valid history keeps (DOMAIN.md §2)."""
+"""Properties every table of every valid history keeps (docs/tables.md)."""
 
 from __future__ import annotations
 
