@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import refusals, tracker
+from cli.params import format_option
 from domain.messages import zh_en
 
 if TYPE_CHECKING:
@@ -79,14 +80,7 @@ def _missing_advice(years: set[int]) -> list[str]:
 @click.command()
 @click.option("--as-of", "as_of", help="查询日 only events dated on or before this date count (default: today)")
 @click.option("--within", type=click.IntRange(0, 100_000), help="只列出 N 个自然日内到期的 due within N calendar days")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式 output format",
-)
+@format_option("table", "json")
 @click.pass_context
 @refusals
 def due(ctx: click.Context, as_of: str | None, within: int | None, fmt: str) -> None:
@@ -148,14 +142,7 @@ def _status_json(status: Status, day: dt.date, reg: Registration) -> dict[str, A
 @click.command()
 @click.argument("request")
 @click.option("--as-of", "as_of", help="查询日 only events dated on or before this date count (default: today)")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="输出格式 output format",
-)
+@format_option("text", "json")
 @click.pass_context
 @refusals
 def status(ctx: click.Context, request: str, as_of: str | None, fmt: str) -> None:
@@ -235,14 +222,7 @@ def calendar_add(
 
 
 @calendar.command("list")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式 output format",
-)
+@format_option("table", "json")
 @click.pass_context
 @refusals
 def calendar_list(ctx: click.Context, fmt: str) -> None:

@@ -10,7 +10,7 @@ from typing import IO
 import click
 
 from cli.context import fail, file_refusals, refusals, tracker
-from cli.params import YEAR
+from cli.params import YEAR, format_option
 from domain.messages import zh_en
 
 
@@ -105,14 +105,7 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
 
 
 @click.command("export")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "csv"]),
-    default="jsonl",
-    show_default=True,
-    help="输出格式 output format",
-)
+@format_option("jsonl", "csv")
 @click.option("--year", type=YEAR, help="只导出该年度 only what the year's tables rest on (a file that imports alone)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE")
 @click.pass_context

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.context import file_refusals, refusals, reports, tracker
-from cli.params import DATE, MONTH, NUMBER, YEAR
+from cli.params import DATE, MONTH, NUMBER, YEAR, format_option
 from cli.record import add_event_commands
 from domain.messages import zh_en
 
@@ -59,13 +59,8 @@ add_event_commands(main)
 
 @main.command("import")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json：标准输出一个对象 one object on stdout (recorded, already_recorded, skipped, problems)",
+@format_option(
+    "text", "json", help="json：标准输出一个对象 one object on stdout (recorded, already_recorded, skipped, problems)"
 )
 @click.pass_context
 @file_refusals
@@ -96,14 +91,7 @@ def info(ctx: click.Context, fmt: str) -> None:
 
 @main.command()
 @click.argument("request", type=NUMBER)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式 output format",
-)
+@format_option("table", "json")
 @click.pass_context
 @refusals
 def show(ctx: click.Context, request: str, fmt: str) -> None:
@@ -115,14 +103,7 @@ def show(ctx: click.Context, request: str, fmt: str) -> None:
 
 
 @main.command("list")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式 output format",
-)
+@format_option("table", "json")
 @click.pass_context
 @refusals
 def list_(ctx: click.Context, fmt: str) -> None:

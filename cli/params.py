@@ -7,7 +7,8 @@ both; application numbers complete from the store.
 from __future__ import annotations
 
 import re
-from typing import Any, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -210,3 +211,10 @@ DATE = DateType()
 MONTH = MonthType()
 AMOUNT = AmountType()
 NUMBER = ApplicationNumber()
+
+F = TypeVar("F", bound=Callable[..., object])  # a command function, given an option by a decorator
+
+
+def format_option(*choices: str, help: str = "输出格式 output format") -> Callable[[F], F]:
+    """Return the `--format` option of a command: the given formats, the first the default."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help=help)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.context import EXIT_REFUSED, fail, refusals, tracker
+from cli.params import format_option
 from domain.messages import zh_en
 
 if TYPE_CHECKING:
@@ -23,14 +24,7 @@ if TYPE_CHECKING:
     "--since-close", is_flag=True, help="并核对最近一次年度结账 also print the chain head at the latest close-year"
 )
 @click.option("--anchor", metavar="POSITION:HASH", help="核对公布的链头 check a published head (e.g. from a report)")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="输出格式 output format",
-)
+@format_option("text", "json")
 @click.pass_context
 @refusals
 def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) -> None:

@@ -49,6 +49,7 @@ from typing import Any
 
 from domain.deadlines import DeadlineKind, DeadlineRules
 from domain.errors import GongkaiError
+from domain.messages import Message, zh_en
 
 SECURITY = ("none", "starttls", "ssl")
 WEBHOOK_FORMATS = ("json", "dingtalk")
@@ -121,9 +122,10 @@ def _read_file(path: Path | None) -> dict[str, Any]:
         raise SettingsError(f"设置文件无法读取 / settings file {path} cannot be read: {error}") from None
 
 
-def _refuse(where: str, key: str, value: Any, why: str, fix: str) -> SettingsError:
-    """Return the refusal of one setting: where it is, its value, why it cannot work, what to write instead."""
-    return SettingsError(f"{why} / settings {where} {key} = {value!r}: {fix}")
+def _refuse(where: str, key: str, value: Any, why: Message) -> SettingsError:
+    """Return the refusal of one setting: where it is, its value, why it cannot work and what to write instead."""
+    setting = f"{where} {key} = {value!r}"
+    return SettingsError(zh_en(f"设置 {setting}：{why.zh}", f"settings {setting}: {why.en}"))
 
 
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -150,7 +152,12 @@ def _time(text: str) -> dt.time:
     try:
         return dt.time.fromisoformat(text)
     except ValueError:
-        raise _refuse("[reminders]", "time", text, "提醒时间格式有误", "write the time as HH:MM, e.g. 09:00") from None
+        raise _refuse(
+            "[reminders]",
+            "time",
+            text,
+            zh_en("提醒时间格式有误，请写作 时:分，如 09:00", "write the time as HH:MM, e.g. 09:00"),
+        ) from None
 
 
 def _seconds(where: str, key: str, value: Any, *, source: str | None = None) -> float:
@@ -160,7 +167,7 @@ def _seconds(where: str, key: str, value: Any, *, source: str | None = None) -> 
     except (TypeError, ValueError):
         seconds = float("nan")
     if not (0 < seconds < 10**7):  # also refuses NaN and infinity
-        raise _refuse(where, source or key, value, f"{key} 必须是正的秒数", "give a positive number of seconds")
+        raise _refuse(where, source or key, value, zh_en(f"{key} 须为正的秒数", "give a positive number of seconds"))
     return seconds
 
 
@@ -176,8 +183,10 @@ def _reminders(table: dict[str, Any], env: dict[str, str]) -> ReminderSettings:
             where,
             "before_working_days",
             raw,
-            "提前提醒的工作日数有误",
-            "give positive numbers of working days, e.g. [3, 1]",
+            zh_en(
+                "提前提醒的工作日数须为正整数（不超过 60），如 [3, 1]",
+                "give positive numbers of working days, e.g. [3, 1]",
+            ),
         )
 
     def number(key: str, variable: str | None, default: float) -> float:
@@ -187,7 +196,12 @@ def _reminders(table: dict[str, Any], env: dict[str, str]) -> ReminderSettings:
 
     retry, most = number("retry_seconds", "GONGKAI_RETRY_SECONDS", 300), number("retry_max_seconds", None, 3600)
     if most < retry:
-        raise _refuse(where, "retry_max_seconds", most, "最长重试间隔短于首次重试间隔", f"give at least {retry:g}")
+        raise _refuse(
+            where,
+            "retry_max_seconds",
+            most,
+            zh_en(f"最长重试间隔短于首次重试间隔，请至少写 {retry:g}", f"give at least {retry:g}"),
+        )
     return ReminderSettings(
         before_working_days=tuple(sorted(set(before), reverse=True)),
         time=_time(env.get("GONGKAI_REMIND_AT") or str(table.get("time", "09:00"))),
@@ -229,8 +243,10 @@ def _check_addresses(key: str, addresses: tuple[str, ...], source: str) -> None:
                 "[smtp]",
                 source,
                 address,
-                f"收件人地址 {key} 不是电子邮件地址",
-                "give addresses like office@example.gov.cn",
+                zh_en(
+                    f"收件人 {key} 不是电子邮件地址，请写作 office@example.gov.cn 这样的地址",
+                    "give addresses like office@example.gov.cn",
+                ),
             )
 
 
@@ -244,8 +260,10 @@ def _port(value: Any, source: str) -> int:
             "[smtp]",
             source,
             value,
-            "SMTP 端口必须是 1–65535 的整数",
-            "give the server's port, e.g. 465 (ssl), 587 (starttls) or 25",
+            zh_en(
+                "SMTP 端口须为 1–65535 的整数，如 465（ssl）、587（starttls）或 25",
+                "give the server's port, e.g. 465 (ssl), 587 (starttls) or 25",
+            ),
         )
     return port
 
@@ -257,11 +275,22 @@ def _smtp(table: dict[str, Any], env: dict[str, str]) -> SmtpSettings | None:
     host_key = "GONGKAI_SMTP_HOST" if env.get("GONGKAI_SMTP_HOST") else "host"
     if not isinstance(host, str) or not _is_host(host.strip()):
         raise _refuse(
-            "[smtp]", host_key, host, "SMTP 服务器地址有误", "give a host name or IP address, e.g. smtp.example.gov.cn"
+            "[smtp]",
+            host_key,
+            host,
+            zh_en(
+                "SMTP 服务器地址有误，请写主机名或 IP 地址，如 smtp.example.gov.cn",
+                "give a host name or IP address, e.g. smtp.example.gov.cn",
+            ),
         )
     security = env.get("GONGKAI_SMTP_SECURITY") or table.get("security", "none")
     if security not in SECURITY:
-        raise _refuse("[smtp]", "security", security, "SMTP 加密方式有误", f"choose one of {', '.join(SECURITY)}")
+        raise _refuse(
+            "[smtp]",
+            "security",
+            security,
+            zh_en(f"SMTP 加密方式有误，请选 {'、'.join(SECURITY)} 之一", f"choose one of {', '.join(SECURITY)}"),
+        )
     by_kind = {str(k): _addresses(v) for k, v in _table(table, "to_by_kind").items()}
     unknown = sorted(set(by_kind) - {k.value for k in DeadlineKind})
     if unknown:
@@ -269,13 +298,17 @@ def _smtp(table: dict[str, Any], env: dict[str, str]) -> SmtpSettings | None:
             "[smtp.to_by_kind]",
             unknown[0],
             by_kind[unknown[0]],
-            "不是期限种类",
-            "use the deadline kinds of `gongkai due`",
+            zh_en("不是期限种类，请用 `gongkai due` 所列的种类", "use the deadline kinds of `gongkai due`"),
         )
     to_key = "GONGKAI_SMTP_TO" if env.get("GONGKAI_SMTP_TO") else "to"
     to = _addresses(env.get("GONGKAI_SMTP_TO") or table.get("to", ()))
     if not to and not any(by_kind.values()):
-        raise _refuse("[smtp]", to_key, list(to), "没有收件人，提醒邮件无人接收", "list at least one address in to")
+        raise _refuse(
+            "[smtp]",
+            to_key,
+            list(to),
+            zh_en("没有收件人，提醒邮件无人接收：请在 to 中至少写一个地址", "list at least one address in to"),
+        )
     _check_addresses("to", to, to_key)
     for kind, addresses in by_kind.items():
         _check_addresses(f"to_by_kind.{kind}", addresses, f"to_by_kind.{kind}")
@@ -286,8 +319,10 @@ def _smtp(table: dict[str, Any], env: dict[str, str]) -> SmtpSettings | None:
             "[smtp]",
             sender_key,
             sender,
-            "发件人地址不是电子邮件地址",
-            "give the sending address, e.g. gongkai@example.gov.cn",
+            zh_en(
+                "发件人不是电子邮件地址，请写如 gongkai@example.gov.cn",
+                "give the sending address, e.g. gongkai@example.gov.cn",
+            ),
         )
     port_key = "GONGKAI_SMTP_PORT" if env.get("GONGKAI_SMTP_PORT") else "port"
     default_port = {"none": 25, "starttls": 587, "ssl": 465}[security]
@@ -329,8 +364,10 @@ def _check_url(url: Any, source: str) -> str:
             "[[webhooks]]",
             source,
             url,
-            f"webhook 地址{why}",
-            "give a full URL, e.g. https://oapi.dingtalk.com/robot/send?access_token=…",
+            zh_en(
+                f"webhook 地址{why}，请写完整网址，如 https://oapi.dingtalk.com/robot/send?access_token=…",
+                "give a full URL, e.g. https://oapi.dingtalk.com/robot/send?access_token=…",
+            ),
         )
     return str(url)
 
@@ -339,15 +376,35 @@ def _webhook(table: dict[str, Any], *, variable: bool = False) -> WebhookSetting
     url, fmt, name = table.get("url"), table.get("format", "json"), table.get("name", "webhook")
     url = _check_url(url, "GONGKAI_WEBHOOK_URL" if variable else "url")
     if fmt not in WEBHOOK_FORMATS:
-        raise _refuse("[[webhooks]]", "format", fmt, "webhook 格式有误", f"choose one of {', '.join(WEBHOOK_FORMATS)}")
+        raise _refuse(
+            "[[webhooks]]",
+            "format",
+            fmt,
+            zh_en(
+                f"webhook 格式有误，请选 {'、'.join(WEBHOOK_FORMATS)} 之一",
+                f"choose one of {', '.join(WEBHOOK_FORMATS)}",
+            ),
+        )
     if not isinstance(name, str) or not name.strip() or not name.isprintable():
         raise _refuse(
-            "[[webhooks]]", "name", name, "webhook 名称不能为空", "give each webhook a short name, e.g. dingtalk"
+            "[[webhooks]]",
+            "name",
+            name,
+            zh_en(
+                "webhook 名称不能为空，请给每个 webhook 起个简短的名字，如 dingtalk",
+                "give each webhook a short name, e.g. dingtalk",
+            ),
         )
     secret = table.get("secret")
     if secret is not None and (not isinstance(secret, str) or not secret.strip()):
         raise _refuse(
-            "[[webhooks]]", "secret", "…", "webhook 加签密钥为空", "give the robot's secret (SEC…) or leave the key out"
+            "[[webhooks]]",
+            "secret",
+            "…",
+            zh_en(
+                "webhook 加签密钥为空：请填机器人的密钥（SEC…）或删去此项",
+                "give the robot's secret (SEC…) or leave the key out",
+            ),
         )
     return WebhookSettings(
         name=name.strip(),

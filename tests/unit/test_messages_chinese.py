@@ -72,7 +72,8 @@ def _texts(node: ast.expr) -> Iterator[tuple[int, str]]:
             yield from _texts(element)
 
 
-IDENTIFIER = re.compile(r"[a-z_]+")  # a field name given beside a message (`"date"`), not prose
+# a field name given beside a message (`"date"`) or a settings section (`"[smtp]"`), not prose
+IDENTIFIER = re.compile(r"[a-z_]+|\[\[?[a-z_.]+\]\]?")
 
 
 def _english_only(text: str) -> bool:
