@@ -83,6 +83,16 @@ def test_a_clerks_month_in_chinese_labels(gongkai: Runner, db: str) -> None:
     assert "不是金额" in _refused(gongkai, db, 2, "notify-fee", "YZ-2026-0101", "--amount", "一百元")
     assert stored_events(db) == recorded
 
+    # 报备 on time and late, as `show --format json` gives them (docs/command-line.md)
+    on_time = _json(gongkai("show", "YZ-2026-0101", "--format", "json"))
+    assert on_time["registered"] == "2026-10-12" and on_time["registration_late"] is False
+    assert [event["event"] for event in on_time["events"]][:2] == ["received", "registered"]
+    late = ("receive", "YZ-2026-0103", "--date", "2026-11-02", "--channel", "电子邮件", "--applicant-type", "其他")
+    assert gongkai(*late).returncode == 0
+    assert gongkai("register", "YZ-2026-0103", "--date", "2026-11-06").returncode == 0  # due Wed 11-04
+    shown_late = _json(gongkai("show", "YZ-2026-0103", "--format", "json"))
+    assert shown_late["registration_due"] == "2026-11-04" and shown_late["registration_late"] is True
+
 
 def test_an_import_line_may_give_labels_and_names_its_line_when_refused(gongkai: Runner, db: str) -> None:
     good = {"request": "YZ-2026-0201", "date": "2026-10-09"}
