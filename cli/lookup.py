@@ -86,7 +86,7 @@ def print_history(tracker: Tracker, number: str, fmt: str = "table") -> None:
         events = sorted(target.case.history, key=lambda e: (e.date, e.timestamp))
     else:
         reg = target.registration
-        title = f"申请 {number} · {' · '.join(state_words(target.request, reg))}"
+        title = f"申请 {target.request.number} · {' · '.join(state_words(target.request, reg))}"
         if reg.late:
             title += f"（报备期限 {reg.due}）"
         events = target.events()
