@@ -82,7 +82,9 @@ def test_a_cut_that_also_removes_the_high_water_mark_is_caught_by_the_tables(see
     assert checked.returncode == 1 and f"#{SEED_EVENTS}" in checked.stderr and "统计表" in checked.stderr, (
         checked.stderr
     )
-    refused = seeded("register", "鄞司依申〔2020〕1号", "--date", "2020-12-01")
+    refused = seeded(
+        "receive", "YZ-NEW", "--date", "2020-12-01", "--channel", "mail", "--applicant-type", "natural_person"
+    )
     assert refused.returncode == 1 and "截断" in refused.stderr, refused.stderr
     assert stored_events(db) == SEED_EVENTS - 3
 
@@ -101,7 +103,8 @@ def test_a_published_head_beyond_the_log_is_reported_as_a_cut(seeded: Runner, db
 
 def _closed(seeded: Runner) -> dict[str, Any]:
     seeded("close-year", "2020", check=True)
-    seeded("register", "鄞司依申〔2020〕1号", "--date", "2021-01-05", check=True)
+    new = ("receive", "YZ-2021-1", "--date", "2021-01-05", "--channel", "mail", "--applicant-type", "natural_person")
+    seeded(*new, check=True)  # an event after the close
     data: dict[str, Any] = json.loads(seeded("verify", "--since-close", "--format", "json", check=True).stdout)
     return data
 
