@@ -143,8 +143,7 @@ class ViewReader(Reports):
         """Fold the agency's previous_report_imported events, as the Agency aggregate does."""
         aggregate = uuid5(NAMESPACE_URL, f"gongkai:agency:{agency}")  # domain.agency.agency_id
         rows = self.view.rows(
-            f"SELECT state FROM {{t}}{layout.events} WHERE originator_id = ? AND topic = ? "
-            "ORDER BY originator_version",
+            f"SELECT state FROM {{t}}{layout.events} WHERE originator_id = ? AND topic = ? ORDER BY originator_version",
             [layout.stored_id(aggregate), _IMPORTED_REPORT_TOPIC],
         )
         found: dict[int, ImportedReport] = {}
