@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,9 @@ from hypothesis import given, settings
 
 from domain.codes import TableFormat
 from domain.report_checks import (
+    APPEAL_COLUMNS,
+    APPEAL_GROUPS,
+    APPLICANT_COLUMNS,
     BALANCE_ROW,
     ReportProblem,
     check_report,
@@ -51,6 +55,22 @@ def only(problems: list[ReportProblem]) -> ReportProblem:
 def test_the_real_published_tables_hold_every_rule(name: str) -> None:
     assert check_report(REAL[name]()) == []
     assert layout_warnings(REAL[name]()) == []
+
+
+def printed_counts(text: str, start: str, end: str) -> list[int]:
+    """Return the counts printed one a line between two headings of the seed report, in reading order."""
+    part = text[text.index(start) : text.index(end, text.index(start))]
+    return [int(line) for line in part.split("\n") if re.fullmatch(r"\s*\d+\s*", line)]
+
+
+def test_the_seed_json_is_the_seed_reports_printed_tables() -> None:
+    text = (FIXTURES / "yinzhou-justice-bureau-2020-annual-report.txt").read_text(encoding="utf-8")
+    table3 = printed_counts(text, "三、收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况")
+    table4 = printed_counts(text, "政府信息公开行政复议、行政诉讼情况", "2020年度，本单位无因")
+    report = yinzhou()
+    rows = table3_rows(TableFormat.F2019)
+    assert table3 == [report["applications"][row][column] for row in rows for column in APPLICANT_COLUMNS]
+    assert table4 == [report["appeals"][group][column] for group in APPEAL_GROUPS for column in APPEAL_COLUMNS]
 
 
 @pytest.mark.skipif(not SHARED_EXAMPLE.exists(), reason="the shared example is outside the repository")
