@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.codes import TableFormat
 from domain.report_checks import (
@@ -281,3 +282,38 @@ def test_every_table_gongkai_folds_holds_every_rule_and_the_next_year(lines: lis
             report = fold_report(lines, str(year), layout)
             assert check_report(report, previous) == []
             previous = report
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(list(REAL)),
+    st.sampled_from(["applications", "appeals", "format", "year"]),
+    st.integers(min_value=0, max_value=30),
+    st.sampled_from([*APPLICANT_COLUMNS, *APPEAL_COLUMNS, None]),
+    JSON,
+)
+def test_any_json_anywhere_gives_problems_never_an_exception(
+    name: str, key: str, row_index: int, column: str | None, value: object
+) -> None:
+    report = REAL[name]()
+    table = report.get(key)
+    if isinstance(table, dict) and table:
+        row = sorted(table)[row_index % len(table)]
+        if column is None or not isinstance(table[row], dict):
+            table[row] = value
+        else:
+            table[row][column] = value
+    else:
+        report[key] = value
+    for previous in (None, report, {"applications": value}):
+        problems = check_report(report, previous)
+        assert all(isinstance(problem, ReportProblem) for problem in problems)
+        json.dumps([problem.to_json() for problem in problems], ensure_ascii=False, allow_nan=True)
+    layout_warnings(report)
