@@ -319,3 +319,12 @@ def test_any_json_anywhere_gives_problems_never_an_exception(
         assert all(isinstance(problem, ReportProblem) for problem in problems)
         json.dumps([problem.to_json() for problem in problems], ensure_ascii=False, allow_nan=True)
     layout_warnings(report)
+
+
+def test_a_missing_cell_says_missing_and_a_long_text_is_cut_short() -> None:
+    report = shanghai()
+    del report["applications"]["new"]["other_org"]
+    report["applications"]["carried_in"]["other_org"] = "长" * 2100
+    missing, long_text = check_report(report)
+    assert missing.message.zh == "表三「一、本年新收政府信息公开申请数量」行「法人或其他组织·其他」列：缺少该列"
+    assert len(long_text.message) < 200 and "…" in long_text.message.zh
