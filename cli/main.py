@@ -309,5 +309,7 @@ main.lazy_commands.update(
         "reopen-year": "cli.documents:reopen_year",
         "import-ledger": "cli.documents:import_ledger",
         "export": "cli.documents:export",
+        "check-report": "cli.report_files:check_report_command",
+        "import-report": "cli.report_files:import_report_command",
     }
 )
