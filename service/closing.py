@@ -25,7 +25,7 @@ from domain.lines import parse_object
 from domain.messages import zh_en
 from projections.render.balance import check_balance
 from service.integrity import tables_disagree, tables_message
-from storage.chain import chain_head
+from storage.chain_verify import chain_head
 
 if TYPE_CHECKING:
     from service.tracker import Tracker

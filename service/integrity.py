@@ -14,15 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from storage.chain import (
-    HIGH_WATER,
-    PUBLISHED_WITNESS,
-    TABLES_WITNESS,
-    CloseRecord,
-    Verdict,
-    chain_reader,
-    cut_message,
-)
+from storage.chain import HIGH_WATER, PUBLISHED_WITNESS, TABLES_WITNESS, cut_message
+from storage.chain_verify import CloseRecord, Verdict, chain_reader
 
 
 @dataclass(frozen=True)
