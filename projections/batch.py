@@ -3,7 +3,7 @@
 The catch-up's pure fold (fold.py) builds frozen facts event by event and a count delta per application; a bulk
 import saves batches of tens of thousands of events, nearly all of applications the tables do not hold yet. This
 fold loads the rows the batch touches that already exist (an aggregate whose first event in the batch is its
-version 1 has none), folds the events' JSON into mutable rows with the replay's `fold_plain`, freezes them once,
+version 1 has none), folds the events' JSON into mutable rows with `fold_plain` (plain_fold.py), freezes them once,
 and subtracts what the loaded rows counted before: the same rows and count changes as the pure fold
 (tests/unit/test_batch_fold.py).
 """
@@ -19,7 +19,7 @@ from projections.agencies import AgencyFacts
 from projections.decode import CALENDAR, CASE, REQUEST
 from projections.facts import CaseFacts, CountKey, RequestFacts, contributions
 from projections.fold import Key, _family
-from projections.replay import FEES, fold_plain, freeze
+from projections.plain_fold import FEES, fold_plain, freeze
 from projections.rows import TableRows, case_row, request_row
 
 
