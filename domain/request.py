@@ -4,13 +4,15 @@ This module is the one statement of a request's rules. Each event class says how
 (`changes`, the words of domain/changes.py); every fold reads that: the aggregate below, the deadline facts
 (domain/request_deadlines.py), the catch-up's facts and the plain-JSON fold (projections/facts.py,
 projections/plain_fold.py). What only an object can hold (which consultation a `consultation_ended` closes, which
-fee notice a `fee_paid` pays) is the event's `evolve`. The state is in domain/request_state.py, the refusals it
-implies in domain/request_refusals.py. docs/adding-an-event-field.md shows a field added here.
+fee notice a `fee_paid` pays) is the event's `evolve`. The refusals the state implies are in
+domain/request_refusals.py. docs/adding-an-event-field.md shows a field added here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -22,29 +24,101 @@ from domain.codes import ApplicantType, Channel, Outcome, Party
 from domain.event import AggregateEvent, KeepsHistory
 from domain.reminders import ReminderFields
 from domain.request_refusals import RequestRules
-from domain.request_state import (
-    FINAL_STATES,
-    STATE_INPUTS,
-    Consultation,
-    FeeNotice,
-    RequestState,
-    fen,
-    open_state,
-)
 from domain.values import Amount, Code, IsoDate, Text, name_id
 
-# The state and its helpers are read from here too (projections, deadlines, tests).
-__all__ = [
-    "CORRECTED_FIELDS",
-    "EVENT_CLASSES",
-    "FINAL_STATES",
-    "Consultation",
-    "FeeNotice",
-    "Request",
-    "RequestState",
-    "open_state",
-    "request_id",
-]
+# A request's state codes (`cli` has their Chinese labels): a final one is set by a step; an open one follows
+# from what the request waits for, named again after each step that changes one of STATE_INPUTS.
+FINAL_STATES = frozenset({"answered", "withdrawn", "voided"})
+STATE_INPUTS = frozenset({"awaiting_correction", "open_consultations", "unpaid_fees"})
+
+
+def open_state(awaiting_correction: object, open_consultations: int, unpaid_fees: int) -> str:
+    """Return where an open application waits: for a 补正, a consultation's reply, a fee, or nothing."""
+    if awaiting_correction:
+        return "awaiting_correction"
+    if open_consultations:
+        return "consulting"
+    if unpaid_fees:
+        return "awaiting_fee"
+    return "open"
+
+
+def fen(amount: Decimal | str) -> int:
+    """Return an amount in yuan (a Decimal or its text) in fen, as the tables count fees."""
+    return int(Decimal(str(amount)) * 100)
+
+
+class FeeNotice:
+    """A fee notice and whether it has been paid."""
+
+    __slots__ = ("amount", "notified", "paid", "served")
+
+    def __init__(self, amount: Decimal, notified: dt.date, served: dt.date) -> None:
+        self.amount, self.notified, self.served = amount, notified, served
+        self.paid: dt.date | None = None
+
+
+class Consultation:
+    """A consultation (征求意见) of a party, open until its reply."""
+
+    __slots__ = ("end", "party", "start")
+
+    def __init__(self, party: Party | None, start: dt.date) -> None:
+        self.party, self.start = party, start
+        self.end: dt.date | None = None
+
+
+class RequestState:
+    """A request's state after the events folded so far: what the refusals, deadlines and tables read."""
+
+    def __init__(self) -> None:
+        self.agency = self.number = ""
+        self.received = dt.date.min
+        self.received_corrected: dt.date | None = None  # the date of the `corrected` that moved `received`
+        self.channel = Channel.OTHER
+        self.applicant_type = ApplicantType.NATURAL_PERSON
+        self.applicant: str | None = None
+        self.subject: str | None = None
+        self.state = "open"
+        self.registered: dt.date | None = None
+        self.corrections_requested = 0
+        self.correction_requested: dt.date | None = None  # the latest 补正 request
+        self.correction_until: dt.date | None = None
+        self.awaiting_correction = False
+        self.correction_received: dt.date | None = None  # the latest 补正 received: the reply count restarts
+        self.open_consultations = 0
+        self.consultations: list[Consultation] = []
+        self.extended: dt.date | None = None
+        self.extension_days: int | None = None
+        self.unpaid_fees = 0
+        self.fees: list[FeeNotice] = []
+        self.fees_fen: tuple[tuple[dt.date, int], ...] = ()  # (paid, fen) of each fee paid
+        self.closed: dt.date | None = None
+        self.outcome: Outcome | None = None
+        self.voided: dt.date | None = None
+
+    def fold(self, event: Request.Event) -> None:
+        """Apply one event's changes (its class's `changes`, then what only an object holds)."""
+        type(event).apply_changes(self, event)
+        if event.names_state and self.state not in FINAL_STATES:
+            self.state = open_state(self.awaiting_correction, self.open_consultations, self.unpaid_fees)
+        event.evolve(self)
+
+    @property
+    def is_closed(self) -> bool:
+        """Tell whether the request was answered or withdrawn."""
+        return self.closed is not None
+
+    def unpaid_fee(self) -> FeeNotice | None:
+        """Return the earliest fee notice not yet paid."""
+        return next((fee for fee in self.fees if fee.paid is None), None)
+
+    def open_consultation_index(self, party: Party | None) -> int:
+        """Return the position of the open consultation a `consultation_ended` closes."""
+        for index, consultation in enumerate(self.consultations):
+            if consultation.end is None and (party is None or consultation.party in (party, None)):
+                return index
+        return -1
 
 
 @functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
@@ -53,7 +127,7 @@ def request_id(agency: str, number: str) -> UUID:
     return name_id(f"gongkai:request:{agency}:{number}")
 
 
-class Request(RequestRules, KeepsHistory, BaseAggregate[UUID]):
+class Request(RequestRules, RequestState, KeepsHistory, BaseAggregate[UUID]):
     """One application under the 条例: received, handled step by step, closed once."""
 
     class Event(AggregateEvent):

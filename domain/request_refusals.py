@@ -1,7 +1,7 @@
 """What an application's history forbids: the refusals of a step (docs/refusals.md), read from its state.
 
 `Request` (domain/request.py) takes these checks from `RequestRules`: each reads the state its events made
-(domain/request_state.py) and raises a `RefusedError` that names the application, the rule and what to do.
+(`RequestState`, domain/request.py) and raises a `RefusedError` that names the application, the rule and what to do.
 """
 
 from __future__ import annotations
@@ -14,18 +14,35 @@ from domain.errors import RefusedError
 from domain.labels import PARTY_LABELS, outcome_label, step_label
 from domain.messages import zh_en
 from domain.reminders import REMINDER_EVENT_NAMES
-from domain.request_state import CLOCK_STEPS, RequestState
 
 if TYPE_CHECKING:
-    from domain.request import Request
+    from domain.request import Request, RequestState
 
+    _State = RequestState  # the checks read the state: `Request` has both
+else:
+    _State = object  # domain/request.py imports this module; the state is `Request`'s other base
+
+# Steps that move the reply clock; one request's are in date order.
+CLOCK_STEPS = frozenset(
+    {
+        "correction_requested",
+        "correction_received",
+        "consultation_started",
+        "consultation_ended",
+        "extended",
+        "fee_notified",
+        "fee_paid",
+        "answered",
+        "withdrawn",
+    }
+)
 # Steps still possible once a request is closed or voided (docs/import-format.md).
 AFTER_CLOSE = frozenset({"registered", "classified", "corrected"})
 # How a closed application was closed, in the clerk's words.
 _CLOSING = {"answered": "答复", "withdrawn": "撤回"}
 
 
-class RequestRules(RequestState):
+class RequestRules(_State):
     """An application's state with the refusals it implies (the aggregate `Request` is one)."""
 
     history: list[Request.Event]
