@@ -22,7 +22,8 @@ from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
 
 from service.logs import get_logger
-from service.notify_settings import SchedulerSettings, SmtpSettings, WebhookSettings
+from service.notify_settings import SchedulerSettings
+from service.notify_targets import SmtpSettings, WebhookSettings
 
 log = get_logger("gongkai.scheduler")
 
