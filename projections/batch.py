@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from projections.agencies import AgencyFacts
 from projections.decode import CALENDAR, CASE, REQUEST
@@ -22,9 +22,12 @@ from projections.fold import Key, _family
 from projections.plain_fold import FEES, fold_plain, freeze
 from projections.rows import TableRows, case_row, request_row
 
+if TYPE_CHECKING:
+    from domain.event import AggregateEvent
+
 
 def fold_batch(
-    events: Sequence[Any],
+    events: Sequence[AggregateEvent],
     states: Sequence[tuple[int, str, bytes]],
     load_requests: Callable[[set[Key]], dict[Key, RequestFacts]],
     load_cases: Callable[[set[Key]], dict[Key, CaseFacts]],
@@ -37,17 +40,17 @@ def fold_batch(
     """
     request_keys: set[Key] = set()
     case_keys: set[Key] = set()
-    seen: set[Any] = set()
+    seen: set[Key] = set()
     codes: set[str] = set()
     for event in events:
         family = _family(event)
         if family == CALENDAR:
             continue
         codes.add(event.agency)
-        if family == REQUEST:
-            key, keys = (event.agency, event.request), request_keys
+        if family == REQUEST:  # the key is the field named as the family
+            key, keys = (event.agency, getattr(event, family)), request_keys
         elif family == CASE:
-            key, keys = (event.agency, event.case), case_keys
+            key, keys = (event.agency, getattr(event, family)), case_keys
         else:
             continue
         if key not in seen:

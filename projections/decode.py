@@ -15,7 +15,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from sys import intern
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -47,6 +47,21 @@ _OPTIONAL = tuple(
         }
     )
 )
+
+
+class FoldEvent(Protocol):
+    """What every fold reads of an event: a domain event, or a `Slim` one read from plain JSON.
+
+    Its key is the field named as its family (`request`, `case`); the fields its class's `changes` read are
+    attributes too.
+    """
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
 
 
 def family_of(cls: type) -> str:
@@ -113,11 +128,12 @@ def _slim(topic: str, state: bytes) -> Slim:
         raise MapperDeserialisationError(f"stored event ({topic}) cannot be read: {error!r}") from error
 
 
-def decode(mapper: Mapper[UUID], notes: Sequence[StoredEvent]) -> list[Any]:
+def decode(mapper: Mapper[UUID], notes: Sequence[StoredEvent]) -> list[FoldEvent]:
     """Return the events of stored ones for the fold: slim ones when the store is plain JSON, else the mapper's."""
     if fast(mapper):
         return [slim(note) for note in notes]
-    return [mapper.to_domain_event(note) for note in notes]
+    # every stored topic is one of gongkai's event classes (a DomainEvent, which is a FoldEvent)
+    return cast("list[FoldEvent]", [mapper.to_domain_event(note) for note in notes])
 
 
 def plain_pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, list[tuple[int, str, bytes]]]]:
@@ -170,7 +186,7 @@ def _narrow_reader(recorder: Any) -> Callable[[int, int], list[Any]] | None:
     return None
 
 
-def pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, int, list[Any]]]:
+def pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, int, list[FoldEvent]]]:
     """Yield (last position, how many, events for the fold) for each page of the log after `start`.
 
     A plain-JSON store is read as (topic, state) pairs and decoded slim; other stores page with

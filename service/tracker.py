@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -41,6 +41,7 @@ from storage.existing import existing_ids
 from storage.store import encode_events, open_store, save_stored
 
 if TYPE_CHECKING:
+    from domain.event import AggregateEvent
     from projections.replay import Rebuilt
     from storage.protocols import MaintainedView
     from storage.store import GongkaiApplication
@@ -265,7 +266,8 @@ class Tracker(Reports):
 
     def _save(self, batch: list[Aggregate], size: int, progress: Progress | None) -> int:
         # The tables fold the events just saved when they stand right before them (else the catch-up does).
-        events = [event for aggregate in batch for event in aggregate.collect_events()]
+        # gongkai's aggregates record only its own events (AggregateEvent): eventsourcing types them by its base
+        events = cast("list[AggregateEvent]", [event for aggregate in batch for event in aggregate.collect_events()])
         stored = encode_events(self.app, events)
         ids = save_stored(self.app, stored)
         folded = fold_saved(self.app, self.view, events, ids, stored)
