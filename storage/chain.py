@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import ProgrammingError, StoredEvent
@@ -21,6 +21,10 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from domain.errors import GongkaiError
 from storage.keys import SQLITE_KEY_TABLES
+
+if TYPE_CHECKING:
+    from psycopg import Cursor
+    from psycopg.rows import DictRow
 
 GENESIS = bytes(32)
 CHAIN_TABLE = "gk_chain"
@@ -99,7 +103,7 @@ def _links_of(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]
     """Yield the links of events one after the other: `link`, with the usual types (UUID, int, str, bytes) inline."""
     sha256 = hashlib.sha256
     topics: dict[str, bytes] = {}  # a topic's length and bytes, made once
-    last_id: Any = None
+    last_id: object = None
     id_part = b""
     for position, event in zip(ids, events, strict=True):
         originator_id, version, topic, state = event.originator_id, event.originator_version, event.topic, event.state
@@ -162,7 +166,7 @@ class LogCutError(GongkaiError):
         )
 
 
-def check_head(curs: Any, head_table: str, marker: str, end: int) -> None:
+def check_head(curs: SQLiteCursor | Cursor[DictRow], head_table: str, marker: str, end: int) -> None:
     """Refuse to insert after a log whose end (the last position before the new events) lies before its mark."""
     curs.execute(f"SELECT position FROM {head_table} WHERE name = {marker}", (HEAD_NAME,))
     row = curs.fetchone()
@@ -220,12 +224,12 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         return ids
 
 
-def _event_rows(stored_events: Sequence[StoredEvent]) -> list[tuple[Any, int, str, bytes]]:
+def _event_rows(stored_events: Sequence[StoredEvent]) -> list[tuple[UUID | str, int, str, bytes]]:
     """Return the events table's rows of stored events (an aggregate's id as hex text, made once per run of it)."""
-    rows: list[tuple[Any, int, str, bytes]] = []
+    rows: list[tuple[UUID | str, int, str, bytes]] = []
     append = rows.append
-    last_id: Any = None
-    text_id: Any = None
+    last_id: object = None
+    text_id: UUID | str = ""
     for stored in stored_events:
         originator_id = stored.originator_id
         if originator_id is not last_id:
