@@ -15,7 +15,7 @@ from domain.codes import TableFormat
 from domain.errors import GongkaiError, UnknownAgencyError
 from domain.messages import zh_en
 from projections.district import roll_up_differences
-from projections.tables import Period, build_report
+from projections.tables import Period, ReportJson, build_report
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class Reports:
         agency: str | None = None,
         include_earlier_pending: bool = False,
         code_as_stored: bool = False,
-    ) -> dict[str, Any]:
+    ) -> ReportJson:
         """Return the contract report of a year ("2024") or month ("2024-03") for one agency.
 
         `code_as_stored`: carry the code the events carry (the placeholder's, once given a real one), as the
@@ -140,7 +140,7 @@ class Reports:
 
     def reports_by_agency(
         self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
-    ) -> list[dict[str, Any]]:
+    ) -> list[ReportJson]:
         """Return one contract report per agency in the store, sorted by agency code."""
         self.catch_up()
         codes = sorted(a.agency for a in self.view.agencies())
@@ -151,7 +151,7 @@ class Reports:
 
     def district_report(
         self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
-    ) -> dict[str, Any]:
+    ) -> ReportJson:
         """Return the district's roll-up of every agency, checked equal to the sum of their reports."""
         agencies = self.reports_by_agency(
             period, table_format=table_format, include_earlier_pending=include_earlier_pending
