@@ -71,13 +71,13 @@ def fold_batch(
 
 
 def _request_row(facts: RequestFacts) -> list[Any]:
-    row = list(request_row(facts))
+    row: list[Any] = list(request_row(facts))
     row[FEES] = json.loads(row[FEES])
     return row
 
 
 def _case_row(facts: CaseFacts) -> list[Any]:
-    row = list(case_row(facts))
+    row: list[Any] = list(case_row(facts))
     row[5] = json.loads(row[5])
     return row
 

@@ -9,16 +9,17 @@ building facts for them; the facts decide only where two rows' text differs.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from projections.decode import fast, pages, plain_pages
 from projections.facts import CountKey, contributions
-from projections.fold import Changes, _family, fold_into
+from projections.fold import Changes, Key, _family, fold_into
 from projections.plain_fold import VOIDED, fold_plain, freeze
 from projections.rows import (
+    R,
     Row,
     TableRows,
     agency_facts,
@@ -140,18 +141,20 @@ def _compare_rows(
     what: str,
     view: ReplayView,
     table: str,
-    replayed: dict[Any, Row],
-    facts: Callable[[Row], Any],
+    replayed_rows: Mapping[str, R] | Mapping[Key, R],
+    facts: Callable[[R], object],
     *,
     keyed_by_code: bool = False,
 ) -> bool:
     """Compare a stored table, row by row, with the replayed rows; return whether every row is the same text."""
+    replayed = cast("Mapping[str | Key, R]", replayed_rows)  # keyed by code, or by (agency, number)
     seen = 0
-    differing: dict[Any, tuple[Row | None, Row | None]] = {}
-    for rows in view.table_rows(table):
+    differing: dict[str | Key, tuple[R | None, R | None]] = {}
+    stored_pages = cast("Iterator[list[R]]", view.table_rows(table))  # the table's rows are the replayed rows' kind
+    for rows in stored_pages:
         seen += len(rows)
         for row in rows:
-            key = row[0] if keyed_by_code else (row[0], row[1])
+            key: str | Key = row[0] if keyed_by_code else (row[0], row[1])
             if (mine := replayed.get(key)) != row:
                 differing[key] = (row, mine)
     if not differing and seen == len(replayed):
@@ -159,7 +162,7 @@ def _compare_rows(
     if seen - sum(1 for _, mine in differing.values() if mine is None) != len(replayed):
         # some replayed rows are missing from the table: find which
         stored = {row[0] if keyed_by_code else (row[0], row[1]) for rows in view.table_rows(table) for row in rows}
-        differing.update((key, (None, row)) for key, row in replayed.items() if key not in stored)
+        differing.update((missing, (None, row)) for missing, row in replayed.items() if missing not in stored)
     for key in sorted(differing, key=str):
         if len(found) >= limit:
             break  # enough to show: the tables are rewritten anyway

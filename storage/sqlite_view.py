@@ -18,6 +18,7 @@ from projections.rows import (
     CASE_COLUMNS,
     REQUEST_COLUMNS,
     TABLES,
+    R,
     Row,
     TableRows,
     agency_facts,
@@ -83,7 +84,7 @@ class SQLiteView(CommitsWithTracking[SQLiteCursor], SQLiteTrackingRecorder):
         """Return the stored facts of the given cases."""
         return self._load(keys, "gk_cases", CASE_COLUMNS, case_facts)
 
-    def _load(self, keys: set[Key], table: str, columns: tuple[str, ...], make: Callable[[Row], F]) -> dict[Key, F]:
+    def _load(self, keys: set[Key], table: str, columns: tuple[str, ...], make: Callable[[R], F]) -> dict[Key, F]:
         found: dict[Key, F] = {}
         sql = f"SELECT {', '.join(columns)} FROM {table} WHERE agency = ? AND number = ?"
         with self.datastore.transaction(commit=False) as c:
