@@ -138,7 +138,7 @@ class Request(RequestRules, RequestState, KeepsHistory, BaseAggregate[UUID]):
             super().__init_subclass__(**kwargs)
             cls.names_state = any(change.field in STATE_INPUTS for change in cls.changes)
 
-        def apply(self, aggregate: Any) -> None:
+        def apply(self, aggregate: Request) -> None:
             """Append the event to the request's history and fold it into the state."""
             aggregate.history.append(self)
             aggregate.fold(self)

@@ -29,7 +29,7 @@ from storage.upcasting import decode_state
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from eventsourcing.persistence import Mapper
+    from eventsourcing.persistence import ApplicationRecorder, Mapper
 
     from storage.protocols import EventStore
 
@@ -154,12 +154,12 @@ def plain_pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, 
         yield start, [(note.id, note.topic, note.state) for note in notes]
 
 
-def _narrow_reader(recorder: Any) -> Callable[[int, int], list[Any]] | None:
+def _narrow_reader(recorder: ApplicationRecorder) -> Callable[[int, int], list[tuple[int, str, bytes]]] | None:
     """Return a reader of one page of (position, topic, state) after a position, for SQLite and PostgreSQL."""
     if isinstance(recorder, SQLiteApplicationRecorder):
         sql = f"SELECT rowid, topic, state FROM {recorder.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?"
 
-        def read_sqlite(start: int, limit: int) -> list[Any]:
+        def read_sqlite(start: int, limit: int) -> list[tuple[int, str, bytes]]:
             with recorder.datastore.transaction(commit=False) as c:
                 c.sqlite_cursor.row_factory = None  # plain tuples, not sqlite3.Row
                 c.execute(sql, (start, limit))
@@ -176,7 +176,7 @@ def _narrow_reader(recorder: Any) -> Callable[[int, int], list[Any]] | None:
             "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
         ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
 
-        def read_postgres(start: int, limit: int) -> list[Any]:
+        def read_postgres(start: int, limit: int) -> list[tuple[int, str, bytes]]:
             with recorder.datastore.transaction(commit=False) as c:
                 c.row_factory = tuple_row
                 c.execute(statement, [start, limit])

@@ -171,7 +171,9 @@ def _compare_rows(
     return False
 
 
-def _compare(found: list[str], limit: int, what: str, maintained: dict[Any, Any], replayed: dict[Any, Any]) -> bool:
+def _compare(
+    found: list[str], limit: int, what: str, maintained: Mapping[CountKey, int], replayed: Mapping[CountKey, int]
+) -> bool:
     if maintained == replayed:
         return True  # the usual case, compared in C; otherwise find which keys differ
     for key in sorted(set(maintained) | set(replayed), key=str):
@@ -181,7 +183,7 @@ def _compare(found: list[str], limit: int, what: str, maintained: dict[Any, Any]
     return False
 
 
-def _report(found: list[str], what: str, key: Any, maintained: Any, replayed: Any) -> None:
+def _report(found: list[str], what: str, key: str | tuple[str, ...], maintained: object, replayed: object) -> None:
     if maintained != replayed:  # rows whose text differs only in form (the same facts) are no difference
         name = "/".join(key) if isinstance(key, tuple) else key
         found.append(f"{what} {name}: maintained {maintained}, replay {replayed}")

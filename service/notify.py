@@ -133,7 +133,7 @@ class WebhookNotifier:
         """Post every reminder."""
         return True
 
-    def _body(self, message: Message) -> dict[str, Any]:
+    def _body(self, message: Message) -> dict[str, object]:
         if self.settings.format == "dingtalk":
             text = f"#### {message.title}\n\n" + message.text.replace("\n", "\n\n")
             return {"msgtype": "markdown", "markdown": {"title": message.title, "text": text}}

@@ -8,7 +8,7 @@ eventsourcing, so a report read straight from the tables starts fast.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from domain.closing import YearClose, tables_hash
 from domain.codes import TableFormat
@@ -189,7 +189,7 @@ class ClosedStatus:
         """Tell whether the current tables equal the closed ones."""
         return self.current_sha256 == self.close.sha256
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Return the `closed_year` key added to the report JSON."""
         return {
             "closed_on": self.close.closed_on.isoformat(),
