@@ -200,7 +200,7 @@ class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecor
             self._copy(c, "gk_agencies", AGENCY_COLUMNS, rows.agencies.values())
             self._copy(c, "gk_counts", COUNT_COLUMNS, ((*key, n) for key, n in rows.counts.items() if n))
 
-    def _copy(self, c: Cursor[DictRow], table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    def _copy(self, c: Cursor[DictRow], table: str, columns: Sequence[str], rows: Iterable[tuple[object, ...]]) -> None:
         """Fill an empty table with COPY, PostgreSQL's bulk path."""
         statement = SQL("COPY {} ({}) FROM STDIN").format(self._table(table), _names(columns))
         with c.copy(statement) as copy:
@@ -221,7 +221,9 @@ class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecor
         self._upsert(c, "gk_agencies", AGENCY_COLUMNS, list(rows.agencies.values()))
         self._add_counts(c, rows.counts)
 
-    def _upsert(self, c: Cursor[DictRow], table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    def _upsert(
+        self, c: Cursor[DictRow], table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]
+    ) -> None:
         if not rows:
             return
         keys = KEYS[table]
