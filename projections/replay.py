@@ -33,6 +33,9 @@ from projections.rows import (
 if TYPE_CHECKING:
     from storage.protocols import EventStore
 
+# The plain-JSON fold moved to plain_fold.py; its names are still read from here.
+__all__ = ["Rebuilt", "ReplayView", "Verdict", "compare", "fold_plain", "freeze", "rebuild"]
+
 BATCH = 2000
 Progress = Callable[[int], None]
 

@@ -54,6 +54,16 @@ from domain.messages import zh_en
 from service.notify_targets import SmtpSettings, WebhookSettings, smtp_settings, webhook_settings
 from service.settings_checks import SettingsError, refuse, seconds, table_of
 
+# Read from here by the CLI, the scheduler and the notifiers (the [smtp] and [[webhooks]] types live in notify_targets).
+__all__ = [
+    "ReminderSettings",
+    "SchedulerSettings",
+    "SettingsError",
+    "SmtpSettings",
+    "WebhookSettings",
+    "load_scheduler_settings",
+]
+
 
 @dataclass(frozen=True)
 class ReminderSettings:
