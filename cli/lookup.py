@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -39,7 +39,7 @@ def print_info(tracker: Tracker) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
 
-def _imported_reports(tracker: Tracker) -> list[dict[str, Any]]:
+def _imported_reports(tracker: Tracker) -> list[dict[str, object]]:
     """List the previous years' reports imported (`import-report`): last year's figures, never counted."""
     return [
         {"year": year, "format": kept.report.get("format"), "source": kept.source, "recorded_on": str(kept.recorded_on)}
@@ -47,7 +47,7 @@ def _imported_reports(tracker: Tracker) -> list[dict[str, Any]]:
     ]
 
 
-def _protection(tracker: Tracker) -> dict[str, Any]:
+def _protection(tracker: Tracker) -> dict[str, object]:
     """Say plainly whether personal data is encrypted at rest (and warn on stderr when it is not)."""
     from storage.crypto import key_store
 
@@ -92,7 +92,7 @@ def print_history(tracker: Tracker, number: str, fmt: str = "table") -> None:
         return
     if isinstance(target, CaseView):
         title = _case_title(target)
-        events = sorted(target.case.history, key=lambda e: (e.date, e.timestamp))
+        events: list[DomainEvent] = sorted(target.case.history, key=lambda e: (e.date, e.timestamp))
     else:
         reg = target.registration
         title = f"申请 {target.request.number} · {' · '.join(state_words(target.request, reg))}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -13,6 +13,9 @@ from cli.context import file_refusals, refusals, reports, tracker
 from cli.params import DATE, MONTH, NUMBER, YEAR, format_option
 from cli.record import add_event_commands
 from domain.messages import zh_en
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 F = TypeVar("F", bound=Callable[..., object])  # a command function, given options by a decorator
 
@@ -287,7 +290,7 @@ def agency_code(ctx: click.Context, code: str, date: str | None) -> None:
         )
 
 
-def _business_date(text: str) -> Any:
+def _business_date(text: str) -> dt.date:
     import datetime as dt
 
     try:

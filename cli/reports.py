@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,7 +22,10 @@ from domain.messages import zh_en
 from projections.tables import APPEAL_COLUMNS, COLUMNS
 
 if TYPE_CHECKING:
+    from rich.console import Group
+
     from cli.progress import ProgressBar
+    from projections.tables import ReportJson
     from service.reports import Reports
     from service.tracker import Tracker
 
@@ -39,7 +42,7 @@ def _write(text: str, output: Path | None) -> None:
         click.echo(f"已写入 written: {output}", err=True)
 
 
-def render_table(report: dict[str, Any]) -> Any:
+def render_table(report: ReportJson) -> Group:
     """Return rich tables 三 and 四 in the official layout: group and sub-group headings, then the rows."""
     from rich.console import Group
     from rich.table import Table
@@ -110,7 +113,7 @@ def emit_report(
         print_tables([report], output)
 
 
-def print_tables(reports: list[dict[str, Any]], output: Path | None) -> None:
+def print_tables(reports: list[ReportJson], output: Path | None) -> None:
     """Print tables 三 and 四 of each report as a terminal table, to stdout or to a file that is then closed."""
     from rich.console import Console
 
@@ -127,7 +130,7 @@ def print_tables(reports: list[dict[str, Any]], output: Path | None) -> None:
     click.echo(f"已写入 written: {output}", err=True)
 
 
-def _note_closed(tracker: Reports, year: int, report: dict[str, Any]) -> None:
+def _note_closed(tracker: Reports, year: int, report: ReportJson) -> None:
     """Say on stderr (and in the JSON, as an extra key) whether the year is closed and still equal."""
     from service.reports import closed_status
 
@@ -137,7 +140,7 @@ def _note_closed(tracker: Reports, year: int, report: dict[str, Any]) -> None:
         report["closed_year"] = status.to_json()
 
 
-def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
+def _emit_document(tracker: Reports, period: str, fmt: str, report: ReportJson, output: Path | None) -> None:
     """Write the monthly filing workbook or page, or the annual tables as XLSX, DOCX or HTML."""
     from projections.render import render_html, write_docx, write_xlsx
     from service.files import output_file

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) -> None:
     """校验 Check the log, its chain, the closes' heads and the tables against what was recorded through gongkai."""
     from service.integrity import close_mismatches, cuts, tables_disagree, tables_message, watched
-    from storage.chain import close_records, name_event, verify_store
+    from storage.chain_verify import close_records, name_event, verify_store
 
     published = _anchor(anchor) if anchor else None
     with tracker(ctx) as t:

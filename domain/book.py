@@ -18,6 +18,7 @@ from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
 from domain.checked_events import build_event
 from domain.errors import ClosedYearError, RefusedError, UnknownAgencyError, UnknownRequestError
+from domain.event import AggregateEvent
 from domain.labels import step_label
 from domain.lines import Line
 from domain.messages import zh_en
@@ -259,7 +260,7 @@ _TOPICS: dict[type, str] = {}
 A = TypeVar("A", Request, AppealCase, Agency)
 
 
-def created(cls: type[A], event_class: type[Any], aggregate_id: UUID, **fields: Any) -> A:
+def created(cls: type[A], event_class: type[AggregateEvent], aggregate_id: UUID, **fields: Any) -> A:
     """Return a new aggregate holding its first event: what eventsourcing's `_create` does for gongkai's aggregates.
 
     Without the steps they do not use (an explicit TOPIC, an id factory, arguments to `__init__`): a bulk import
@@ -284,7 +285,7 @@ def created(cls: type[A], event_class: type[Any], aggregate_id: UUID, **fields: 
     return aggregate
 
 
-def trigger(aggregate: Aggregate, event_class: type[Any], **fields: Any) -> None:
+def trigger(aggregate: Aggregate, event_class: type[AggregateEvent], **fields: Any) -> None:
     """Apply a new event to an aggregate: what eventsourcing's `trigger_event` and `mutate` do for gongkai's events.
 
     Without re-checking that the event is the aggregate's next (it is built so) or copying the arguments.

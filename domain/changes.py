@@ -3,8 +3,8 @@
 Each event class states its changes once (`changes`, e.g. `Request.Answered`: `closed` ← the date, `outcome` ←
 its outcome, `state` ← "answered"). Every fold reads that one statement: the aggregate (whose state the
 refusals read), the deadline facts, the catch-up's frozen facts (projections/facts.py), the replay's and the
-import's plain-JSON fold (projections/replay.py) and the closed-year check (domain/closing.py). Adding an event
-field that changes the state is one `Change` next to the field: docs/adding-an-event-field.md.
+import's plain-JSON fold (projections/plain_fold.py) and the closed-year check (domain/year_footprint.py). Adding
+an event field that changes the state is one `Change` next to the field: docs/adding-an-event-field.md.
 """
 
 from __future__ import annotations
@@ -12,12 +12,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 # A change's source that names the event's own business date.
 DATE = "date"
 
 SET, GIVEN, FIRST, COUNT, APPEND, INCLUDE = "set", "given", "first", "count", "append", "include"
+# A field's value is typed `Any` here: a change names its field and source by name, so each value has the type of
+# the field it names (a date, a code, a count, a tuple of pairs …), checked by tests/unit/test_fold_rules.py.
+
+
+class Dated(Protocol):
+    """An event as the changes read it: its date, and the fields its changes name (read by name)."""
+
+    @property
+    def date(self) -> dt.date: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +47,7 @@ class Change:
     value: Any = None
     convert: Callable[[Any], Any] | None = None  # applied to the source's value (e.g. yuan → fen)
 
-    def reads(self, event: Any) -> Any:
+    def reads(self, event: object) -> Any:
         """Return what the change takes from an event (an object with the event's fields as attributes)."""
         if self.source is None:
             return self.value
@@ -76,7 +85,7 @@ def Include(field: str, source: str) -> Change:
     return Change(INCLUDE, field, source)
 
 
-def changed_value(change: Change, current: Any, event: Any) -> tuple[bool, Any]:
+def changed_value(change: Change, current: Any, event: Dated) -> tuple[bool, Any]:
     """Return whether a change applies to a field now holding `current`, and the field's new value."""
     op = change.op
     if op == SET:
@@ -95,7 +104,7 @@ def changed_value(change: Change, current: Any, event: Any) -> tuple[bool, Any]:
     raise ValueError(f"unknown change {op!r}")
 
 
-def compiled(changes: tuple[Change, ...]) -> Callable[[Any, Any], None]:
+def compiled(changes: tuple[Change, ...]) -> Callable[[object, object], None]:
     """Return a function applying the changes to a mutable state object (the aggregate, `RequestState`).
 
     It sets what `changed_fields` returns (tests/unit/test_fold_rules.py holds the aggregate to the facts).
@@ -130,11 +139,11 @@ def compiled(changes: tuple[Change, ...]) -> Callable[[Any, Any], None]:
             raise ValueError(f"unknown change {change.op!r}")
     lines.append("    return None")
     exec("\n".join(lines), names)
-    function: Callable[[Any, Any], None] = names["apply"]
+    function: Callable[[object, object], None] = names["apply"]
     return function
 
 
-def changed_fields(changes: Iterable[Change], current: Callable[[str], Any], event: Any) -> dict[str, Any]:
+def changed_fields(changes: Iterable[Change], current: Callable[[str], Any], event: Dated) -> dict[str, Any]:
     """Return the new values of the fields an event changes, reading each field's value with `current`."""
     new: dict[str, Any] = {}
     for change in changes:

@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.errors import CalendarYearUnknown
@@ -92,9 +91,9 @@ class Deadline:
         return self.request or self.case or self.month or (str(self.year) if self.year is not None else "")
 
 
-def deadline_to_json(deadline: Deadline) -> dict[str, Any]:
+def deadline_to_json(deadline: Deadline) -> dict[str, object]:
     """Return the contract object of `due --format json` (docs/deadlines.md)."""
-    data: dict[str, Any] = {}
+    data: dict[str, object] = {}
     if deadline.month is not None:
         data["month"] = deadline.month
     elif deadline.year is not None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from domain.appeal import AppealCase
 from domain.calendar import WorkingCalendar
-from domain.deadlines import DeadlineKind, DeadlineRules
+from domain.deadlines import Deadline, DeadlineKind, DeadlineRules
 from domain.errors import GongkaiError
 from domain.labels import (
     APPEAL_GROUP_LABELS,
@@ -31,6 +31,11 @@ from domain.registration import registration
 from domain.request import Request
 from domain.request_deadlines import request_deadlines
 from domain.values import month_bounds
+
+if TYPE_CHECKING:
+    from projections.render.rows import Report
+
+E = TypeVar("E", bound=Request.Event)  # one kind of step
 
 YES, NO, NOT_APPLICABLE, OVERDUE = "是", "否", "—", "已逾期"
 DONE, CARRIED = "办结", "结转"
@@ -114,11 +119,13 @@ def is_active(request: Request, first: dt.date, last: dt.date) -> bool:
     return request.closed is None or request.closed >= first
 
 
-def _first(events: Sequence[Any], name: str) -> Any:
-    return next((e for e in events if e.name == name), None)
+def _first(events: Sequence[Request.Event], kind: type[E]) -> E | None:
+    return next((e for e in events if type(e) is kind), None)
 
 
-def reply_deadline(request: Request, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar) -> Any:
+def reply_deadline(
+    request: Request, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar
+) -> Deadline | None:
     """Return the reply deadline as it stood on the day of the answer (or on as_of, if still open)."""
     closing = request.closed if request.closed is not None and request.closed <= as_of else None
     view = copy.copy(request)
@@ -143,7 +150,7 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
         on_time = OVERDUE if deadline is not None and due is not None and due < last and not deadline.paused else ""
     elif withdrawn:
         on_time = NOT_APPLICABLE
-        reason = _first(steps, "withdrawn")
+        reason = _first(steps, Request.Withdrawn)
         remarks.append(f"申请人撤回{'：' + reason.reason if reason and reason.reason else ''}")
     else:
         on_time = NOT_APPLICABLE if due is None else (YES if closed <= due else NO)
@@ -156,7 +163,7 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
         extra = sum(1 for e in steps if e.name == name) - 1
         if extra > 0:
             remarks.append(f"另有{extra}次{label}")
-    fee, paid = _first(steps, "fee_notified"), _first(steps, "fee_paid")
+    fee, paid = _first(steps, Request.FeeNotified), _first(steps, Request.FeePaid)
     received = request.history[0]
     return LedgerRow(
         number=request.number,
@@ -167,14 +174,14 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
         subject=request.subject or "",
         registered=request.registered if request.registered and request.registered <= last else None,
         registration=registration(request, last, rules.registration_working_days, calendar).words(),
-        correction_requested=_date(_first(steps, "correction_requested")),
-        correction_received=_date(_first(steps, "correction_received")),
-        consultation_started=_date(_first(steps, "consultation_started")),
-        consultation_ended=_date(_first(steps, "consultation_ended")),
-        extended=_date(_first(steps, "extended")),
+        correction_requested=_date(_first(steps, Request.CorrectionRequested)),
+        correction_received=_date(_first(steps, Request.CorrectionReceived)),
+        consultation_started=_date(_first(steps, Request.ConsultationStarted)),
+        consultation_ended=_date(_first(steps, Request.ConsultationEnded)),
+        extended=_date(_first(steps, Request.Extended)),
         fee_notified=_date(fee),
         fee_paid=_date(paid),
-        fee_amount=(paid or fee).amount if (paid or fee) else None,
+        fee_amount=paid.amount if paid else fee.amount if fee else None,
         reply_due=due,
         answered=closed,
         outcome=outcome_label(request.outcome) if closed and request.outcome else "",
@@ -185,7 +192,7 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
     )
 
 
-def _date(event: Any) -> dt.date | None:
+def _date(event: Request.Event | None) -> dt.date | None:
     return event.date if event is not None else None
 
 
@@ -252,7 +259,7 @@ def build_ledger(
     )
 
 
-def check_ledger(ledger: Ledger, report: Mapping[str, Any]) -> None:
+def check_ledger(ledger: Ledger, report: Report) -> None:
     """Raise LedgerMismatchError unless the ledger's rows agree with the month's tables 三 and 四."""
     rows = report["applications"]
     pairs = {

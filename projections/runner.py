@@ -15,11 +15,9 @@ from projections.fold import Changes, Key, fold_events
 from projections.rows import TableRows
 
 if TYPE_CHECKING:
-    from uuid import UUID
-
-    from eventsourcing.domain import DomainEventProtocol
     from eventsourcing.persistence import StoredEvent
 
+    from domain.event import AggregateEvent
     from storage.protocols import EventStore
 
 BATCH = 2000
@@ -71,7 +69,7 @@ def catch_up(app: EventStore, view: View, progress: Progress | None = None) -> i
 def fold_saved(
     app: EventStore,
     view: View,
-    events: Sequence[DomainEventProtocol[UUID]],
+    events: Sequence[AggregateEvent],
     ids: Sequence[int],
     stored: Sequence[StoredEvent] | None = None,
 ) -> bool:

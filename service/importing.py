@@ -21,7 +21,8 @@ from storage.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
 
 if TYPE_CHECKING:
     from domain.lines import Line
-    from service.tracker import LoadedBook, Tracker
+    from service.loaded_book import LoadedBook
+    from service.tracker import Tracker
 
 # Given the number of events about to be saved; returns what to call with each saved batch's size, or None.
 ProgressStart = Callable[[int], Callable[[int], None] | None]

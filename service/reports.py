@@ -8,7 +8,7 @@ eventsourcing, so a report read straight from the tables starts fast.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from domain.closing import YearClose, tables_hash
 from domain.codes import TableFormat
@@ -16,7 +16,7 @@ from domain.errors import GongkaiError, UnknownAgencyError
 from domain.imported_reports import ImportedReport
 from domain.messages import zh_en
 from projections.district import roll_up_differences
-from projections.tables import Period, build_report
+from projections.tables import Period, ReportJson, build_report
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class Reports:
         agency: str | None = None,
         include_earlier_pending: bool = False,
         code_as_stored: bool = False,
-    ) -> dict[str, Any]:
+    ) -> ReportJson:
         """Return the contract report of a year ("2024") or month ("2024-03") for one agency.
 
         `code_as_stored`: carry the code the events carry (the placeholder's, once given a real one), as the
@@ -145,7 +145,7 @@ class Reports:
 
     def reports_by_agency(
         self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
-    ) -> list[dict[str, Any]]:
+    ) -> list[ReportJson]:
         """Return one contract report per agency in the store, sorted by agency code."""
         self.catch_up()
         codes = sorted(a.agency for a in self.view.agencies())
@@ -156,7 +156,7 @@ class Reports:
 
     def district_report(
         self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
-    ) -> dict[str, Any]:
+    ) -> ReportJson:
         """Return the district's roll-up of every agency, checked equal to the sum of their reports."""
         agencies = self.reports_by_agency(
             period, table_format=table_format, include_earlier_pending=include_earlier_pending
@@ -194,7 +194,7 @@ class ClosedStatus:
         """Tell whether the current tables equal the closed ones."""
         return self.current_sha256 == self.close.sha256
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Return the `closed_year` key added to the report JSON."""
         return {
             "closed_on": self.close.closed_on.isoformat(),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder
@@ -18,6 +18,7 @@ from projections.rows import (
     CASE_COLUMNS,
     REQUEST_COLUMNS,
     TABLES,
+    R,
     Row,
     TableRows,
     agency_facts,
@@ -28,6 +29,11 @@ from projections.rows import (
     request_row,
 )
 from storage.view_commit import CommitsWithTracking
+
+if TYPE_CHECKING:
+    import sqlite3
+
+F = TypeVar("F")  # the facts a row is read into
 
 # Every stored row of a table, as a replay compares them (the cases of voided applications are in no table).
 ROWS_SQL = {
@@ -65,7 +71,7 @@ class SQLiteView(CommitsWithTracking[SQLiteCursor], SQLiteTrackingRecorder):
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def _select(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+    def _select(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, list(params))
             return list(c.fetchall())
@@ -78,8 +84,8 @@ class SQLiteView(CommitsWithTracking[SQLiteCursor], SQLiteTrackingRecorder):
         """Return the stored facts of the given cases."""
         return self._load(keys, "gk_cases", CASE_COLUMNS, case_facts)
 
-    def _load(self, keys: set[Key], table: str, columns: tuple[str, ...], make: Any) -> dict[Key, Any]:
-        found: dict[Key, Any] = {}
+    def _load(self, keys: set[Key], table: str, columns: tuple[str, ...], make: Callable[[R], F]) -> dict[Key, F]:
+        found: dict[Key, F] = {}
         sql = f"SELECT {', '.join(columns)} FROM {table} WHERE agency = ? AND number = ?"
         with self.datastore.transaction(commit=False) as c:
             for key in keys:

@@ -23,7 +23,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from domain.closing import YearClose
 from domain.imported_reports import KEPT_KEYS, ImportedReport
 from projections.agencies import AgencyFacts
-from projections.rows import AGENCY_COLUMNS, CASE_COLUMNS, Row, agency_facts, case_facts
+from projections.rows import AGENCY_COLUMNS, CASE_COLUMNS, DbRow, agency_facts, case_facts
 from service.logs import get_logger
 from service.reports import Reports
 from service.settings import PLACEHOLDER_AGENCY, Settings
@@ -56,7 +56,7 @@ class TablesReader:
         self.prefix = f'"{schema.replace(chr(34), chr(34) * 2)}".' if schema else ""  # a quoted PostgreSQL schema
         self.mark = "%s" if schema else "?"
 
-    def rows(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[DbRow]:
         """Return the rows of a query; `{t}` stands for the tables' schema prefix, `?` for a parameter."""
         cursor = self.connection.execute(sql.replace("{t}", self.prefix).replace("?", self.mark), params)
         return list(cursor.fetchall())

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from domain.book import Book
+from domain.codes import TableFormat
 from domain.lines import parse_object
 from projections.facts import CaseFacts, RequestFacts, contributions
 from projections.fold import fold_case, fold_request
-from projections.tables import Period, build_report
+from projections.tables import Period, ReportJson, build_report
 
 TODAY = dt.date(2026, 11, 25)
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,9 +46,10 @@ def events_of(book: Book) -> list[Any]:
     return [event for aggregate in book.changed() for event in aggregate.pending_events]
 
 
-def fold_report(objects: Iterable[dict[str, Any]], period: str, table_format: Any = None, **kw: Any) -> dict[str, Any]:
+def fold_report(
+    objects: Iterable[dict[str, Any]], period: str, table_format: TableFormat | None = None, **kw: Any
+) -> ReportJson:
     """Fold events purely into the report of a period (no store): the projection as a pure function."""
-    from domain.codes import TableFormat
 
     requests: dict[tuple[str, str], RequestFacts | None] = {}
     cases: dict[tuple[str, str], CaseFacts | None] = {}

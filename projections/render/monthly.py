@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from projections.ledger import Ledger, check_ledger
 from projections.render.balance import check_balance
 from projections.render.grid import table3_grid, table3_print_widths
 from projections.render.rows import TABLE3_TITLE, Report, fees_text, period_text
 from projections.render.xlsx import text_width
+
+# What a ledger cell holds: a row's position, text, a date, an amount, or nothing.
+CellValue = int | str | dt.date | Decimal | None
 
 LEDGER_TITLE = "政府信息依申请公开汇总表"
 CASES_TITLE = "依申请信息公开引起复议（诉讼）表"
@@ -142,12 +144,12 @@ def period_line(ledger: Ledger, report: Report) -> str:
     return f"报送单位：{report['agency']}　　统计期间：{ledger.first:%Y年%m月%d日}至{ledger.last:%Y年%m月%d日}"
 
 
-def cell_value(row: Any, column: Column, index: int) -> Any:
+def cell_value(row: object, column: Column, index: int) -> CellValue:
     """Return a row's value in a column (序号 is the row's position, counted from 1)."""
     return index if not column.attr else getattr(row, column.attr)
 
 
-def display(value: Any) -> str:
+def display(value: object) -> str:
     """Return a value as text (dates ISO, money with two decimals, nothing as empty)."""
     if value is None:
         return ""

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from projections.decode import Slim, decode, fast
 from projections.facts import CountKey, contributions
 from projections.fold import _family, fold_events, fold_into
-from projections.replay import fold_plain, freeze
+from projections.plain_fold import fold_plain, freeze
 from projections.rows import agency_row, case_row, request_row
 from storage.mapper import PydanticMapper
 from tests.conftest import book_of, events_of
