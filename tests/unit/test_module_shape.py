@@ -193,8 +193,6 @@ ALLOWED: dict[str, str] = {
     "projections/plain_fold.py:freeze(agencies)": _MUTABLE_ROW,
     "projections/plain_fold.py:freeze(cases)": _MUTABLE_ROW,
     "projections/plain_fold.py:freeze(requests)": _MUTABLE_ROW,
-    "projections/render/balance.py:_check_cells(values)": _READ_REPORT,
-    "projections/render/balance.py:_table(->)": _READ_REPORT,
     "projections/render/rows.py:Report": _READ_REPORT,
     "projections/rows.py:DbRow": _DB_ROW,
     "scheduler/sweep.py:Reminders._record(fields)": _JSON,
