@@ -153,3 +153,16 @@ def test_replay_and_verify_agree_after_these_events(gongkai: Runner) -> None:
     gongkai("replay", check=True)
     gongkai("verify", check=True)
     assert _inputs(gongkai, 2021)["proactive"]["licensing"] == {"decisions": 4}
+
+
+def test_an_export_carries_them_to_another_store(gongkai: Runner, tmp_path: Path) -> None:
+    gongkai("record-proactive", "2020", "--date", "2021-01-10", "--row", "政府集中采购.采购总金额=1700.50", check=True)
+    gongkai("record-text", "2020", "五", "--file", "-", "--date", "2021-01-10", stdin="一是……\n\n二是……", check=True)
+    before = _inputs(gongkai, 2020)
+    for fmt in ("jsonl", "csv"):
+        exported = tmp_path / f"all.{fmt}"
+        gongkai("export", "--year", "2020", "--format", fmt, "-o", str(exported), check=True)
+        other = {"GONGKAI_DB": str(tmp_path / f"other-{fmt}.db")}
+        gongkai("import", str(exported), env=other, check=True)
+        moved = _json(gongkai("report-inputs", "2020", "--format", "json", env=other))
+        assert (moved["proactive"], moved["texts"]) == (before["proactive"], before["texts"])
