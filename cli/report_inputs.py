@@ -11,43 +11,16 @@ import click
 
 from cli.context import fail, refusals, tracker
 from cli.params import DATE, YEAR, CodeType, Unparseable, format_option
+from cli.record import record_line
 from domain.codes import TableFormat
-from domain.messages import Message, zh_en
+from domain.messages import zh_en
 from domain.proactive import MONEY, Column, blocks, column_code, format_for, row_code, row_columns
 from domain.report_sections import TextSection, section_title
 
 if TYPE_CHECKING:
     from service.report_inputs import AnnualInputs
-    from service.tracker import Tracker
 
 _WHOLE = re.compile(r"-?\d{1,12}")
-
-
-def _record(t: Tracker, line: dict[str, Any], subject: str) -> None:
-    """Record one line as `import` would, and say so on stderr (already recorded: nothing new)."""
-    from domain.errors import InvalidInputError, Problem
-    from domain.labels import step_label
-    from domain.lines import LineError, parse_object
-
-    line.setdefault("date", t.settings.today.isoformat())
-    try:
-        parsed = parse_object(line)
-    except LineError as error:
-        field, reason = error.field, error.reason
-        if field.startswith("figures.") and isinstance(reason, Message):  # a figure: named as --row names it
-            where = field.removeprefix("figures.")
-            field, reason = "row", Message(f"{where}：{reason.zh}", f"{where}: {reason.en}")
-        raise InvalidInputError([Problem(None, field, reason)]) from None
-    result = t.record([(1, parsed)])
-    step = step_label(line["event"])
-    if result.recorded:
-        click.echo(
-            zh_en(f"已记录：{subject} {step}（{line['date']}）", f"recorded: {line['event']} {subject}"), err=True
-        )
-    else:
-        click.echo(
-            zh_en(f"已有记录，未重复记录：{subject} {step}（{line['date']}）", f"already recorded: {subject}"), err=True
-        )
 
 
 # -- table 二 ------------------------------------------------------------------------------------------
@@ -162,7 +135,7 @@ def record_proactive(ctx: click.Context, year: int, rows: tuple[str, ...], inter
         line: dict[str, Any] = {"event": "proactive_figures_recorded", "year": year, "figures": figures}
         if date is not None:
             line["date"] = date
-        _record(t, line, f"{year} 年度表二")
+        record_line(t, line, f"{year} 年度表二")
 
 
 # -- the office's text ---------------------------------------------------------------------------------
@@ -213,7 +186,7 @@ def record_text(ctx: click.Context, year: int, section: str, path: str | None, d
         line["text"] = text.strip("\n")
         if date is not None:
             line["date"] = date
-        _record(t, line, f"{year} 年度 {section_title(chosen, format_for(year))}")
+        record_line(t, line, f"{year} 年度 {section_title(chosen, format_for(year))}")
 
 
 # -- the listing ---------------------------------------------------------------------------------------
