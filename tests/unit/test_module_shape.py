@@ -120,6 +120,8 @@ ALLOWED: dict[str, str] = {
     "cli/params.py:WholeNumber.convert(value)": _CLICK,
     "domain/agency.py:Agency.check_step(fields)": _JSON,
     "domain/agency.py:Agency.check_imported_report(fields)": _JSON,
+    "domain/agency.py:Agency.ProactiveFiguresRecorded.check_line(fields)": _JSON,
+    "cli/record.py:record_line(line)": _JSON,
     "domain/appeal.py:AppealCase.Appealed.upcast_v1_v2(state)": _JSON,
     "domain/book.py:Book._already(fields)": _JSON,
     "domain/book.py:Book.check_open_year(fields)": _JSON,
