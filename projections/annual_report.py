@@ -1,0 +1,73 @@
+"""The whole annual report (docs/annual-report.md, a contract): the year's tables, table 二 and six sections. Pure.
+
+`build_annual_report` takes the year's report JSON (tables 三 and 四), its table 二 and the office's texts, last
+year's tables when known and the year's close when closed, and returns the report JSON the documents print: the
+tables' object plus `"proactive"` and `"sections"`. The sentences of 三, 四 and 六 are written from the tables
+(projections/annual_prose.py), so that the prose can never say another number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.closing import YearClose
+from domain.codes import TableFormat
+from projections.annual_prose import appeals_sentence, applications_sentence, fees_sentence
+from projections.render.rows import table_format
+
+# Section number -> (title in the 2021 format, title in the 2019 format, the office's text recorded for it or "").
+SECTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("一", "总体情况", "总体情况", "overview"),
+    ("二", "主动公开政府信息情况", "主动公开政府信息情况", ""),
+    ("三", "收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请情况", ""),
+    ("四", "政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议、行政诉讼情况", ""),
+    ("五", "存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况", "problems"),
+    ("六", "其他需要报告的事项", "其他需要报告的事项", "other"),
+)
+PARAGRAPH_BREAK = "\n\n"  # a section's text: paragraphs separated by a blank line, as report_text_recorded holds them
+
+
+def section_titles(fmt: TableFormat) -> list[tuple[str, str]]:
+    """Return the six sections' numbers and titles in a format's words (2019: 五 names 政府信息公开工作)."""
+    return [(number, new if fmt is TableFormat.F2021 else old) for number, new, old, _ in SECTIONS]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Return a section text's paragraphs (separated by blank lines; lines inside a paragraph kept)."""
+    return [part.strip() for part in text.replace("\r\n", "\n").split(PARAGRAPH_BREAK) if part.strip()]
+
+
+def _join(*parts: str) -> str:
+    return PARAGRAPH_BREAK.join(p for part in parts for p in paragraphs(part))
+
+
+def build_annual_report(
+    report: Mapping[str, Any],
+    *,
+    proactive: Mapping[str, Any],
+    texts: Mapping[str, str],
+    previous: Mapping[str, Any] | None = None,
+    close: YearClose | None = None,
+) -> dict[str, Any]:
+    """Return the whole report's JSON: the year's tables, `proactive` (table 二) and the six `sections`."""
+    drawn = {
+        "三": applications_sentence(report, previous),
+        "四": appeals_sentence(report),
+    }
+    sections = []
+    for (number, title), (_, _, _, recorded) in zip(section_titles(table_format(report)), SECTIONS, strict=True):
+        own = texts.get(recorded, "") if recorded else ""
+        text = _join(fees_sentence(report), own) if number == "六" else _join(drawn.get(number, ""), own)
+        sections.append({"number": number, "title": title, "text": text})
+    whole: dict[str, Any] = {**report, "proactive": dict(proactive), "sections": sections}
+    if previous is not None:
+        whole["previous_year"] = {"year": int(report["year"]) - 1, "new": previous["applications"]["new"]["total"]}
+    if close is not None:
+        whole["closed_year"] = {"closed_on": close.closed_on.isoformat(), "sha256": close.sha256}
+    return whole
+
+
+def missing_texts(texts: Mapping[str, str]) -> list[str]:
+    """Return the sections ("一、总体情况" …) whose office text is not recorded yet."""
+    return [f"{number}、{new}" for number, new, _, recorded in SECTIONS if recorded and not texts.get(recorded, "").strip()]
