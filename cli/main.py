@@ -309,5 +309,6 @@ main.lazy_commands.update(
         "reopen-year": "cli.documents:reopen_year",
         "import-ledger": "cli.documents:import_ledger",
         "export": "cli.documents:export",
+        "annual-report": "cli.annual:annual_report",
     }
 )

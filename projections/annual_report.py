@@ -13,24 +13,11 @@ from typing import Any
 
 from domain.closing import YearClose
 from domain.codes import TableFormat
+from domain.report_sections import HEADINGS, SECTION_NUMBERS, TextSection, section_title
 from projections.annual_prose import appeals_sentence, applications_sentence, fees_sentence
 from projections.render.rows import table_format
 
-# Section number -> (title in the 2021 format, title in the 2019 format, the office's text recorded for it or "").
-SECTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("一", "总体情况", "总体情况", "overview"),
-    ("二", "主动公开政府信息情况", "主动公开政府信息情况", ""),
-    ("三", "收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请情况", ""),
-    ("四", "政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议、行政诉讼情况", ""),
-    ("五", "存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况", "problems"),
-    ("六", "其他需要报告的事项", "其他需要报告的事项", "other"),
-)
 PARAGRAPH_BREAK = "\n\n"  # a section's text: paragraphs separated by a blank line, as report_text_recorded holds them
-
-
-def section_titles(fmt: TableFormat) -> list[tuple[str, str]]:
-    """Return the six sections' numbers and titles in a format's words (2019: 五 names 政府信息公开工作)."""
-    return [(number, new if fmt is TableFormat.F2021 else old) for number, new, old, _ in SECTIONS]
 
 
 def paragraphs(text: str) -> list[str]:
@@ -55,9 +42,10 @@ def build_annual_report(
         "三": applications_sentence(report, previous),
         "四": appeals_sentence(report),
     }
+    recorded = {number: texts.get(section.value, "") for section, number in SECTION_NUMBERS.items()}
     sections = []
-    for (number, title), (_, _, _, recorded) in zip(section_titles(table_format(report)), SECTIONS, strict=True):
-        own = texts.get(recorded, "") if recorded else ""
+    for number, title in HEADINGS[table_format(report)]:
+        own = recorded.get(number, "")
         text = _join(fees_sentence(report), own) if number == "六" else _join(drawn.get(number, ""), own)
         sections.append({"number": number, "title": title, "text": text})
     whole: dict[str, Any] = {**report, "proactive": dict(proactive), "sections": sections}
@@ -68,6 +56,6 @@ def build_annual_report(
     return whole
 
 
-def missing_texts(texts: Mapping[str, str]) -> list[str]:
-    """Return the sections ("一、总体情况" …) whose office text is not recorded yet."""
-    return [f"{number}、{new}" for number, new, _, recorded in SECTIONS if recorded and not texts.get(recorded, "").strip()]
+def missing_texts(texts: Mapping[str, str], fmt: TableFormat) -> list[str]:
+    """Return the headings ("一、总体情况" …) of the text sections whose office text is not recorded yet."""
+    return [section_title(section, fmt) for section in TextSection if not texts.get(section.value, "").strip()]

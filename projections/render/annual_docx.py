@@ -46,6 +46,7 @@ FALLBACKS = {
 }
 TITLE_PT, BODY_PT, LINE_PT, NOTE_PT = 22.0, 16.0, 28.0, 12.0
 MARGINS_MM = (37.0, 26.0, 35.0, 28.0)  # top, right, bottom, left (GB/T 9704: a 156 × 225 mm text block)
+TEXT_WIDTH_MM = 210.0 - MARGINS_MM[1] - MARGINS_MM[3]
 
 
 def write_annual_docx(whole: Report, path: str | PathLike[str] | IO[bytes]) -> None:
@@ -75,7 +76,7 @@ def closing_line(closed: dict[str, Any]) -> str:
 def _tables(document: DocumentObject, whole: Report, number: str) -> None:
     if number == "二":
         for grid in proactive_grids(whole):
-            add_table(document, grid, proactive_widths(grid, TABLE_WIDTH_MM))
+            add_table(document, grid, proactive_widths(grid, TEXT_WIDTH_MM))
             _gap(document)
     elif number == "三":
         three = table3_grid(whole)

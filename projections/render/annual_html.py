@@ -33,7 +33,8 @@ class _Section:
 
 def _tables(whole: Report, number: str) -> list[_Table]:
     if number == "二":
-        return [_Table(g, "table2", tuple(round(w, 3) for w in proactive_widths(g, 100.0))) for g in proactive_grids(whole)]
+        grids = proactive_grids(whole)
+        return [_Table(g, "table2", tuple(round(w, 3) for w in proactive_widths(g, 100.0))) for g in grids]
     if number == "三":
         return [_Table(table3_grid(whole), "table3", table3_print_widths())]
     if number == "四":
