@@ -157,14 +157,8 @@ def test_a_report_whose_carried_in_is_not_last_years_carried_out_is_refused() ->
     carried_out["natural_person"] = carried_out["total"] = 3  # the year's 上年结转 says 2
     with pytest.raises(BrokenReportError) as refused:
         assemble(2024, this_year, proactive={}, texts={}, previous=last_year, close=None)
-    (problem,) = refused.value.problems
-    assert (problem.rule, problem.row, problem.column, problem.left, problem.right) == (
-        "carried_in",
-        "carried_in",
-        "natural_person",
-        2,
-        3,
-    )
+    found = [(p.rule, p.row, p.column, p.left, p.right) for p in refused.value.problems]
+    assert found == [("carried_in", "carried_in", "natural_person", 2, 3), ("carried_in", "carried_in", "total", 2, 3)]
     assert "上年结转为 2" in str(refused.value) and "不生成年度报告" in str(refused.value)
 
 
