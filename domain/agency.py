@@ -10,12 +10,14 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
 from pydantic import Field
 
-from domain.changes import Include, Set
+from domain.changes import Include, Merge, Put, Set
 from domain.closing import YearClose
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
 from domain.messages import zh_en
+from domain.proactive import Figures, check_figures
 from domain.reminders import ReminderFields
+from domain.report_sections import SectionText, TextSection
 from domain.values import Code, Month, Text, month_bounds, name_id
 
 _SHA256 = r"^[0-9a-f]{64}$"
@@ -69,6 +71,28 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         year: int = Field(ge=2008, le=2200, strict=True)
         changes = (Include("published_years", "year"),)
 
+    class ProactiveFiguresRecorded(Event):
+        """Table 二's figures of a report year, from the offices that hold them: each row it names replaces one."""
+
+        name = "proactive_figures_recorded"
+        year: int = Field(ge=2008, le=2200, strict=True)
+        figures: dict[str, object]  # row -> column -> figure: `check_line` checks it against the year's layout
+        changes = (Merge("proactive", "year", "figures"),)
+
+        @staticmethod
+        def check_line(fields: dict[str, Any]) -> None:
+            """Refuse figures that do not fit the year's table 二 (a line's check: stored events read as they are)."""
+            fields["figures"] = check_figures(fields["year"], fields["figures"])
+
+    class ReportTextRecorded(Event):
+        """The office's own text of a report section (一 overview, 五 problems, 六 other): the latest one wins."""
+
+        name = "report_text_recorded"
+        year: int = Field(ge=2008, le=2200, strict=True)
+        section: TextSection
+        text: SectionText
+        changes = (Put("report_texts", ("year", "section"), "text"),)
+
     class YearClosed(Event):
         """The year's tables were declared final (年度结账): `report` is their contract JSON, `sha256` its hash."""
 
@@ -113,6 +137,8 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         self.filed_months: set[str] = set()
         self.published_years: set[int] = set()
         self.closed_years: dict[int, YearClose] = {}
+        self.proactive: dict[int, Figures] = {}  # report year -> table 二's recorded rows
+        self.report_texts: dict[tuple[int, str], str] = {}  # (report year, section) -> the latest text
 
     def check_step(self, name: str, date: dt.date, fields: dict[str, Any]) -> None:
         """Refuse a filing dated within its own month, or a report within its own year."""
@@ -138,6 +164,16 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             )
         if name in ("year_closed", "year_reopened"):
             self.check_closing(name, date, fields["year"])
+        if name in ("proactive_figures_recorded", "report_text_recorded") and fields["year"] > date.year:
+            raise RefusedError(
+                f"机关 {self.code}",
+                zh_en(
+                    f"{fields['year']} 年度报告的内容不能在 {date} 记录：该年尚未开始",
+                    f"the {fields['year']} report's figures or text cannot be recorded on {date}, before that year",
+                ),
+                zh_en("请检查年份", "check the year"),
+                "year",
+            )
 
     def check_closing(self, name: str, date: dt.date, year: int) -> None:
         """Refuse closing a year before it ends or twice, and reopening a year that is not closed."""
@@ -187,6 +223,8 @@ AGENCY_EVENT_CLASSES: dict[str, type[Agency.Event]] = {
         Agency.Named,
         Agency.MonthlyFilingSubmitted,
         Agency.AnnualReportPublished,
+        Agency.ProactiveFiguresRecorded,
+        Agency.ReportTextRecorded,
         Agency.YearClosed,
         Agency.YearReopened,
     )

@@ -10,6 +10,7 @@ field that changes the state is one `Change` next to the field: docs/adding-an-e
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 DATE = "date"
 
 SET, GIVEN, FIRST, COUNT, APPEND, INCLUDE = "set", "given", "first", "count", "append", "include"
+PUT, MERGE = "put", "merge"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,9 @@ class Change:
     - first: the field takes the source only while it is still unset (the first 报备 counts);
     - count: the field (a number) moves by `value`, never below zero;
     - append: the field (a sequence) gains the pair (event date, source);
-    - include: the field (a set) gains the source.
+    - include: the field (a set) gains the source;
+    - put: the field (a mapping) holds the source under the key the event's `value` fields name (the latest wins);
+    - merge: the same, the source's items replacing only the items it names of the mapping held under that key.
     """
 
     op: str
@@ -76,6 +80,22 @@ def Include(field: str, source: str) -> Change:
     return Change(INCLUDE, field, source)
 
 
+def Put(field: str, key: str | tuple[str, ...], source: str) -> Change:
+    """The field (a mapping) holds the event's `source` under the event's `key` field(s): the latest wins."""
+    return Change(PUT, field, source, key)
+
+
+def Merge(field: str, key: str | tuple[str, ...], source: str) -> Change:
+    """The mapping the field holds under the event's `key` field(s) takes the items of the event's `source`."""
+    return Change(MERGE, field, source, key)
+
+
+def key_of(change: Change, event: Any) -> Any:
+    """Return the key a put or merge names: one event field's value, or a tuple of several."""
+    key = change.value
+    return getattr(event, key) if isinstance(key, str) else tuple(getattr(event, name) for name in key)
+
+
 def changed_value(change: Change, current: Any, event: Any) -> tuple[bool, Any]:
     """Return whether a change applies to a field now holding `current`, and the field's new value."""
     op = change.op
@@ -92,6 +112,11 @@ def changed_value(change: Change, current: Any, event: Any) -> tuple[bool, Any]:
         return True, (*current, (event.date, change.reads(event)))
     if op == INCLUDE:
         return True, current | {change.reads(event)}
+    if op == PUT:
+        return True, {**current, key_of(change, event): change.reads(event)}
+    if op == MERGE:
+        key = key_of(change, event)
+        return True, {**current, key: {**current.get(key, {}), **change.reads(event)}}
     raise ValueError(f"unknown change {op!r}")
 
 
@@ -126,6 +151,11 @@ def compiled(changes: tuple[Change, ...]) -> Callable[[Any, Any], None]:
             lines.append(f"    s.{field} = (*s.{field}, (e.date, {value}))")
         elif change.op == INCLUDE:
             lines.append(f"    s.{field} = s.{field} | {{{value}}}")
+        elif change.op in (PUT, MERGE):
+            names[f"key{i}"] = functools.partial(key_of, change)
+            lines.append(f"    k = key{i}(e)")
+            held = f"{{**s.{field}.get(k, {{}}), **{value}}}" if change.op == MERGE else value
+            lines.append(f"    s.{field} = {{**s.{field}, k: {held}}}")
         else:
             raise ValueError(f"unknown change {change.op!r}")
     lines.append("    return None")

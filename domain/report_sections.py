@@ -7,9 +7,17 @@ Sections 一 (overview), 五 (problems) and 六 (other) hold the office's own te
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from domain.codes import TableFormat
+from domain.hygiene import check_text, clean_text
+from domain.messages import zh_en
+
+MAX_SECTION_TEXT = 50_000  # a section of a published report runs to a few thousand characters
 
 
 class TextSection(StrEnum):
@@ -63,3 +71,24 @@ def section_labels() -> dict[str, TextSection]:
             labels[title] = section
             labels[f"{number}、{title}"] = section
     return labels
+
+
+def check_section_text(value: Any) -> str:
+    """Return a section's text as given, or raise ValueError: text, not blank, no control characters, not too long."""
+    if not isinstance(value, str):
+        raise ValueError(zh_en("应为文本（字符串）", f"must be a string, not {type(value).__name__}"))
+    if not value.strip():
+        raise ValueError(zh_en("正文不能为空", "the text is empty"))
+    clean_text(value, MAX_SECTION_TEXT)
+    check_text(value, name=False)
+    return value
+
+
+# A section's text: paragraphs separated by a blank line (docs/import-format.md).
+SectionText = Annotated[str, BeforeValidator(check_section_text)]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Return a section's paragraphs: the text split at blank lines, a paragraph's lines joined (Chinese prose)."""
+    parts = re.split(r"\n[ \t\u3000]*\n", text.replace("\r\n", "\n"))
+    return ["".join(line.strip() for line in part.splitlines()) for part in parts if part.strip()]
