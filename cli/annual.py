@@ -16,13 +16,11 @@ from domain.messages import zh_en
 @click.command("annual-report")
 @click.argument("year", type=YEAR)
 @format_option("json", "docx", "html", "markdown", help="输出格式 output format (docx 写入文件，需 -o FILE)")
-@click.option("--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE")
 @click.pass_context
 @refusals
-def annual_report(ctx: click.Context, year: int, fmt: str, table_format: str | None, output: Path | None) -> None:
+def annual_report(ctx: click.Context, year: int, fmt: str, output: Path | None) -> None:
     """年度报告 The whole annual report: six sections, tables 二/三/四, checked before it is written."""
-    from domain.codes import TableFormat
     from service.annual_report import annual_report as build
 
     if fmt == "docx" and output is None:
@@ -30,7 +28,7 @@ def annual_report(ctx: click.Context, year: int, fmt: str, table_format: str | N
             zh_en("--format docx 要写入文件：请加 -o 文件名.docx", "--format docx writes a file: add -o FILE.docx")
         )
     with tracker(ctx) as t:
-        done = build(t, year, table_format=TableFormat(table_format) if table_format else None)
+        done = build(t, year)
     for warning in done.warnings:
         click.echo(f"注意 / note: {warning}", err=True)
     whole = done.whole

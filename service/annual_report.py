@@ -1,7 +1,7 @@
 """The whole annual report of a year (`annual-report`): gather its parts, check them, build it (docs/annual-report.md).
 
 The parts: the year's tables (a closed year's kept tables, with the close's hash), table 二 and the office's texts
-(`service.annual_inputs:annual_inputs`), and last year's tables (`service.previous_year:previous_year_tables`).
+(`service.report_inputs:annual_inputs`), and last year's tables (`service.previous_year:previous_year_tables`).
 Before anything is built, the tables go through `domain.report_checks:check_report` with last year's tables for
 the cross-year rule: a report that breaks a rule is refused, with every broken rule named.
 """
@@ -22,6 +22,7 @@ from projections.render.rows import table_format
 
 if TYPE_CHECKING:
     from service.reports import Reports
+    from service.tracker import Tracker
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,11 @@ class BrokenReportError(RefusedError):
         self.problems = problems
 
 
-def year_tables(
-    reports: Reports, year: int, table_format: TableFormat | None
-) -> tuple[dict[str, Any], YearClose | None]:
+def year_tables(reports: Reports, year: int) -> tuple[dict[str, Any], YearClose | None]:
     """Return the year's tables: a closed year's kept ones (checked against its hash), else today's."""
     close = reports.year_close(year)
     if close is None:
-        return reports.report(str(year), table_format=table_format), None
+        return reports.report(str(year)), None
     if tables_hash(close.report) != close.sha256:
         raise RefusedError(
             f"{year} 年度",
@@ -107,10 +106,13 @@ def assemble(
     return AnnualReport(whole, warnings)
 
 
-def annual_report(reports: Reports, year: int, *, table_format: TableFormat | None = None) -> AnnualReport:
+def annual_report(tracker: Tracker, year: int) -> AnnualReport:
     """Return the checked whole report of a year for the agency commands act for."""
     from domain.proactive import filled
+    from service.report_inputs import annual_inputs
 
-    report, close = year_tables(reports, year, table_format)
-    fmt = TableFormat(str(report["format"]))
-    return assemble(year, report, proactive=filled(fmt, {}), texts={}, previous=None, close=close)
+    report, close = year_tables(tracker, year)
+    inputs = annual_inputs(tracker, year)
+    proactive = filled(TableFormat(str(report["format"])), inputs.proactive)
+    texts = {section.value: text for section, text in inputs.texts.items()}
+    return assemble(year, report, proactive=proactive, texts=texts, previous=None, close=close)
