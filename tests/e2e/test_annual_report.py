@@ -10,6 +10,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from domain.codes import TableFormat
@@ -91,7 +92,7 @@ def test_the_seeds_2020_report_as_data(gongkai: Runner) -> None:
     )
 
 
-A_2025_YEAR = [
+A_2025_YEAR: list[dict[str, Any]] = [
     {"event": "agency_named", "date": "2025-01-02", "agency_name": "宁波市鄞州区司法局"},
     {
         "event": "received",
@@ -157,7 +158,9 @@ def test_the_docx_of_a_2021_format_year_shows_six_headings_and_every_figure(gong
     assert done.returncode == 0, done.stderr
     document = docx.Document(str(tmp_path / "report.docx"))
     section = document.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+    assert section.left_margin is not None and section.top_margin is not None
     assert round(section.left_margin.mm) == 28 and round(section.top_margin.mm) == 37  # GB/T 9704
     texts = _docx_text(document)
     assert texts[:2] == ["宁波市鄞州区司法局", "2025年度政府信息公开工作年度报告"]
@@ -171,10 +174,10 @@ def test_the_docx_of_a_2021_format_year_shows_six_headings_and_every_figure(gong
     assert _east_asia(runs["2025年度政府信息公开工作年度报告"]._r) == "方正小标宋简体"
     assert _east_asia(runs["三、收到和处理政府信息公开申请情况"]._r) == "黑体"
     body = runs["总体情况正文。"]
-    assert _east_asia(body._r) == "仿宋_GB2312" and body.font.size.pt == 16
+    assert _east_asia(body._r) == "仿宋_GB2312" and body.font.size is not None and body.font.size.pt == 16
     defaults = document.styles.element.find(qn("w:docDefaults"))
     assert defaults.find(".//" + qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
-    fonts = document.part.part_related_by(docx.opc.constants.RELATIONSHIP_TYPE.FONT_TABLE).blob.decode()
+    fonts = document.part.part_related_by(RT.FONT_TABLE).blob.decode()
     assert "方正小标宋简体" in fonts and "SimHei" in fonts
     footer = section.footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and 'w:fldCharType="begin"' in footer
