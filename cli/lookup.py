@@ -32,10 +32,19 @@ def print_info(tracker: Tracker) -> None:
         "today": tracker.settings.today.isoformat(),
         **counts,
         "agencies": tracker.held_codes(),  # the codes the store holds (docs/command-line.md), not their count
+        "imported_reports": _imported_reports(tracker),
         **_protection(tracker),
         "versions": {p: version(p) for p in ("gongkai", "eventsourcing", "pydantic", "structlog", "click")},
     }
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _imported_reports(tracker: Tracker) -> list[dict[str, Any]]:
+    """List the previous years' reports imported (`import-report`): last year's figures, never counted."""
+    return [
+        {"year": year, "format": kept.report.get("format"), "source": kept.source, "recorded_on": str(kept.recorded_on)}
+        for year, kept in sorted(tracker.imported_reports().items())
+    ]
 
 
 def _protection(tracker: Tracker) -> dict[str, Any]:

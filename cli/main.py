@@ -310,5 +310,7 @@ main.lazy_commands.update(
         "import-ledger": "cli.documents:import_ledger",
         "export": "cli.documents:export",
         "annual-report": "cli.annual:annual_report",
+        "check-report": "cli.report_files:check_report_command",
+        "import-report": "cli.report_files:import_report_command",
     }
 )

@@ -8,19 +8,24 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from domain.changes import Include, Merge, Put, Set
 from domain.closing import YearClose
+from domain.codes import TableFormat
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
+from domain.imported_reports import ImportedReport
 from domain.messages import zh_en
 from domain.proactive import Figures, check_figures
 from domain.reminders import ReminderFields
+from domain.report_checks import check_report
 from domain.report_sections import SectionText, TextSection
-from domain.values import Code, Month, Text, month_bounds, name_id
+from domain.values import Amount, Code, Month, Text, month_bounds, name_id
 
 _SHA256 = r"^[0-9a-f]{64}$"
+# A table of a report JSON as imported: row (or group) -> column -> count; check_report says what else must hold.
+_Table = dict[str, dict[str, StrictInt]]
 
 
 @functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines
@@ -118,6 +123,29 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         def evolve(self, agency: Agency) -> None:
             agency.closed_years.pop(self.year, None)
 
+    class PreviousReportImported(Event):
+        """A previous year's published tables (`import-report`), for the first year on gongkai; never counted.
+
+        A later import for the same year replaces the earlier one (a typing mistake is put right by importing
+        again); the history keeps both.
+        """
+
+        name = "previous_report_imported"
+        year: int = Field(ge=2008, le=2200, strict=True)
+        format: TableFormat
+        applications: _Table
+        appeals: _Table
+        fees_collected: Amount | None = None
+        source: Text  # the file it was read from, as named on the command line
+
+        def tables(self) -> dict[str, object]:
+            """Return the report JSON (docs/tables.md) the event keeps."""
+            kept = self.model_dump(mode="json", include={"year", "format", "applications", "appeals", "fees_collected"})
+            return {key: value for key, value in kept.items() if value is not None}
+
+        def evolve(self, agency: Agency) -> None:
+            agency.imported_reports[self.year] = ImportedReport(self.year, self.date, self.source, self.tables())
+
     class ReminderSending(Event, ReminderFields):
         """The scheduler claimed a reminder about a monthly filing or annual report (not an import line)."""
 
@@ -139,6 +167,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         self.closed_years: dict[int, YearClose] = {}
         self.proactive: dict[int, Figures] = {}  # report year -> table 二's recorded rows
         self.report_texts: dict[tuple[int, str], str] = {}  # (report year, section) -> the latest text
+        self.imported_reports: dict[int, ImportedReport] = {}  # previous_report_imported, the latest per year
 
     def check_step(self, name: str, date: dt.date, fields: dict[str, Any]) -> None:
         """Refuse a filing dated within its own month, or a report within its own year."""
@@ -173,6 +202,34 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
                 ),
                 zh_en("请检查年份", "check the year"),
                 "year",
+            )
+        if name == "previous_report_imported":
+            self.check_imported_report(date, fields)
+
+    def check_imported_report(self, date: dt.date, fields: dict[str, Any]) -> None:
+        """Refuse a previous year's report imported within its own year, or one that breaks a rule of its tables."""
+        year = fields["year"]
+        if date.year <= year:
+            raise RefusedError(
+                f"{year} 年度报告",
+                zh_en(
+                    f"{year} 年度尚未结束（导入日期 {date}），只能导入以前年度的报告",
+                    f"{year} has not ended on {date}: only a previous year's report can be imported",
+                ),
+                "",
+                "date",
+            )
+        problems = check_report(fields)
+        if problems:
+            raise RefusedError(
+                f"{year} 年度报告",
+                zh_en(
+                    f"报告不符合表三、表四的规则（{len(problems)} 处），第一处：{problems[0].message.zh}",
+                    f"the report breaks the rules of tables 三 and 四 ({len(problems)}), first: "
+                    + problems[0].message.en,
+                ),
+                zh_en("请先用 gongkai check-report 检查并改正", "check it with `gongkai check-report` and correct it"),
+                "event",
             )
 
     def check_closing(self, name: str, date: dt.date, year: int) -> None:
@@ -227,5 +284,6 @@ AGENCY_EVENT_CLASSES: dict[str, type[Agency.Event]] = {
         Agency.ReportTextRecorded,
         Agency.YearClosed,
         Agency.YearReopened,
+        Agency.PreviousReportImported,
     )
 }

@@ -266,7 +266,7 @@ def _column_rules(
                 f"table 三 column {column}: new + carried_in = {came}, but total_handled + carried_out = {went}",
             )
             problems.append(
-                ReportProblem("balance", "三", "total_handled", "（七）总计", column, label, came, went, message)
+                ReportProblem("balance", "三", BALANCE_ROW, BALANCE_LABEL, column, label, came, went, message)
             )
     return problems
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from domain.closing import YearClose, tables_hash
 from domain.codes import TableFormat
 from domain.errors import GongkaiError, UnknownAgencyError
+from domain.imported_reports import ImportedReport
 from domain.messages import zh_en
 from projections.district import roll_up_differences
 from projections.tables import Period, build_report
@@ -39,6 +40,10 @@ class Reports:
 
     def placeholder_code(self) -> str | None:
         """Return the real code the placeholder agency was given (`agency-code`), None if it has none."""
+        raise NotImplementedError
+
+    def imported_reports(self) -> dict[int, ImportedReport]:
+        """Return the previous years' reports imported for the agency commands act for (the latest per year)."""
         raise NotImplementedError
 
     def aliases(self) -> dict[str, str]:

@@ -18,6 +18,7 @@ from domain.appeal import AppealCase, case_id
 from domain.book import Aggregate, Book, Loader
 from domain.closing import YearClose
 from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
+from domain.imported_reports import ImportedReport
 from domain.lines import Line
 from domain.messages import joined, zh_en
 from domain.request import Request, request_id
@@ -129,6 +130,13 @@ class Tracker(Reports):
 
         book = agency_book(self)
         return book.closed_years.get(year) if book else None
+
+    def imported_reports(self) -> dict[int, ImportedReport]:
+        """Return the previous years' reports imported for the agency commands act for (its Agency aggregate)."""
+        from service.closing import agency_book
+
+        book = agency_book(self)
+        return dict(book.imported_reports) if book else {}
 
     # -- recording --------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.closing import YearClose
+from domain.imported_reports import KEPT_KEYS, ImportedReport
 from projections.agencies import AgencyFacts
 from projections.rows import AGENCY_COLUMNS, CASE_COLUMNS, Row, agency_facts, case_facts
 from service.logs import get_logger
@@ -40,6 +41,7 @@ log = get_logger("gongkai")
 APP = "gongkai"  # storage/store.py: the application name, which names the tables and the tracking row
 _RECODED_TOPIC = "domain.agency:Agency.Recoded"
 _CLOSING_TOPICS = ("domain.agency:Agency.YearClosed", "domain.agency:Agency.YearReopened")
+_IMPORTED_REPORT_TOPIC = "domain.agency:Agency.PreviousReportImported"
 
 
 class _FullPathNeeded(Exception):
@@ -103,6 +105,7 @@ class ViewReader(Reports):
     def __init__(self, settings: Settings, tables: TablesReader, layout: _Layout) -> None:
         self.settings, self.view, self.layout = settings, tables, layout
         self.closes = self._closes(layout, self.agency)
+        self.imports = self._imported(layout, self.agency)
 
     def close(self) -> None:
         """End the read transaction and close the connection."""
@@ -131,6 +134,28 @@ class ViewReader(Reports):
             except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON (compressed?): the mapper knows
                 raise _FullPathNeeded("the agency's code event is not plain JSON") from None
         return code
+
+    def imported_reports(self) -> dict[int, ImportedReport]:
+        """Return the previous years' reports imported for the agency commands act for (the latest per year)."""
+        return dict(self.imports)
+
+    def _imported(self, layout: _Layout, agency: str) -> dict[int, ImportedReport]:
+        """Fold the agency's previous_report_imported events, as the Agency aggregate does."""
+        aggregate = uuid5(NAMESPACE_URL, f"gongkai:agency:{agency}")  # domain.agency.agency_id
+        rows = self.view.rows(
+            f"SELECT state FROM {{t}}{layout.events} WHERE originator_id = ? AND topic = ? ORDER BY originator_version",
+            [layout.stored_id(aggregate), _IMPORTED_REPORT_TOPIC],
+        )
+        found: dict[int, ImportedReport] = {}
+        for (state,) in rows:
+            try:
+                data = decode_state(_IMPORTED_REPORT_TOPIC, state)
+                kept = {key: data[key] for key in KEPT_KEYS if data.get(key) is not None}
+                recorded_on = dt.date.fromisoformat(data["date"])
+                found[data["year"]] = ImportedReport(data["year"], recorded_on, data["source"], kept)
+            except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON (compressed?): the mapper knows
+                raise _FullPathNeeded("an imported report is not plain JSON") from None
+        return found
 
     def _closes(self, layout: _Layout, agency: str) -> dict[int, YearClose]:
         """Fold the agency's year_closed and year_reopened events, as the Agency aggregate does."""
