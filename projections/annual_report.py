@@ -50,7 +50,11 @@ def build_annual_report(
         sections.append({"number": number, "title": title, "text": text})
     whole: dict[str, Any] = {**report, "proactive": dict(proactive), "sections": sections}
     if previous is not None:
-        whole["previous_year"] = {"year": int(report["year"]) - 1, "new": previous["applications"]["new"]["total"]}
+        whole["previous_year"] = {
+            "year": int(report["year"]) - 1,
+            "new": previous["applications"]["new"]["total"],
+            "tables_from": previous.get("tables_from", ""),  # closed_year, events or imported_report
+        }
     if close is not None:
         whole["closed_year"] = {"closed_on": close.closed_on.isoformat(), "sha256": close.sha256}
     return whole

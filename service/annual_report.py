@@ -1,7 +1,8 @@
 """The whole annual report of a year (`annual-report`): gather its parts, check them, build it (docs/annual-report.md).
 
 The parts: the year's tables (a closed year's kept tables, with the close's hash), table 二 and the office's texts
-(`service.report_inputs:annual_inputs`), and last year's tables (`service.previous_year:previous_year_tables`).
+(`service.report_inputs:annual_inputs`), and last year's tables (`service.previous_reports:previous_year_tables`:
+a closed year's kept tables, else the events, else an imported report).
 Before anything is built, the tables go through `domain.report_checks:check_report` with last year's tables for
 the cross-year rule: a report that breaks a rule is refused, with every broken rule named.
 """
@@ -109,10 +110,12 @@ def assemble(
 def annual_report(tracker: Tracker, year: int) -> AnnualReport:
     """Return the checked whole report of a year for the agency commands act for."""
     from domain.proactive import filled
+    from service.previous_reports import previous_year_tables
     from service.report_inputs import annual_inputs
 
     report, close = year_tables(tracker, year)
+    previous = previous_year_tables(tracker, year)
     inputs = annual_inputs(tracker, year)
     proactive = filled(TableFormat(str(report["format"])), inputs.proactive)
     texts = {section.value: text for section, text in inputs.texts.items()}
-    return assemble(year, report, proactive=proactive, texts=texts, previous=None, close=close)
+    return assemble(year, report, proactive=proactive, texts=texts, previous=previous, close=close)

@@ -290,3 +290,47 @@ def test_every_text_format_writes_a_file_with_o(gongkai: Runner, tmp_path: Path,
     done = gongkai("annual-report", "2020", "--format", fmt, "-o", f"out.{fmt}")
     assert done.returncode == 0 and done.stdout == "" and "已写入" in done.stderr
     assert "宁波市鄞州区司法局" in (tmp_path / f"out.{fmt}").read_text(encoding="utf-8")
+
+
+A_2021_YEAR: list[dict[str, Any]] = [
+    {
+        "event": "received",
+        "request": "B1",
+        "date": "2021-03-01",
+        "channel": "online",
+        "applicant_type": "natural_person",
+    },
+    {"event": "answered", "request": "B1", "date": "2021-03-15", "outcome": "disclosed"},
+]
+
+
+def _last_year(tmp_path: Path, *, new: int, carried_out: int) -> str:
+    """Write the 2020 report an office typed in from its published tables; return the file's name."""
+    from tests.unit.test_render_reports import yinzhou_2020
+
+    report = yinzhou_2020()
+    for row, n in (("new", new), ("carried_out", carried_out)):
+        report["applications"][row]["natural_person"] = report["applications"][row]["total"] = n
+    (tmp_path / "2020.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    return "2020.json"
+
+
+def test_last_years_imported_tables_give_the_year_on_year_sentence(gongkai: Runner, tmp_path: Path) -> None:
+    gongkai("import", "-", stdin=_lines(*A_2021_YEAR), check=True)
+    gongkai("import-report", _last_year(tmp_path, new=2, carried_out=0), check=True)
+    whole = _json(gongkai, "2021")
+    assert whole["sections"][2]["text"].endswith("新收申请数量比上年（2件）减少1件。")
+    assert whole["previous_year"] == {"year": 2020, "new": 2, "tables_from": "imported_report"}
+    assert whole["applications"]["new"]["total"] == 1  # last year's figures are never counted into this year's
+
+
+def test_a_report_whose_carried_in_disagrees_with_last_years_carried_out_is_refused(
+    gongkai: Runner, tmp_path: Path
+) -> None:
+    gongkai("import", "-", stdin=_lines(*A_2021_YEAR), check=True)
+    gongkai("import-report", _last_year(tmp_path, new=3, carried_out=1), check=True)
+    for fmt in ("json", "docx", "html", "markdown"):
+        done = gongkai("annual-report", "2021", "--format", fmt, "-o", f"refused.{fmt}")
+        assert done.returncode == 1, done.stderr
+        assert "不生成年度报告" in done.stderr and "二、上年结转为 0" in done.stderr and "Traceback" not in done.stderr
+        assert not (tmp_path / f"refused.{fmt}").exists()  # nothing written

@@ -143,7 +143,7 @@ def test_section_three_compares_new_applications_with_last_year(last_year_new: i
     last_year["applications"]["new"]["natural_person"] = last_year["applications"]["new"]["total"] = last_year_new
     whole = _whole(yinzhou_2020(), previous=last_year)
     assert _section(whole, "三").endswith(sentence)
-    assert whole["previous_year"] == {"year": 2019, "new": last_year_new}
+    assert whole["previous_year"] == {"year": 2019, "new": last_year_new, "tables_from": ""}
 
 
 # -- the checks before anything is built -------------------------------------------------------------
