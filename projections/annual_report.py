@@ -13,16 +13,11 @@ from typing import Any
 
 from domain.closing import YearClose
 from domain.codes import TableFormat
-from domain.report_sections import HEADINGS, SECTION_NUMBERS, TextSection, section_title
+from domain.report_sections import HEADINGS, SECTION_NUMBERS, TextSection, paragraphs, section_title
 from projections.annual_prose import appeals_sentence, applications_sentence, fees_sentence
 from projections.render.rows import table_format
 
 PARAGRAPH_BREAK = "\n\n"  # a section's text: paragraphs separated by a blank line, as report_text_recorded holds them
-
-
-def paragraphs(text: str) -> list[str]:
-    """Return a section text's paragraphs (separated by blank lines; lines inside a paragraph kept)."""
-    return [part.strip() for part in text.replace("\r\n", "\n").split(PARAGRAPH_BREAK) if part.strip()]
 
 
 def _join(*parts: str) -> str:

@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from projections.annual_report import paragraphs
+from domain.report_sections import paragraphs
 from projections.render.docx import (
     LATIN_FONT,
     TABLE_WIDTH_MM,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from projections.annual_report import paragraphs
+from domain.report_sections import paragraphs
 from projections.render.annual_docx import closing_line
 from projections.render.grid import Grid, table3_grid, table3_print_widths, table4_grid, table4_print_widths
 from projections.render.html import environment

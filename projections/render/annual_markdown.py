@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.labels import BALANCE_NOTE
 from domain.proactive import ITEM_HEADER, blocks
-from projections.annual_report import paragraphs
+from domain.report_sections import paragraphs
 from projections.render.annual_docx import closing_line
 from projections.render.markdown import escape, md_header, md_row, table3_markdown, table4_markdown
 from projections.render.rows import Report, table_format

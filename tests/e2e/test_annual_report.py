@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 
 from domain.codes import TableFormat
 from domain.proactive import blocks
-from projections.annual_report import paragraphs
+from domain.report_sections import paragraphs
 from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, report_rows
 from projections.tables import APPEAL_COLUMNS
 from tests.conftest import FIXTURES, Runner

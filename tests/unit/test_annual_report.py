@@ -15,8 +15,9 @@ from domain.closing import YearClose
 from domain.codes import TableFormat
 from domain.proactive import blocks, filled
 from domain.report_checks import check_report
+from domain.report_sections import paragraphs
 from projections.annual_prose import OUTCOME_GROUPS, group_count
-from projections.annual_report import build_annual_report, paragraphs
+from projections.annual_report import build_annual_report
 from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, table3_rows
 from projections.tables import APPEAL_COLUMNS
 from service.annual_report import BrokenReportError, assemble
