@@ -90,18 +90,14 @@ def import_report_command(ctx: click.Context, file: str, date: str | None) -> No
             err=True,
         )
         return
-    replaced = (
-        zh_en(
-            f"，取代 {done.replaced.recorded_on} 导入的那份",
-            f", replacing the one imported on {done.replaced.recorded_on}",
-        )
-        if done.replaced
-        else zh_en("", "")
-    )
+    replaced_zh = replaced_en = ""
+    if done.replaced:
+        replaced_zh = f"，取代 {done.replaced.recorded_on} 导入的那份"
+        replaced_en = f", replacing the one imported on {done.replaced.recorded_on}"
     click.echo(
         zh_en(
-            f"已导入 {year} 年度报告（{figures.zh}）{replaced.zh}；只作为上年数据，不计入任何年度的报表",
-            f"imported the {year} report ({figures.en}){replaced.en}; last year's figures only, never counted "
+            f"已导入 {year} 年度报告（{figures.zh}）{replaced_zh}；只作为上年数据，不计入任何年度的报表",
+            f"imported the {year} report ({figures.en}){replaced_en}; last year's figures only, never counted "
             "into any table",
         ),
         err=True,
