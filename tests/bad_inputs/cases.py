@@ -248,6 +248,31 @@ CASES: tuple[Case, ...] = (
         "line 1, field date: 机关 DEFAULT: the annual report for 2026 is dated 2026-10-20, within that year",
         ("publish-annual", "2026", "--date", "2026-10-20"),
     ),
+    Case(
+        "proactive_figures_of_the_other_layout",
+        j(event="proactive_figures_recorded", date="2026-01-20", year=2025, figures={"regulations": {"made": 1}}),
+        "line 1, field figures.regulations.made: the 2025 report uses the 2021 layout of table 2",
+        ("record-proactive", "2025", "--date", "2026-01-20", "--row", "regulations.made=1"),
+        "regulations.made: the 2025 report uses the 2021 layout of table 2",
+    ),
+    Case(
+        "proactive_count_negative",
+        j(event="proactive_figures_recorded", date="2026-01-20", year=2025, figures={"penalties": {"decisions": -4}}),
+        "line 1, field figures.penalties.decisions: -4 is negative",
+        ("record-proactive", "2025", "--date", "2026-01-20", "--row", "行政处罚.本年处理决定数量=-4"),
+        "penalties.decisions: -4 is negative",
+    ),
+    Case(
+        "proactive_figures_of_a_year_not_begun",
+        j(event="proactive_figures_recorded", date="2026-01-20", year=2027, figures={"penalties": {"decisions": 4}}),
+        "line 1, field year: 机关 DEFAULT: the 2027 report's figures or text cannot be recorded on 2026-01-20",
+        ("record-proactive", "2027", "--date", "2026-01-20", "--row", "penalties.decisions=4"),
+    ),
+    Case(
+        "report_text_blank",
+        j(event="report_text_recorded", date="2026-01-20", year=2025, section="overview", text="\n \n"),
+        "line 1, field text: the text is empty",
+    ),
     # -- the refusals of docs/refusals.md --------------------------------------------------------------------
     Case(
         "answer_for_unknown_request",
