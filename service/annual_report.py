@@ -118,4 +118,11 @@ def annual_report(tracker: Tracker, year: int) -> AnnualReport:
     inputs = annual_inputs(tracker, year)
     proactive = filled(TableFormat(str(report["format"])), inputs.proactive)
     texts = {section.value: text for section, text in inputs.texts.items()}
-    return assemble(year, report, proactive=proactive, texts=texts, previous=previous, close=close)
+    done = assemble(year, report, proactive=proactive, texts=texts, previous=previous, close=close)
+    if close is not None:
+        from service.reports import closed_status
+
+        status = closed_status(tracker, year)
+        if status is not None and not status.equal:  # the report prints the kept tables; say that today's differ
+            done.warnings.append(status.message())
+    return done
