@@ -56,7 +56,8 @@ def write_annual_docx(whole: Report, path: str | PathLike[str] | IO[bytes]) -> N
     _title(document, str(whole["agency"]))
     _title(document, f"{whole['year']}年度政府信息公开工作年度报告")
     for section in whole["sections"]:
-        _heading(document, f"{section['number']}、{section['title']}")
+        # Table 三 needs most of a page: its section starts one, so its header rows never stand alone at a page's foot.
+        _heading(document, f"{section['number']}、{section['title']}", new_page=section["number"] == "三")
         if section["number"] != "二":
             _body(document, section["text"])
         _tables(document, whole, section["number"])
@@ -119,8 +120,9 @@ def _title(document: DocumentObject, text: str) -> None:
     _run(paragraph, text, TITLE_FONT, TITLE_PT)
 
 
-def _heading(document: DocumentObject, text: str) -> None:
+def _heading(document: DocumentObject, text: str, *, new_page: bool = False) -> None:
     paragraph = document.add_paragraph()
+    paragraph.paragraph_format.page_break_before = new_page
     _fixed_lines(paragraph)
     paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
     paragraph.paragraph_format.keep_with_next = True  # a heading stays on the page of what follows it
