@@ -13,14 +13,14 @@ from domain.messages import zh_en
 
 
 @click.command("check-report")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--previous", type=click.Path(dir_okay=False), help="上年报告 last year's report JSON: 二 = last year's 四"
 )
 @format_option("text", "json", help="json：标准输出一个对象 one object on stdout (ok, problems, warnings)")
 @refusals
 def check_report_command(file: str, previous: str | None, fmt: str) -> None:
-    """检查报告 Check a report JSON (ours or typed in from a published one) against the rules of tables 三 and 四."""
+    """检查报告 Check a report JSON (- reads stdin; ours or a published one) against the rules of tables 三 and 四."""
     from domain.errors import InvalidInputError
     from domain.report_checks import check_report, layout_warnings, report_layout, report_year
     from service.previous_reports import read_report

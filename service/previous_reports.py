@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -50,10 +51,13 @@ class BrokenReportError(GongkaiError):
 
 
 def read_report(path: str) -> Report:
-    """Return the JSON object a file holds (UTF-8, a BOM ignored), or raise InvalidInputError saying why not."""
+    """Return the JSON object a file (`-`: stdin) holds (UTF-8, a BOM ignored), or raise InvalidInputError why not."""
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as stream:
+                data = stream.read()
     except OSError as error:
         raise _unreadable(path, f"无法读取文件（{error.strerror}）", f"cannot be read ({error.strerror})") from None
     try:

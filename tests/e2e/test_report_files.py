@@ -184,3 +184,15 @@ def test_import_report_refuses_a_broken_or_unfinished_report_and_writes_nothing(
     assert gongkai("import-report", str(not_json)).returncode == 1
     assert gongkai("import-report").returncode == 2
     assert stored_events(db) == events
+
+
+def test_gongkais_own_reports_hold_every_rule_read_from_stdin(gongkai: Runner, tmp_path: Path) -> None:
+    gongkai("import", str(FIXTURES / "shanghai_2024.jsonl"), check=True)
+    this_year = gongkai("report", "annual", "2025", "--format", "json", check=True).stdout
+    last_year = gongkai("report", "annual", "2024", "--format", "json", check=True).stdout
+    (tmp_path / "2024.json").write_text(last_year, encoding="utf-8")
+    piped = gongkai("check-report", "-", "--previous", "2024.json", "--format", "json", stdin=this_year)
+    found = json.loads(piped.stdout)
+    assert piped.returncode == 0 and found["ok"] is True and (found["year"], found["format"]) == (2025, "2021")
+    monthly = gongkai("report", "monthly", "2024-06", "--format", "json", check=True).stdout
+    assert gongkai("check-report", "-", stdin=monthly).returncode == 0

@@ -166,3 +166,16 @@ def test_an_export_carries_them_to_another_store(gongkai: Runner, tmp_path: Path
         gongkai("import", str(exported), env=other, check=True)
         moved = _json(gongkai("report-inputs", "2020", "--format", "json", env=other))
         assert (moved["proactive"], moved["texts"]) == (before["proactive"], before["texts"])
+
+
+def test_the_seed_reports_table_two_and_text_as_data(gongkai: Runner) -> None:
+    fixtures = Path(__file__).parents[1] / "fixtures"
+    gongkai("import", str(fixtures / "seed_2020.jsonl"), check=True)
+    gongkai("import", str(fixtures / "seed_2020_report_inputs.jsonl"), check=True)
+    inputs = _inputs(gongkai, 2020)
+    assert inputs["format"] == "2019"
+    assert inputs["proactive"]["normative_documents"] == {"made": 3, "published": 3, "total_public": 3}
+    assert sum(v for row in inputs["proactive"].values() for v in row.values() if isinstance(v, int)) == 9
+    assert set(inputs["texts"]) == {"overview", "problems", "other"}
+    assert inputs["texts"]["other"].endswith("本单位无其他需要报告的事项。")
+    assert inputs["texts"]["overview"].count("\n\n") >= 5  # the seed's paragraphs stay paragraphs

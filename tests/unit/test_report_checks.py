@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.codes import TableFormat
 from domain.report_checks import (
+    APPEAL_COLUMNS,
+    APPEAL_GROUPS,
+    APPLICANT_COLUMNS,
     BALANCE_ROW,
     ReportProblem,
     check_report,
@@ -51,6 +56,22 @@ def only(problems: list[ReportProblem]) -> ReportProblem:
 def test_the_real_published_tables_hold_every_rule(name: str) -> None:
     assert check_report(REAL[name]()) == []
     assert layout_warnings(REAL[name]()) == []
+
+
+def printed_counts(text: str, start: str, end: str) -> list[int]:
+    """Return the counts printed one a line between two headings of the seed report, in reading order."""
+    part = text[text.index(start) : text.index(end, text.index(start))]
+    return [int(line) for line in part.split("\n") if re.fullmatch(r"\s*\d+\s*", line)]
+
+
+def test_the_seed_json_is_the_seed_reports_printed_tables() -> None:
+    text = (FIXTURES / "yinzhou-justice-bureau-2020-annual-report.txt").read_text(encoding="utf-8")
+    table3 = printed_counts(text, "三、收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况")
+    table4 = printed_counts(text, "政府信息公开行政复议、行政诉讼情况", "2020年度，本单位无因")
+    report = yinzhou()
+    rows = table3_rows(TableFormat.F2019)
+    assert table3 == [report["applications"][row][column] for row in rows for column in APPLICANT_COLUMNS]
+    assert table4 == [report["appeals"][group][column] for group in APPEAL_GROUPS for column in APPEAL_COLUMNS]
 
 
 @pytest.mark.skipif(not SHARED_EXAMPLE.exists(), reason="the shared example is outside the repository")
@@ -261,3 +282,38 @@ def test_every_table_gongkai_folds_holds_every_rule_and_the_next_year(lines: lis
             report = fold_report(lines, str(year), layout)
             assert check_report(report, previous) == []
             previous = report
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(list(REAL)),
+    st.sampled_from(["applications", "appeals", "format", "year"]),
+    st.integers(min_value=0, max_value=30),
+    st.sampled_from([*APPLICANT_COLUMNS, *APPEAL_COLUMNS, None]),
+    JSON,
+)
+def test_any_json_anywhere_gives_problems_never_an_exception(
+    name: str, key: str, row_index: int, column: str | None, value: object
+) -> None:
+    report = REAL[name]()
+    table = report.get(key)
+    if isinstance(table, dict) and table:
+        row = sorted(table)[row_index % len(table)]
+        if column is None or not isinstance(table[row], dict):
+            table[row] = value
+        else:
+            table[row][column] = value
+    else:
+        report[key] = value
+    for previous in (None, report, {"applications": value}):
+        problems = check_report(report, previous)
+        assert all(isinstance(problem, ReportProblem) for problem in problems)
+        json.dumps([problem.to_json() for problem in problems], ensure_ascii=False, allow_nan=True)
+    layout_warnings(report)

@@ -81,3 +81,17 @@ def test_a_bad_line_is_refused_naming_its_field(line: dict[str, Any], field: str
     with pytest.raises(LineError) as raised:
         book_of([line])
     assert raised.value.field == field
+
+
+def test_put_and_merge_read_alike_written_out_and_interpreted() -> None:
+    from types import SimpleNamespace
+
+    from domain.changes import Merge, Put, changed_fields, compiled
+
+    changes = (Merge("figures", "year", "rows"), Put("texts", ("year", "section"), "text"))
+    state = SimpleNamespace(figures={2021: {"a": {"x": 1}, "b": {"y": 2}}}, texts={(2021, "other"): "旧"})
+    event = SimpleNamespace(year=2021, section="other", rows={"a": {"z": 3}}, text="新")
+    interpreted = changed_fields(changes, lambda field: getattr(state, field), event)
+    compiled(changes)(state, event)
+    assert interpreted == {"figures": state.figures, "texts": state.texts}
+    assert state.figures == {2021: {"a": {"z": 3}, "b": {"y": 2}}} and state.texts == {(2021, "other"): "新"}
