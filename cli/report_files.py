@@ -72,9 +72,12 @@ def import_report_command(ctx: click.Context, file: str, date: str | None) -> No
     """导入上年报告 Import a previous year's published tables (a report JSON) for the first year on gongkai."""
     import datetime as dt
 
+    from domain.report_checks import layout_warnings
     from service.previous_reports import import_report, read_report
 
     report = read_report(file)
+    for warning in layout_warnings(report):
+        click.echo(f"警告 / warning: {warning.message}", err=True)
     with tracker(ctx) as t:
         day = dt.date.fromisoformat(date) if date else t.settings.today
         done = import_report(t, report, source=file, date=day)

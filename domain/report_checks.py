@@ -161,6 +161,12 @@ def _cell(value: object) -> Value:
     return str(value)
 
 
+def _shown(value: object) -> str:
+    """Return a value as a clerk reads it in a message: its repr, cut short (a cell may hold any text)."""
+    shown = repr(value)
+    return shown if len(shown) <= 40 else f"{shown[:37]}…"
+
+
 def _counts(
     table: str, row: str, label: str, values: object, columns: tuple[str, ...], labels: Mapping[str, str]
 ) -> tuple[dict[str, int], list[ReportProblem]]:
@@ -178,10 +184,13 @@ def _counts(
         if type(value) is int and value >= 0:
             counts[column] = value
             continue
-        what = zh_en("缺少该列", "missing") if column not in values else zh_en("不是非负整数", "not a whole number ≥ 0")
+        if column not in values:
+            what = zh_en("缺少该列", "missing")
+        else:
+            what = zh_en(f"{_shown(value)} 不是非负整数", f"{_shown(value)} not a whole number ≥ 0")
         message = zh_en(
-            f"表{table}「{label}」行「{labels[column]}」列：{value!r} {what.zh}",
-            f"table {table} row {row}, column {column}: {value!r} {what.en}",
+            f"表{table}「{label}」行「{labels[column]}」列：{what.zh}",
+            f"table {table} row {row}, column {column}: {what.en}",
         )
         problems.append(ReportProblem("shape", table, row, label, column, labels[column], _cell(value), None, message))
     return counts, problems
@@ -319,8 +328,8 @@ def _check_previous(
         now, then = carried_in.get(column), carried_out.get(column)
         if type(then) is not int or then < 0:
             message = zh_en(
-                f"上年报告表三「{label_out}」行「{column_label(column)}」列：{then!r} 不是非负整数",
-                f"previous report, table 三 row carried_out, column {column}: {then!r} is not a whole number ≥ 0",
+                f"上年报告表三「{label_out}」行「{column_label(column)}」列：{_shown(then)} 不是非负整数",
+                f"previous report, table 三 row carried_out, column {column}: {_shown(then)} not a whole number ≥ 0",
             )
             problems.append(
                 ReportProblem(

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.codes import TableFormat
-from domain.errors import GongkaiError, InvalidInputError, Problem
+from domain.errors import InvalidInputError, Problem
 from domain.imported_reports import ImportedReport
-from domain.lines import parse_object
-from domain.messages import zh_en
+from domain.lines import LineError, parse_object
+from domain.messages import Message, zh_en
 from domain.report_checks import (
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
@@ -38,16 +38,12 @@ if TYPE_CHECKING:
 Report = Mapping[str, object]
 
 
-class BrokenReportError(GongkaiError):
-    """A report breaks a rule of tables 三 and 四: one line per broken rule."""
+class BrokenReportError(InvalidInputError):
+    """A report breaks a rule of tables 三 and 四: one problem per broken rule, each naming row, column, both sides."""
 
     def __init__(self, problems: list[ReportProblem]) -> None:
-        self.problems = problems
-        head = zh_en(
-            f"报告不符合表三、表四的规则，共 {len(problems)} 处，未记录任何内容",
-            f"the report breaks the rules of tables 三 and 四 in {len(problems)} place(s); nothing was recorded",
-        )
-        super().__init__("\n".join([head, *(f"  {problem.message}" for problem in problems)]))
+        self.report_problems = problems
+        super().__init__([Problem(None, None, problem.message) for problem in problems])
 
 
 def read_report(path: str) -> Report:
@@ -116,7 +112,7 @@ def import_report(tracker: Tracker, report: Report, *, source: str, date: dt.dat
     year = report_year(report)
     if year is None:
         reason = zh_en("报告缺少年度（year，整数），无法导入", "the report has no year (a whole number)")
-        raise InvalidInputError([Problem(None, "year", reason)])
+        raise InvalidInputError([Problem(None, None, reason)])
     problems = check_report(report)
     if problems:
         raise BrokenReportError(problems)
@@ -125,8 +121,19 @@ def import_report(tracker: Tracker, report: Report, *, source: str, date: dt.dat
     if earlier is not None and earlier.same_tables(tables):
         return ImportOutcome(year, False, None, tables)
     line = {"event": "previous_report_imported", **tables, "source": source, "date": date.isoformat()}
-    tracker.record([(1, parse_object(line))])
+    try:
+        parsed = parse_object(line)
+    except LineError as error:  # a value the tables' rules leave open: the year's range, the fees' form
+        raise InvalidInputError([Problem(None, None, _in_report(error.field, error.reason))]) from None
+    tracker.record([(1, parsed)])
     return ImportOutcome(year, True, earlier, tables)
+
+
+def _in_report(field: str, reason: str) -> str:
+    """Return a field's problem as a problem of the report file (its key, not an option of the command)."""
+    if isinstance(reason, Message):
+        return zh_en(f"报告的 {field}：{reason.zh}", f"the report's {field}: {reason.en}")
+    return f"报告的 {field} / the report's {field}: {reason}"
 
 
 def holds_history(reports: Reports, year: int) -> bool:

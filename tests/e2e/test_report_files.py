@@ -157,6 +157,9 @@ def test_import_report_records_shows_and_never_counts(gongkai: Runner, db: str, 
     again = gongkai("import-report", path)
     assert again.returncode == 0 and "已在库中" in again.stderr and "already recorded" in again.stderr
     assert stored_events(db) == events
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    late = gongkai("import-report", write(tmp_path, "2024.json", {**seed, "year": 2024}))
+    assert late.returncode == 0 and "警告 / warning: 2024 年度的报告使用 2019 年版表格" in late.stderr
     exported = gongkai("export", check=True).stdout.splitlines()
     assert any(json.loads(line)["event"] == "previous_report_imported" for line in exported)
 

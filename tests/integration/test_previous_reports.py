@@ -80,9 +80,9 @@ def test_a_report_that_breaks_a_rule_or_is_not_over_is_refused_and_nothing_writt
     events = tracker.counts()["events"]
     with pytest.raises(BrokenReportError) as refused:
         import_report(tracker, broken, source="x.json", date=dt.date(2025, 1, 10))
-    problem = refused.value.problems[0]
+    problem = refused.value.report_problems[0]
     assert (problem.rule, problem.row, problem.column) == ("row_total", "new", "total")
-    assert "「总计」列为 35，但其余各列之和为 34" in str(refused.value)
+    assert "「总计」列为 35，但其余各列之和为 34" in str(refused.value.problems[0])
     with pytest.raises(InvalidInputError) as early:
         import_report(tracker, published(2025), source="x.json", date=dt.date(2025, 12, 31))
     assert "2025 年度尚未结束" in str(early.value.problems[0])

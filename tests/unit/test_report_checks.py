@@ -118,16 +118,18 @@ def test_a_row_total_that_is_not_its_six_columns(name: str) -> None:
 def test_a_handled_total_that_is_not_the_outcome_rows(name: str) -> None:
     report = REAL[name]()
     rows = report["applications"]
-    rows["disclosed"]["natural_person"] += 1  # the row's 总计 and the 勾稽关系 still hold …
-    rows["disclosed"]["total"] += 1
-    rows["carried_out"]["natural_person"] -= 1
-    rows["carried_out"]["total"] -= 1
-    rows["total_handled"]["natural_person"] += 0  # … but （七） no longer adds up the outcomes
-    broken = [p for p in check_report(report) if p.rule == "handled_sum"]
-    assert [(p.row, p.column) for p in broken] == [("total_handled", "natural_person"), ("total_handled", "total")]
+    for row in ("new", "total_handled"):  # the 勾稽关系 and each row's 总计 still hold, the outcome rows do not add up
+        rows[row]["natural_person"] += 1
+        rows[row]["total"] += 1
+    broken = check_report(report)
+    assert [(p.rule, p.row, p.column) for p in broken] == [
+        ("handled_sum", "total_handled", "natural_person"),
+        ("handled_sum", "total_handled", "total"),
+    ]
     handled = rows["total_handled"]["natural_person"]
-    assert (broken[0].left, broken[0].right) == (handled, handled + 1)
+    assert (broken[0].left, broken[0].right) == (handled, handled - 1)
     assert broken[0].row_label == "（七）总计" and broken[0].column_label == "自然人"
+    assert broken[0].message.zh == f"表三「自然人」列：（七）总计为 {handled}，但各办理结果行之和为 {handled - 1}"
 
 
 @pytest.mark.parametrize("name", REAL)
@@ -317,3 +319,12 @@ def test_any_json_anywhere_gives_problems_never_an_exception(
         assert all(isinstance(problem, ReportProblem) for problem in problems)
         json.dumps([problem.to_json() for problem in problems], ensure_ascii=False, allow_nan=True)
     layout_warnings(report)
+
+
+def test_a_missing_cell_says_missing_and_a_long_text_is_cut_short() -> None:
+    report = shanghai()
+    del report["applications"]["new"]["other_org"]
+    report["applications"]["carried_in"]["other_org"] = "长" * 2100
+    missing, long_text = check_report(report)
+    assert missing.message.zh == "表三「一、本年新收政府信息公开申请数量」行「法人或其他组织·其他」列：缺少该列"
+    assert len(long_text.message) < 200 and "…" in long_text.message.zh
