@@ -18,6 +18,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from domain.report_sections import paragraphs
 from projections.render.docx import (
@@ -106,7 +107,7 @@ def _setup(document: DocumentObject) -> None:
         set_fonts(run._r, "宋体")
 
 
-def _run(paragraph: Any, text: str, font: str, size: float, *, bold: bool = False) -> None:
+def _run(paragraph: Paragraph, text: str, font: str, size: float, *, bold: bool = False) -> None:
     run = paragraph.add_run(text)
     run.font.size, run.font.bold, run.font.name = Pt(size), bold, LATIN_FONT
     set_fonts(run._r, font)
@@ -151,7 +152,7 @@ def _gap(document: DocumentObject) -> None:
     _run(paragraph, "", BODY_FONT, 6)
 
 
-def _fixed_lines(paragraph: Any) -> None:
+def _fixed_lines(paragraph: Paragraph) -> None:
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     paragraph.paragraph_format.line_spacing = Pt(LINE_PT)
     paragraph.paragraph_format.space_after = Pt(0)
