@@ -88,7 +88,8 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
             click.echo(f"  列 column {column}：不导入 / not imported")
         for line, source in read.lines:
             fields = " ".join(f"{k}={v}" for k, v in line.fields.items())
-            click.echo(f"  第 {source.row} 行 row {source.row}: {line.date} {line.event} {fields}")
+            where = f"第 {source.row} 行 row {source.row}" if source.row else f"工作表 sheet {source.column}"
+            click.echo(f"  {where}: {line.date} {line.event} {fields}")
         click.echo(
             zh_en(
                 f"将记录 {done.recorded} 个事项，{done.already} 个已在库中",

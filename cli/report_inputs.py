@@ -10,44 +10,17 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import fail, refusals, tracker
-from cli.params import DATE, YEAR, Unparseable, format_option
+from cli.params import DATE, YEAR, CodeType, Unparseable, format_option
+from cli.record import record_line
 from domain.codes import TableFormat
-from domain.messages import Message, zh_en
+from domain.messages import zh_en
 from domain.proactive import MONEY, Column, blocks, column_code, format_for, row_code, row_columns
-from domain.report_sections import TextSection, section_labels, section_title
+from domain.report_sections import TextSection, section_title
 
 if TYPE_CHECKING:
     from service.report_inputs import AnnualInputs
-    from service.tracker import Tracker
 
 _WHOLE = re.compile(r"-?\d{1,12}")
-
-
-def _record(t: Tracker, line: dict[str, Any], subject: str) -> None:
-    """Record one line as `import` would, and say so on stderr (already recorded: nothing new)."""
-    from domain.errors import InvalidInputError, Problem
-    from domain.labels import step_label
-    from domain.lines import LineError, parse_object
-
-    line.setdefault("date", t.settings.today.isoformat())
-    try:
-        parsed = parse_object(line)
-    except LineError as error:
-        field, reason = error.field, error.reason
-        if field.startswith("figures.") and isinstance(reason, Message):  # a figure: named as --row names it
-            where = field.removeprefix("figures.")
-            field, reason = "row", Message(f"{where}：{reason.zh}", f"{where}: {reason.en}")
-        raise InvalidInputError([Problem(None, field, reason)]) from None
-    result = t.record([(1, parsed)])
-    step = step_label(line["event"])
-    if result.recorded:
-        click.echo(
-            zh_en(f"已记录：{subject} {step}（{line['date']}）", f"recorded: {line['event']} {subject}"), err=True
-        )
-    else:
-        click.echo(
-            zh_en(f"已有记录，未重复记录：{subject} {step}（{line['date']}）", f"already recorded: {subject}"), err=True
-        )
 
 
 # -- table 二 ------------------------------------------------------------------------------------------
@@ -162,34 +135,10 @@ def record_proactive(ctx: click.Context, year: int, rows: tuple[str, ...], inter
         line: dict[str, Any] = {"event": "proactive_figures_recorded", "year": year, "figures": figures}
         if date is not None:
             line["date"] = date
-        _record(t, line, f"{year} 年度表二")
+        record_line(t, line, f"{year} 年度表二")
 
 
 # -- the office's text ---------------------------------------------------------------------------------
-
-
-class SectionType(click.ParamType[TextSection]):
-    """A text section: its code (overview, problems, other), its number (一, 五, 六) or its title."""
-
-    name = "section"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> TextSection:
-        """Return the section a code or Chinese name gives, or fail as a usage error."""
-        if isinstance(value, TextSection):
-            return value
-        text = str(value).strip()
-        found = TextSection(text) if text in TextSection._value2member_map_ else section_labels().get(text)
-        if found is None:
-            raise Unparseable(
-                zh_en(
-                    f"没有 {text!r} 这一部分；可填：overview 一、总体情况，problems 五、存在的主要问题及改进情况，"
-                    "other 六、其他需要报告的事项",
-                    f"no section {text!r}: overview, problems or other",
-                ),
-                ctx=ctx,
-                param=param,
-            )
-        return found
 
 
 def _read_text(path: str) -> str:
@@ -207,36 +156,37 @@ def _read_text(path: str) -> str:
 
 @click.command("record-text")
 @click.argument("year", type=YEAR)
-@click.argument("section", type=SectionType())
+@click.argument("section", type=CodeType("section"))
 @click.option(
     "--file", "path", help="正文文件（UTF-8；- 读标准输入），不给则打开 $EDITOR / the text file; else $EDITOR"
 )
 @click.option("--date", "date", type=DATE, help="业务日期 business date YYYY-MM-DD（默认今天 default: today）")
 @click.pass_context
 @refusals
-def record_text(ctx: click.Context, year: int, section: TextSection, path: str | None, date: str | None) -> None:
+def record_text(ctx: click.Context, year: int, section: str, path: str | None, date: str | None) -> None:
     """正文 Record the office's text of section 一 (overview), 五 (problems) or 六 (other); the latest wins."""
+    chosen = TextSection(section)
     with tracker(ctx) as t:
         if path is not None:
             text = _read_text(path)
         else:
             from service.report_inputs import annual_inputs
 
-            held = annual_inputs(t, year).texts.get(section, "")
+            held = annual_inputs(t, year).texts.get(chosen, "")
             edited = click.edit(held, extension=".txt", require_save=True)
             if edited is None or not edited.strip() or edited == held:
                 fail(
                     zh_en(
-                        f"编辑器中的正文未保存或未改动，{section_title(section, format_for(year))} 未记录",
+                        f"编辑器中的正文未保存或未改动，{section_title(chosen, format_for(year))} 未记录",
                         "the text was not saved or not changed in the editor; nothing was recorded",
                     )
                 )
             text = edited.replace("\r\n", "\n")
-        line: dict[str, Any] = {"event": "report_text_recorded", "year": year, "section": section.value}
+        line: dict[str, Any] = {"event": "report_text_recorded", "year": year, "section": chosen.value}
         line["text"] = text.strip("\n")
         if date is not None:
             line["date"] = date
-        _record(t, line, f"{year} 年度 {section_title(section, format_for(year))}")
+        record_line(t, line, f"{year} 年度 {section_title(chosen, format_for(year))}")
 
 
 # -- the listing ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party, Procedure
+from domain.report_sections import TextSection, section_labels
 
 APPLICANT_LABELS: dict[str, str] = {
     ApplicantType.NATURAL_PERSON: "自然人",
@@ -158,6 +159,11 @@ CODE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "result": {
         code: (APPEAL_COLUMN_LABELS[code], RESULT_LABELS[code])
         for code in (AppealResult.UPHELD, AppealResult.CORRECTED, AppealResult.OTHER)
+    },
+    # the annual report's sections the office writes: the number, the title in either format, or both
+    "section": {
+        section: tuple(label for label, named in section_labels().items() if named is section)
+        for section in TextSection
     },
 }
 LABEL_CODES: dict[str, dict[str, str]] = {

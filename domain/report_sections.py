@@ -65,11 +65,11 @@ def section_labels() -> dict[str, TextSection]:
     """Return every Chinese name a clerk may give a text section: its number, its titles in both formats."""
     labels: dict[str, TextSection] = {}
     for section, number in SECTION_NUMBERS.items():
-        labels[number] = section
-        for table_format in TableFormat:
+        for table_format in (TableFormat.F2021, TableFormat.F2019):  # the current heading first: listings show it
             title = dict(HEADINGS[table_format])[number]
-            labels[title] = section
             labels[f"{number}、{title}"] = section
+            labels[title] = section
+        labels[number] = section
     return labels
 
 

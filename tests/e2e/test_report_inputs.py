@@ -129,7 +129,7 @@ def test_refusals_write_nothing(gongkai: Runner, db: str, tmp_path: Path) -> Non
 def test_import_lines_are_recorded_once_and_bad_ones_refused(gongkai: Runner, db: str, tmp_path: Path) -> None:
     lines = [
         {"event": "proactive_figures_recorded", "date": "2021-01-10", "year": 2020, "figures": SEED_FIGURES},
-        {"event": "report_text_recorded", "date": "2021-01-10", "year": 2020, "section": "problems", "text": "一是……"},
+        {"event": "report_text_recorded", "date": "2021-01-10", "year": 2020, "section": "五", "text": "一是……"},
     ]
     file = tmp_path / "inputs.jsonl"
     file.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")

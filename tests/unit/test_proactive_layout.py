@@ -116,3 +116,11 @@ def test_text_sections_have_their_headings_in_both_formats() -> None:
     assert section_title(TextSection.PROBLEMS, TableFormat.F2021) == "五、存在的主要问题及改进情况"
     labels = section_labels()
     assert labels["一"] is TextSection.OVERVIEW and labels["其他需要报告的事项"] is TextSection.OTHER
+
+
+def test_a_sections_paragraphs_are_split_at_blank_lines_and_joined_within() -> None:
+    from domain.report_sections import paragraphs
+
+    text = "2020年，区司法局\n严格按照要求。\r\n\r\n（一）强化机制建设。\n \n\n第三段"
+    assert paragraphs(text) == ["2020年，区司法局严格按照要求。", "（一）强化机制建设。", "第三段"]
+    assert paragraphs("\n\n") == []
