@@ -312,10 +312,11 @@ main.lazy_commands.update(
         "reopen-year": "cli.documents:reopen_year",
         "import-ledger": "cli.documents:import_ledger",
         "export": "cli.documents:export",
+        "annual-report": "cli.annual:annual_report",
+        "check-report": "cli.report_files:check_report_command",
+        "import-report": "cli.report_files:import_report_command",
         "record-proactive": "cli.report_inputs:record_proactive",
         "record-text": "cli.report_inputs:record_text",
         "report-inputs": "cli.report_inputs:report_inputs",
-        "check-report": "cli.report_files:check_report_command",
-        "import-report": "cli.report_files:import_report_command",
     }
 )

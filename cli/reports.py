@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from service.tracker import Tracker
 
 
-def _write(text: str, output: Path | None) -> None:
+def write_output(text: str, output: Path | None) -> None:
     """Print text on stdout, or write it into a private file (service/files.py)."""
     if output is None:
         click.echo(text)
@@ -104,11 +104,11 @@ def emit_report(
     if fmt in ("xlsx", "html", "docx"):
         _emit_document(tracker, period, fmt, report, output)
     elif fmt == "json":
-        _write(json.dumps(report, ensure_ascii=False), output)
+        write_output(json.dumps(report, ensure_ascii=False), output)
     elif fmt == "markdown":
         from projections.render.markdown import render_markdown
 
-        _write(render_markdown(report), output)
+        write_output(render_markdown(report), output)
     else:
         print_tables([report], output)
 
@@ -159,11 +159,11 @@ def _emit_document(tracker: Reports, period: str, fmt: str, report: ReportJson, 
             with output_file(output, binary=True) as stream:
                 write_monthly_xlsx(ledger, report, stream)
         else:
-            _write(render_monthly_html(ledger, report), output)
+            write_output(render_monthly_html(ledger, report), output)
     elif fmt == "html":
         from service.documents import monthly_series
 
-        _write(render_html(report, monthly_series=monthly_series(tracker, int(period))), output)
+        write_output(render_html(report, monthly_series=monthly_series(tracker, int(period))), output)
     else:
         assert output is not None
         with output_file(output, binary=True) as stream:
