@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 
 from domain.codes import AppealKind, Outcome
 from domain.labels import APPEAL_COLUMN_LABELS, APPEAL_GROUP_LABELS, LITIGATION_LABEL, ORG_GROUP_LABEL
+from projections.render.rows import Report
 
 # The outcome groups of table 三, （一） to （六）, in both formats: the words a sentence uses and the rows summed.
 OUTCOME_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -28,17 +28,17 @@ NO_FEES = "本年度未收取政府信息公开信息处理费。"
 SUBJECT = "本机关"
 
 
-def _cell(table: Mapping[str, Any], row: str, column: str = "total") -> int:
+def _cell(table: Report, row: str, column: str = "total") -> int:
     values = table.get(row)
     return int(values[column]) if isinstance(values, Mapping) and column in values else 0
 
 
-def group_count(applications: Mapping[str, Any], rows: Sequence[str]) -> int:
+def group_count(applications: Report, rows: Sequence[str]) -> int:
     """Return the total of an outcome group: its rows present in the table (a 2019 table has one `other` row)."""
     return sum(_cell(applications, row) for row in rows)
 
 
-def applications_sentence(report: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> str:
+def applications_sentence(report: Report, previous: Report | None = None) -> str:
     """Return section 三's sentences: received (by applicant), carried in, handled by outcome group, carried out."""
     rows = report["applications"]
     new, persons = _cell(rows, "new"), _cell(rows, "new", "natural_person")
@@ -57,7 +57,7 @@ def applications_sentence(report: Mapping[str, Any], previous: Mapping[str, Any]
     return text
 
 
-def change_sentence(new: int, previous: Mapping[str, Any]) -> str:
+def change_sentence(new: int, previous: Report) -> str:
     """Return the sentence comparing this year's new applications with last year's."""
     before = _cell(previous["applications"], "new")
     if new == before:
@@ -66,12 +66,12 @@ def change_sentence(new: int, previous: Mapping[str, Any]) -> str:
     return f"新收申请数量比上年（{before}件）{word}{abs(new - before)}件。"
 
 
-def _results(values: Mapping[str, Any]) -> str:
+def _results(values: Report) -> str:
     found = [f"{APPEAL_COLUMN_LABELS[r]}{values[r]}件" for r in RESULTS if values[r]]
     return f"（{'、'.join(found)}）" if found else ""
 
 
-def appeals_sentence(report: Mapping[str, Any]) -> str:
+def appeals_sentence(report: Report) -> str:
     """Return section 四's sentence: the cases of each kind with their results."""
     appeals = report["appeals"]
     year = report["year"]
@@ -98,7 +98,7 @@ def appeals_sentence(report: Mapping[str, Any]) -> str:
     return f"{year}年度，{SUBJECT}因政府信息公开{first}；{second}。"
 
 
-def fees_sentence(report: Mapping[str, Any]) -> str:
+def fees_sentence(report: Report) -> str:
     """Return section 六's sentence on the processing fees collected (信息处理费), or that none were."""
     fees = str(report.get("fees_collected") or "0")
     if Decimal(fees) == 0:

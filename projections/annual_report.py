@@ -15,7 +15,7 @@ from domain.closing import YearClose
 from domain.codes import TableFormat
 from domain.report_sections import HEADINGS, SECTION_NUMBERS, TextSection, paragraphs, section_title
 from projections.annual_prose import appeals_sentence, applications_sentence, fees_sentence
-from projections.render.rows import table_format
+from projections.render.rows import Report, table_format
 
 PARAGRAPH_BREAK = "\n\n"  # a section's text: paragraphs separated by a blank line, as report_text_recorded holds them
 
@@ -25,13 +25,13 @@ def _join(*parts: str) -> str:
 
 
 def build_annual_report(
-    report: Mapping[str, Any],
+    report: Report,
     *,
-    proactive: Mapping[str, Any],
+    proactive: Report,
     texts: Mapping[str, str],
-    previous: Mapping[str, Any] | None = None,
+    previous: Report | None = None,
     close: YearClose | None = None,
-) -> dict[str, Any]:
+) -> Report:
     """Return the whole report's JSON: the year's tables, `proactive` (table 二) and the six `sections`."""
     drawn = {
         "三": applications_sentence(report, previous),

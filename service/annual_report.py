@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from domain.closing import YearClose, tables_hash
 from domain.codes import TableFormat
@@ -19,7 +19,7 @@ from domain.errors import RefusedError
 from domain.messages import zh_en
 from domain.report_checks import ReportProblem, check_report, layout_warnings
 from projections.annual_report import build_annual_report, missing_texts
-from projections.render.rows import table_format
+from projections.render.rows import Report, table_format
 
 if TYPE_CHECKING:
     from service.reports import Reports
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 class AnnualReport:
     """A checked whole report, and what the clerk should hear about it (on stderr)."""
 
-    whole: dict[str, Any]
+    whole: Report
     warnings: list[str] = field(default_factory=list)
 
 
@@ -54,7 +54,7 @@ class BrokenReportError(RefusedError):
         self.problems = problems
 
 
-def year_tables(reports: Reports, year: int) -> tuple[dict[str, Any], YearClose | None]:
+def year_tables(reports: Reports, year: int) -> tuple[Report, YearClose | None]:
     """Return the year's tables: a closed year's kept ones (checked against its hash), else today's."""
     close = reports.year_close(year)
     if close is None:
@@ -76,7 +76,7 @@ def year_tables(reports: Reports, year: int) -> tuple[dict[str, Any], YearClose 
     return kept, close
 
 
-def check_tables(year: int, report: Mapping[str, Any], previous: Mapping[str, Any] | None) -> list[str]:
+def check_tables(year: int, report: Report, previous: Report | None) -> list[str]:
     """Refuse tables that break a rule (BrokenReportError); return the warnings (a 2019 layout in a later year)."""
     problems = check_report(report, previous)
     if problems:
@@ -86,11 +86,11 @@ def check_tables(year: int, report: Mapping[str, Any], previous: Mapping[str, An
 
 def assemble(
     year: int,
-    report: Mapping[str, Any],
+    report: Report,
     *,
-    proactive: Mapping[str, Any],
+    proactive: Report,
     texts: Mapping[str, str],
-    previous: Mapping[str, Any] | None,
+    previous: Report | None,
     close: YearClose | None,
 ) -> AnnualReport:
     """Check the year's tables (and last year's with them), then build the whole report."""

@@ -10,7 +10,7 @@ East Asian fonts and their usual alternative names declared. Tables 二, 三 and
 from __future__ import annotations
 
 from os import PathLike
-from typing import IO, Any
+from typing import IO
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -70,7 +70,7 @@ def write_annual_docx(whole: Report, path: str | PathLike[str] | IO[bytes]) -> N
     document.save(path if hasattr(path, "write") else str(path))  # type: ignore[arg-type]
 
 
-def closing_line(closed: dict[str, Any]) -> str:
+def closing_line(closed: Report) -> str:
     """Return the line that ties the printed tables to the year's close (年度结账) and its hash."""
     return f"本报告表三、表四数据已于{closed['closed_on']}年度结账，数据指纹 sha256：{closed['sha256']}"
 

@@ -6,9 +6,6 @@ block's column labels, then one line per row. The layout is domain/proactive.py'
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from domain.proactive import ITEM_HEADER, Block, blocks
 from projections.render.grid import Cell, Grid, Kind
 from projections.render.rows import Report, table_format
@@ -16,7 +13,7 @@ from projections.render.rows import Report, table_format
 LABEL_SHARE = 0.3  # the item column's share of the table's width; the figures share the rest equally
 
 
-def block_grid(block: Block, figures: Mapping[str, Mapping[str, Any]]) -> Grid:
+def block_grid(block: Block, figures: Report) -> Grid:
     """Return one block of table 二: the item heading, the column labels, then each row with its figures."""
     width = 1 + len(block.columns)
     cells = [

@@ -18,7 +18,7 @@ from domain.report_checks import check_report
 from domain.report_sections import paragraphs
 from projections.annual_prose import OUTCOME_GROUPS, group_count
 from projections.annual_report import build_annual_report
-from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, table3_rows
+from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, Report, table3_rows
 from projections.tables import APPEAL_COLUMNS
 from service.annual_report import BrokenReportError, assemble
 from tests.conftest import fold_report
@@ -38,13 +38,13 @@ HEADINGS_2019 = [*HEADINGS_2021[:4], "五、政府信息公开工作存在的主
 TEXTS = {"overview": "本机关认真做好政府信息公开工作。\n\n（一）强化机制建设。", "problems": "公开内容还不够深入。"}
 
 
-def _whole(report: dict[str, Any], **kw: Any) -> dict[str, Any]:
+def _whole(report: Report, **kw: Any) -> Report:
     fmt = TableFormat(report["format"])
     figures = kw.pop("figures", {})
     return build_annual_report(report, proactive=filled(fmt, figures), texts=kw.pop("texts", TEXTS), **kw)
 
 
-def _section(whole: dict[str, Any], number: str) -> str:
+def _section(whole: Report, number: str) -> str:
     return str(next(s["text"] for s in whole["sections"] if s["number"] == number))
 
 
