@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import TypedDict, Unpack
 from uuid import UUID
 
 from domain.book import Aggregate, Book, Loader
@@ -12,19 +13,20 @@ from domain.messages import joined, zh_en
 from storage.concurrency import describe_meanwhile
 
 
+class BookOptions(TypedDict):
+    """What a book takes from the settings and the store (Book's keyword arguments)."""
+
+    today: dt.date
+    agency: str
+    clerk: str
+    unheld_agency: tuple[str, str] | None
+    stored_codes: dict[str, str]
+
+
 class LoadedBook(Book):
     """A book that remembers the aggregates it loaded, to tell a clerk what others changed meanwhile."""
 
-    def __init__(
-        self,
-        load: Loader,
-        *,
-        today: dt.date,
-        agency: str,
-        clerk: str,
-        unheld_agency: tuple[str, str] | None = None,
-        stored_codes: dict[str, str] | None = None,
-    ) -> None:
+    def __init__(self, load: Loader, **options: Unpack[BookOptions]) -> None:
         self.loaded: dict[UUID, Aggregate | None] = {}
         self.versions: dict[UUID, int] = {}  # as loaded: a failed save has emptied the pending events
 
@@ -33,9 +35,7 @@ class LoadedBook(Book):
             self.versions[aggregate_id] = found.version if found is not None else 0
             return found
 
-        super().__init__(
-            remember, today=today, agency=agency, clerk=clerk, unheld_agency=unheld_agency, stored_codes=stored_codes
-        )
+        super().__init__(remember, **options)
 
 
 def with_meanwhile(problems: list[Problem], first: LoadedBook | None, now: LoadedBook) -> list[Problem]:

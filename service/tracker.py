@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -24,7 +23,7 @@ from domain.messages import zh_en
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
 from projections.runner import Progress, catch_up, fold_saved
-from service.loaded_book import LoadedBook, with_meanwhile
+from service.loaded_book import BookOptions, LoadedBook, with_meanwhile
 from service.logs import get_logger
 from service.reports import Reports
 from service.settings import Settings
@@ -57,16 +56,6 @@ class Recorded:
 
     recorded: int
     already: int
-
-
-class BookOptions(TypedDict):
-    """What a book takes from the settings and the store (Book's keyword arguments)."""
-
-    today: dt.date
-    agency: str
-    clerk: str
-    unheld_agency: tuple[str, str] | None
-    stored_codes: dict[str, str]
 
 
 class Tracker(Reports):

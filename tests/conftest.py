@@ -26,6 +26,16 @@ TODAY = dt.date(2026, 11, 25)
 FIXTURES = Path(__file__).parent / "fixtures"
 SHANGHAI_EXAMPLE = FIXTURES / "shanghai-stc-2024.json"  # the published table, copied from shared/examples
 GONGKAI = Path(sys.executable).with_name("gongkai")
+# The six headings of the whole annual report, as the contract states them (DOMAIN §8), written out here on purpose.
+HEADINGS_2021 = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
+HEADINGS_2019 = [*HEADINGS_2021[:4], "五、政府信息公开工作存在的主要问题及改进情况", HEADINGS_2021[5]]
 
 
 def lines_of(path: Path) -> list[dict[str, Any]]:

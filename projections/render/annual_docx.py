@@ -14,10 +14,8 @@ from typing import IO
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
 from domain.report_sections import paragraphs
@@ -25,10 +23,8 @@ from projections.render.docx import (
     LATIN_FONT,
     TABLE_WIDTH_MM,
     add_table,
-    child,
-    declare_fallbacks,
-    page_numbers,
     set_fonts,
+    setup_a4,
     table3_widths,
 )
 from projections.render.grid import table3_grid, table4_grid
@@ -89,19 +85,7 @@ def _tables(document: DocumentObject, whole: Report, number: str) -> None:
 
 
 def _setup(document: DocumentObject) -> None:
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    top, right, bottom, left = (Mm(m) for m in MARGINS_MM)
-    section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = top, right, bottom, left
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    if defaults is not None:
-        set_fonts(child(defaults, "w:rPrDefault"), BODY_FONT)
-    for name in ("Normal", "Table Grid"):
-        set_fonts(document.styles[name].element, BODY_FONT)
-    declare_fallbacks(document, FALLBACKS)
-    footer = section.footer.paragraphs[0]
-    page_numbers(footer)
+    footer = setup_a4(document, margins_mm=MARGINS_MM, font=BODY_FONT, fallbacks=FALLBACKS)
     for run in footer.runs:
         run.font.size = Pt(14)  # 四号
         set_fonts(run._r, "宋体")

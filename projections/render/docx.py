@@ -47,7 +47,7 @@ def write_docx(report: Report, path: str | PathLike[str] | IO[bytes]) -> None:
     """Write a balanced report's tables 三 and 四 to a DOCX file."""
     check_balance(report)
     document = Document()
-    _setup(document)
+    setup_a4(document)
     _paragraph(document, title(report), size=15, bold=True, centred=True, font=TABLE_FONT)
     _paragraph(document, TABLE3_TITLE, size=12, bold=True, font=TABLE_FONT)
     three = table3_grid(report)
@@ -65,19 +65,28 @@ def table3_widths(grid: Grid) -> list[float]:
     return [*TABLE3_PRINT_MM, *([VALUE_PRINT_MM] * (grid.cols - len(TABLE3_PRINT_MM)))]
 
 
-def _setup(document: DocumentObject) -> None:
+def setup_a4(
+    document: DocumentObject,
+    *,
+    margins_mm: tuple[float, float, float, float] = _MARGINS_MM,
+    font: str = TEXT_FONT,
+    fallbacks: dict[str, str] = _FALLBACKS,
+) -> Paragraph:
+    """Lay the document out on A4 portrait (margins: top, right, bottom, left) in `font`; return the footer."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(_PAGE_MM[0]), Mm(_PAGE_MM[1])
-    top, right, bottom, left = (Mm(m) for m in _MARGINS_MM)
+    top, right, bottom, left = (Mm(m) for m in margins_mm)
     section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = top, right, bottom, left
     defaults = document.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
-        set_fonts(child(defaults, "w:rPrDefault"), TEXT_FONT)
+        set_fonts(child(defaults, "w:rPrDefault"), font)
     for name in ("Normal", "Table Grid"):
-        set_fonts(document.styles[name].element, TEXT_FONT)
-    declare_fallbacks(document)
-    page_numbers(section.footer.paragraphs[0])
+        set_fonts(document.styles[name].element, font)
+    declare_fallbacks(document, fallbacks)
+    footer: Paragraph = section.footer.paragraphs[0]
+    page_numbers(footer)
+    return footer
 
 
 def child(parent: BaseOxmlElement, tag: str, *, first: bool = False) -> BaseOxmlElement:

@@ -18,17 +18,8 @@ from domain.proactive import blocks
 from domain.report_sections import paragraphs
 from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, report_rows
 from projections.tables import APPEAL_COLUMNS
-from tests.conftest import FIXTURES, Runner
+from tests.conftest import FIXTURES, HEADINGS_2019, HEADINGS_2021, Runner
 
-HEADINGS_2021 = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-]
-HEADINGS_2019 = [*HEADINGS_2021[:4], "五、政府信息公开工作存在的主要问题及改进情况", HEADINGS_2021[5]]
 SEED_FIGURES = {  # the seed's table 二 (2019 format): three normative documents, nothing else
     "regulations": {"made": 0, "published": 0, "total_public": 0},
     "normative_documents": {"made": 3, "published": 3, "total_public": 3},

@@ -21,20 +21,11 @@ from projections.annual_report import build_annual_report
 from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, Report, table3_rows
 from projections.tables import APPEAL_COLUMNS
 from service.annual_report import BrokenReportError, assemble
-from tests.conftest import fold_report
+from tests.conftest import HEADINGS_2019, HEADINGS_2021, fold_report
 from tests.unit.test_render_reports import shanghai_2024, yinzhou_2020
 
 PERSONS = APPLICANT_COLUMNS[:-1]
 RESULTS = APPEAL_COLUMNS[:-1]
-HEADINGS_2021 = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-]
-HEADINGS_2019 = [*HEADINGS_2021[:4], "五、政府信息公开工作存在的主要问题及改进情况", HEADINGS_2021[5]]
 TEXTS = {"overview": "本机关认真做好政府信息公开工作。\n\n（一）强化机制建设。", "problems": "公开内容还不够深入。"}
 
 
