@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from cli.context import refusals, tracker
+from cli.context import refusals, tracker, warn_changed_filings
 from cli.params import AMOUNT, DATE, MONTH, NUMBER, YEAR, CodeType, WholeNumber
 from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party, Procedure
 
@@ -178,9 +178,13 @@ def _make(spec: EventCommand) -> click.Command:
         from domain.lines import LineError, parse_object
         from domain.messages import zh_en
 
-        line: dict[str, str | int] = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
+        line: dict[str, object] = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
         with tracker(ctx) as t:
             line.setdefault("date", t.settings.today.isoformat())
+            if spec.event == "monthly_filing_submitted":  # a filing keeps what it filed (docs/tables.md)
+                from service.filing import month_figures
+
+                line["figures"] = month_figures(t, str(line["month"])).model_dump(mode="json")
             try:
                 parsed = parse_object(line)
             except LineError as error:
@@ -196,6 +200,7 @@ def _make(spec: EventCommand) -> click.Command:
                     f"already recorded: {spec.event} {subject}",
                 )
             click.echo(message, err=True)
+            warn_changed_filings(result.changed_filings)
 
     params: list[click.Parameter] = []
     if spec.key:

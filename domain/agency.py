@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
@@ -14,6 +14,7 @@ from domain.changes import Include, Set
 from domain.closing import YearClose
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
+from domain.filing import FiledFigures, FiledMonth
 from domain.messages import zh_en
 from domain.reminders import ReminderFields
 from domain.values import Code, Month, Text, month_bounds, name_id
@@ -60,9 +61,37 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             agency.recoded_as = self.code
 
     class MonthlyFilingSubmitted(Event):
+        """The month's two tables were filed; `figures` keeps what was filed (docs/tables.md: a filed month stays true)."""
+
         name = "monthly_filing_submitted"
+        # Version 2 added `figures` (issue 11); filings stored before hold version 1 (docs/evolving-events.md).
+        class_version: ClassVar[int] = 2
         month: Month
+        figures: FiledFigures | None = None  # None: filed before figures were kept, or by a line without them
         changes = (Include("filed_months", "month"),)
+
+        def evolve(self, agency: Agency) -> None:
+            before = agency.filings.get(self.month)
+            first = before.first if before is not None and before.first is not None else self.figures
+            agency.filings[self.month] = FiledMonth(first, self.figures)
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Give a filing stored before `figures` existed the figures it then kept: none."""
+            state["figures"] = None
+
+    class FiledMonthChanged(Event):
+        """A recording changed a filed month's figures (noticed by the store, not an import line): re-file it."""
+
+        name = "filed_month_changed"
+        month: Month
+        figures: FiledFigures  # the month's figures as the change left them
+
+        def evolve(self, agency: Agency) -> None:
+            filed = agency.filings.get(self.month)
+            if filed is not None:
+                changed_on = filed.changed_on or self.date
+                agency.filings[self.month] = FiledMonth(filed.first, filed.last, changed_on, self.figures)
 
     class AnnualReportPublished(Event):
         name = "annual_report_published"
@@ -111,8 +140,17 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         self.name: str | None = None  # the agency's name (agency_named)
         self.recoded_as: str | None = None  # the placeholder's real code (agency_recoded)
         self.filed_months: set[str] = set()
+        self.filings: dict[str, FiledMonth] = {}  # month -> what was filed of it, and any change since
         self.published_years: set[int] = set()
         self.closed_years: dict[int, YearClose] = {}
+
+    def files_unchanged(self, name: str, fields: dict[str, Any]) -> bool:
+        """Tell whether a filing repeats the month's last filing, figures and all: "already recorded", any day."""
+        if name != "monthly_filing_submitted" or fields.get("figures") is None:
+            return False
+        filed = self.filings.get(fields["month"])
+        last = filed.last if filed is not None else None
+        return last is not None and last.model_dump(mode="json") == fields["figures"]
 
     def check_step(self, name: str, date: dt.date, fields: dict[str, Any]) -> None:
         """Refuse a filing dated within its own month, or a report within its own year."""

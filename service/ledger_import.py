@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain.filing import FilingChanges
 from service.ledger_columns import HEADERS, REQUIRED, LedgerError, LedgerMapping, find_header, letter
 from service.ledger_rows import LedgerRead, Source, map_row
 from service.ledger_words import cell_text, parse_date
@@ -87,6 +88,7 @@ class LedgerImport:
     recorded: int = 0
     already: int = 0
     saved: bool = False
+    changed_filings: tuple[FilingChanges, ...] = ()  # filed months whose figures the rows changed (a warning)
 
 
 def import_ledger(
@@ -122,4 +124,8 @@ def import_ledger(
     if not dry_run and not read.problems:
         tracker.save(book)
         result.saved = True
+        if book.recorded:
+            from service.filing import note_changed_filings
+
+            result.changed_filings = tuple(note_changed_filings(tracker, [tracker.agency]))
     return result

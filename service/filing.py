@@ -1,0 +1,97 @@
+"""A filed month stays true (docs/tables.md): the figures a filing keeps, and the changes noticed after a recording."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.agency import Agency, agency_id
+from domain.filing import FiledFigures, FilingChanges, compare_filing, figures_of
+from projections.ledger import listed
+
+if TYPE_CHECKING:
+    from projections.facts import CaseFacts, RequestFacts
+    from service.tracker import Tracker
+
+
+@dataclass
+class MonthFigures:
+    """A month's figures now, for one agency, from the maintained tables (read once for several months)."""
+
+    tracker: Tracker
+    agency: str
+    _requests: list[RequestFacts] | None = None
+    _cases: list[CaseFacts] | None = None
+
+    def __call__(self, month: str) -> FiledFigures:
+        """Return the month's figures as a filing would keep them."""
+        if self._requests is None or self._cases is None:
+            self._requests = self.tracker.view.requests(self.agency)
+            self._cases = self.tracker.view.cases(self.agency)
+        report = self.tracker.report(month, agency=self.agency)
+        rows, cases = listed(month, self._requests or [], self._cases or [])
+        return figures_of(report, (r.number for r in rows), (c.number for c in cases))
+
+
+def month_figures(tracker: Tracker, month: str) -> FiledFigures:
+    """Return the figures `file-monthly` keeps: the month's tables 三 and 四 and what its two forms list."""
+    tracker.catch_up()
+    return MonthFigures(tracker, tracker.agency)(month)
+
+
+def load_agency(tracker: Tracker, code: str) -> Agency | None:
+    """Return an agency's aggregate, None when nothing was recorded for it."""
+    try:
+        found = tracker.app.repository.get(agency_id(code))
+    except AggregateNotFoundError:
+        return None
+    return found if isinstance(found, Agency) else None
+
+
+def changed_filings(tracker: Tracker, code: str) -> dict[str, tuple[FilingChanges, FiledFigures]]:
+    """Return each filed month of an agency whose figures now differ from its last filing: the changes, the figures."""
+    agency = load_agency(tracker, code)
+    if agency is None:
+        return {}
+    now = MonthFigures(tracker, code)
+    found = {}
+    for month, filed in sorted(agency.filings.items()):
+        if filed.last is None:
+            continue  # filed before figures were kept: nothing to compare
+        figures = now(month)
+        if changes := compare_filing(month, filed.last, figures):
+            found[month] = (changes, figures)
+    return found
+
+
+def note_changed_filings(tracker: Tracker, codes: Iterable[str]) -> list[FilingChanges]:
+    """After a recording: record `filed_month_changed` for each filed month it changed; return the changes to warn of.
+
+    A month already noted with the same figures is not noted again (each change is warned of once).
+    """
+    warned: list[FilingChanges] = []
+    for code in sorted(set(codes)):
+        found = changed_filings(tracker, code)
+        agency = load_agency(tracker, code) if found else None
+        if agency is None:
+            continue
+        for month, (changes, figures) in found.items():
+            if agency.filings[month].noted == figures:
+                continue
+            agency.trigger_event(
+                Agency.FiledMonthChanged,
+                month=month,
+                figures=figures,
+                date=tracker.settings.today,
+                agency=code,
+                clerk=tracker.settings.clerk,
+            )
+            warned.append(changes)
+        if agency.pending_events:
+            tracker.app.save(agency)
+    if warned:
+        tracker.catch_up()
+    return warned
