@@ -216,7 +216,8 @@ def report_monthly(
 
     _check_month(month)
     district = _whole_district(all_agencies, by_agency)
-    with reports(ctx, fmt) as t:
+    # One agency's month reads its filings (an amended month is marked 更正): the whole store, not only its tables.
+    with reports(ctx, fmt) if district else tracker(ctx) as t:
         if district:
             from cli.district import emit_district
 

@@ -72,8 +72,10 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
 
         def evolve(self, agency: Agency) -> None:
             before = agency.filings.get(self.month)
-            first = before.first if before is not None and before.first is not None else self.figures
-            agency.filings[self.month] = FiledMonth(first, self.figures)
+            if before is not None and before.first is not None:
+                agency.filings[self.month] = FiledMonth(before.first, self.figures, before.first_on)
+            else:
+                agency.filings[self.month] = FiledMonth(self.figures, self.figures, self.date if self.figures else None)
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -91,7 +93,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             filed = agency.filings.get(self.month)
             if filed is not None:
                 changed_on = filed.changed_on or self.date
-                agency.filings[self.month] = FiledMonth(filed.first, filed.last, changed_on, self.figures)
+                agency.filings[self.month] = FiledMonth(filed.first, filed.last, filed.first_on, changed_on, self.figures)
 
     class AnnualReportPublished(Event):
         name = "annual_report_published"

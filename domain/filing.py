@@ -133,5 +133,15 @@ class FiledMonth:
 
     first: FiledFigures | None
     last: FiledFigures | None
+    first_on: dt.date | None = None  # the day of the first filing with figures
     changed_on: dt.date | None = None  # the day a change since the last filing was first recorded (None: none)
     noted: FiledFigures | None = None  # the figures as that change (or a later one) left them
+
+
+def amendment_json(filed: FiledMonth, changes: FilingChanges) -> dict[str, Any]:
+    """Return the `amendment` key of an amended month's report: what changed against the first filing (更正)."""
+    return {
+        "first_filed": filed.first_on.isoformat() if filed.first_on else None,
+        "changes": changes.lines(),
+        "late_entries": list(changes.added),
+    }

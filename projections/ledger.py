@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
@@ -293,6 +293,21 @@ def build_ledger(
         new_cases=sum(1 for c in live if first <= c.appealed <= last),
         received_in_month=sum(1 for r in active if r.received >= first),
     )
+
+
+LATE_ENTRY = "补录"
+
+
+def mark_late_entries(ledger: Ledger, numbers: Iterable[str]) -> Ledger:
+    """Return the ledger with 补录 in the 备注 of each application recorded after the month was first filed."""
+    late = set(numbers)
+    if not late:
+        return ledger
+    rows = tuple(
+        replace(row, remarks="；".join(filter(None, (LATE_ENTRY, row.remarks)))) if row.number in late else row
+        for row in ledger.rows
+    )
+    return replace(ledger, rows=rows)
 
 
 def check_ledger(ledger: Ledger, report: Mapping[str, Any]) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.agency import Agency, agency_id
-from domain.filing import FiledFigures, FilingChanges, compare_filing, figures_of
+from domain.filing import FiledFigures, FilingChanges, amendment_json, compare_filing, figures_of
 from projections.ledger import listed
 
 if TYPE_CHECKING:
@@ -95,3 +95,14 @@ def note_changed_filings(tracker: Tracker, codes: Iterable[str]) -> list[FilingC
     if warned:
         tracker.catch_up()
     return warned
+
+
+def amendment(tracker: Tracker, month: str) -> dict[str, Any] | None:
+    """Return what changed in a filed month against its first filing (the documents mark it 更正), None if nothing."""
+    tracker.catch_up()
+    agency = load_agency(tracker, tracker.agency)
+    filed = agency.filings.get(month) if agency is not None else None
+    if filed is None or filed.first is None:
+        return None
+    changes = compare_filing(month, filed.first, MonthFigures(tracker, tracker.agency)(month))
+    return amendment_json(filed, changes) if changes else None

@@ -10,7 +10,15 @@ from typing import Any
 from projections.ledger import Ledger, check_ledger
 from projections.render.balance import check_balance
 from projections.render.grid import table3_grid, table3_print_widths
-from projections.render.rows import TABLE3_TITLE, Report, fees_text, period_text
+from projections.render.rows import (
+    AMENDMENT_TITLE,
+    TABLE3_TITLE,
+    Report,
+    amended_mark,
+    amendment_lines,
+    fees_text,
+    period_text,
+)
 from projections.render.xlsx import text_width
 
 LEDGER_TITLE = "政府信息依申请公开汇总表"
@@ -129,12 +137,12 @@ def print_layout(columns: tuple[Column, ...], rows: tuple[object, ...], *, large
 
 def ledger_title(report: Report) -> str:
     """Return the 汇总表 title: agency, period, official name."""
-    return f"{report['agency']}{period_text(report)}{LEDGER_TITLE}"
+    return f"{report['agency']}{period_text(report)}{LEDGER_TITLE}{amended_mark(report)}"
 
 
 def cases_title(report: Report) -> str:
     """Return the 复议（诉讼）表 title."""
-    return f"{report['agency']}{period_text(report)}{CASES_TITLE}"
+    return f"{report['agency']}{period_text(report)}{CASES_TITLE}{amended_mark(report)}"
 
 
 def period_line(ledger: Ledger, report: Report) -> str:
@@ -186,6 +194,8 @@ def render_monthly_html(ledger: Ledger, report: Report) -> str:
         summary=table3_grid(report),
         summary_widths=table3_print_widths(),
         fees=fees_text(report),
+        amendment_title=AMENDMENT_TITLE,
+        amendment=amendment_lines(report),
         cell_value=cell_value,
         display=display,
     )
