@@ -164,8 +164,8 @@ def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, An
     assert isinstance(tracker, Tracker), "a document reads the histories: cli.context.reports opens the whole store"
 
     if len(period) == 7:
-        from projections.render.monthly import render_monthly_html
         from projections.ledger import mark_late_entries
+        from projections.render.monthly import render_monthly_html
         from projections.render.monthly_xlsx import write_monthly_xlsx
         from service.documents import monthly_ledger
 

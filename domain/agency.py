@@ -61,7 +61,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             agency.recoded_as = self.code
 
     class MonthlyFilingSubmitted(Event):
-        """The month's two tables were filed; `figures` keeps what was filed (docs/tables.md: a filed month stays true)."""
+        """The month's two tables were filed; `figures` keeps what was filed (docs/tables.md: a filed month)."""
 
         name = "monthly_filing_submitted"
         # Version 2 added `figures` (issue 11); filings stored before hold version 1 (docs/evolving-events.md).
@@ -93,7 +93,8 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             filed = agency.filings.get(self.month)
             if filed is not None:
                 changed_on = filed.changed_on or self.date
-                agency.filings[self.month] = FiledMonth(filed.first, filed.last, filed.first_on, changed_on, self.figures)
+                first, last, first_on = filed.first, filed.last, filed.first_on
+                agency.filings[self.month] = FiledMonth(first, last, first_on, changed_on, self.figures)
 
     class AnnualReportPublished(Event):
         name = "annual_report_published"

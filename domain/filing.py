@@ -1,4 +1,4 @@
-"""A filed month stays true (docs/tables.md, "A monthly filing, once filed"): what a filing kept, and what changed since.
+"""A filed month stays true (docs/tables.md, "A monthly filing, once filed"): what a filing kept, what changed since.
 
 `monthly_filing_submitted` keeps the month's figures as filed (`FiledFigures`: tables 三 and 四 as in the monthly
 JSON, and the applications and cases its 汇总表 and 复议（诉讼）表 list). `compare_filing` is the one comparison of a
@@ -56,7 +56,8 @@ class CellChange:
     def words(self) -> str:
         """Return the cell in the month's words: 一、本月新收政府信息公开申请数量·自然人 1→2."""
         if self.table == "appeals":
-            where = f"{APPEAL_GROUP_LABELS.get(self.row, self.row)}·{APPEAL_COLUMN_LABELS.get(self.column, self.column)}"
+            group = APPEAL_GROUP_LABELS.get(self.row, self.row)
+            where = f"{group}·{APPEAL_COLUMN_LABELS.get(self.column, self.column)}"
         else:
             where = f"{row_words(self.row)}·{APPLICANT_LABELS.get(self.column, self.column)}"
         return f"{where} {self.filed}→{self.now}"
@@ -103,7 +104,10 @@ class FilingChanges:
         )
 
 
-def _cells(table: str, filed: Mapping[str, Mapping[str, int]], now: Mapping[str, Mapping[str, int]]) -> list[CellChange]:
+Table = Mapping[str, Mapping[str, int]]
+
+
+def _cells(table: str, filed: Table, now: Table) -> list[CellChange]:
     changed = []
     for row in dict.fromkeys([*filed, *now]):
         before, after = filed.get(row, {}), now.get(row, {})
@@ -119,7 +123,10 @@ def compare_filing(month: str, filed: FiledFigures, now: FiledFigures) -> Filing
     kept_cases, listed_cases = set(filed.cases), set(now.cases)
     return FilingChanges(
         month,
-        cells=(*_cells("applications", filed.applications, now.applications), *_cells("appeals", filed.appeals, now.appeals)),
+        cells=(
+            *_cells("applications", filed.applications, now.applications),
+            *_cells("appeals", filed.appeals, now.appeals),
+        ),
         added=tuple(n for n in now.ledger if n not in kept),
         removed=tuple(n for n in filed.ledger if n not in listed),
         cases_added=tuple(n for n in now.cases if n not in kept_cases),

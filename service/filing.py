@@ -45,7 +45,7 @@ def month_figures(tracker: Tracker, month: str) -> FiledFigures:
 def load_agency(tracker: Tracker, code: str) -> Agency | None:
     """Return an agency's aggregate, None when nothing was recorded for it."""
     try:
-        found = tracker.app.repository.get(agency_id(code))
+        found: object = tracker.app.repository.get(agency_id(code))
     except AggregateNotFoundError:
         return None
     return found if isinstance(found, Agency) else None
@@ -57,7 +57,7 @@ def changed_filings(tracker: Tracker, code: str) -> dict[str, tuple[FilingChange
     if agency is None:
         return {}
     now = MonthFigures(tracker, code)
-    found = {}
+    found: dict[str, tuple[FilingChanges, FiledFigures]] = {}
     for month, filed in sorted(agency.filings.items()):
         if filed.last is None:
             continue  # filed before figures were kept: nothing to compare

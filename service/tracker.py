@@ -17,8 +17,8 @@ from domain.agency import agency_id
 from domain.appeal import AppealCase, case_id
 from domain.book import Aggregate, Book, Loader
 from domain.closing import YearClose
-from domain.filing import FilingChanges
 from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
+from domain.filing import FilingChanges
 from domain.lines import Line
 from domain.messages import joined, zh_en
 from domain.request import Request, request_id

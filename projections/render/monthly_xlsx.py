@@ -75,7 +75,8 @@ def _amendment_sheet(sheet: Worksheet, title: str, lines: list[str]) -> None:
     for col, text in enumerate(("序号", "更正内容"), 1):
         _head(sheet, 3, col, text)
     for index, line in enumerate(lines[1:], 1):
-        for col, value in enumerate((index, line), 1):
+        values: tuple[int | str, ...] = (index, line)
+        for col, value in enumerate(values, 1):
             cell = sheet.cell(3 + index, col, value)
             cell.font, cell.border = _FONT, _BORDER
             cell.alignment = Alignment(horizontal="center" if col == 1 else "left", vertical="center", wrap_text=True)
