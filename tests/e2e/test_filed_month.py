@@ -20,9 +20,21 @@ from tests.conftest import Runner
 REMARKS = 1 + next(i for i, c in enumerate(LEDGER_COLUMNS) if c.label == "备注")
 NUMBER = 1 + next(i for i, c in enumerate(LEDGER_COLUMNS) if c.label == "受理编号")
 HISTORY = [
-    {"event": "received", "request": "YZ-2026-0041", "date": "2026-10-20", "channel": "mail", "applicant_type": "自然人"},
+    {
+        "event": "received",
+        "request": "YZ-2026-0041",
+        "date": "2026-10-20",
+        "channel": "mail",
+        "applicant_type": "自然人",
+    },
     {"event": "answered", "request": "YZ-2026-0041", "date": "2026-11-05", "outcome": "disclosed"},
-    {"event": "received", "request": "YZ-2026-0042", "date": "2026-11-03", "channel": "online", "applicant_type": "自然人"},
+    {
+        "event": "received",
+        "request": "YZ-2026-0042",
+        "date": "2026-11-03",
+        "channel": "online",
+        "applicant_type": "自然人",
+    },
 ]
 
 
@@ -130,4 +142,6 @@ def test_an_unchanged_month_refiled_stays_already_recorded_and_unmarked(gongkai:
     book = openpyxl.load_workbook(tmp_path / "10.xlsx")
     assert "更正说明" not in book.sheetnames
     assert "更正" not in str(book["政府信息依申请公开汇总表"]["A1"].value)
-    assert "amendment" not in json.loads(_on(gongkai, "2026-12-04", "report", "monthly", "2026-10", "--format", "json").stdout)
+    assert "amendment" not in json.loads(
+        _on(gongkai, "2026-12-04", "report", "monthly", "2026-10", "--format", "json").stdout
+    )
