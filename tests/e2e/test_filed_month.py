@@ -49,7 +49,7 @@ def _amendments(gongkai: Runner, day: str) -> list[dict[str, Any]]:
     return [item for item in due if item["kind"] == "monthly_filing_amendment"]
 
 
-def _ledger_remarks(sheet: Worksheet) -> dict[str, str | None]:
+def _ledger_remarks(sheet: Worksheet) -> dict[str, object]:
     return {
         str(row[NUMBER - 1].value): row[REMARKS - 1].value
         for row in sheet.iter_rows(min_row=5)
