@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -70,30 +71,39 @@ def changed_filings(tracker: Tracker, code: str) -> dict[str, tuple[FilingChange
 def note_changed_filings(tracker: Tracker, codes: Iterable[str]) -> list[FilingChanges]:
     """After a recording: record `filed_month_changed` for each filed month it changed; return the changes to warn of.
 
-    A month already noted with the same figures is not noted again (each change is warned of once).
+    A month already noted with the same figures is not noted again (each change is warned of once). Another process
+    may save the agency meanwhile (a reminder): the note is then made again on the agency as it is now.
     """
+    from storage.concurrency import is_busy, is_conflict, retrying
+
     warned: list[FilingChanges] = []
     for code in sorted(set(codes)):
-        found = changed_filings(tracker, code)
-        agency = load_agency(tracker, code) if found else None
-        if agency is None:
-            continue
-        for month, (changes, figures) in found.items():
-            if agency.filings[month].noted == figures:
-                continue
-            agency.trigger_event(
-                Agency.FiledMonthChanged,
-                month=month,
-                figures=figures,
-                date=tracker.settings.today,
-                agency=code,
-                clerk=tracker.settings.clerk,
-            )
-            warned.append(changes)
-        if agency.pending_events:
-            tracker.app.save(agency)
+        warned += retrying(functools.partial(_note, tracker, code), retry_on=lambda e: is_conflict(e) or is_busy(e))
     if warned:
         tracker.catch_up()
+    return warned
+
+
+def _note(tracker: Tracker, code: str) -> list[FilingChanges]:
+    found = changed_filings(tracker, code)
+    agency = load_agency(tracker, code) if found else None
+    if agency is None:
+        return []
+    warned = []
+    for month, (changes, figures) in found.items():
+        if agency.filings[month].noted == figures:
+            continue
+        agency.trigger_event(
+            Agency.FiledMonthChanged,
+            month=month,
+            figures=figures,
+            date=tracker.settings.today,
+            agency=code,
+            clerk=tracker.settings.clerk,
+        )
+        warned.append(changes)
+    if agency.pending_events:
+        tracker.app.save(agency)
     return warned
 
 
