@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from projections.ledger import Ledger, check_ledger
 from projections.render.balance import check_balance
@@ -20,6 +20,9 @@ from projections.render.rows import (
     period_text,
 )
 from projections.render.xlsx import text_width
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 LEDGER_TITLE = "政府信息依申请公开汇总表"
 CASES_TITLE = "依申请信息公开引起复议（诉讼）表"
@@ -197,8 +200,20 @@ def render_monthly_html(ledger: Ledger, report: Report) -> str:
         amendment_title=AMENDMENT_TITLE,
         amendment=amendment_lines(report),
         cell_value=cell_value,
+        header_text=header_text,
         display=display,
     )
+
+
+def header_text(label: str) -> Markup:
+    """Return a printed header that wraps only before its last word (收到申请 / 日期), never leaving 期 alone."""
+    from markupsafe import Markup, escape
+
+    for word in ("日期", "期限", "类别"):
+        if len(label) > len(word) + 2 and label.endswith(word):
+            head, tail = (Markup('<span class="whole">%s</span>') % part for part in (label.removesuffix(word), word))
+            return head + Markup("<wbr>") + tail
+    return escape(label)
 
 
 def header_groups(columns: tuple[Column, ...]) -> list[tuple[str, int, bool]]:
