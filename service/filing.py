@@ -20,21 +20,34 @@ if TYPE_CHECKING:
 
 @dataclass
 class MonthFigures:
-    """A month's figures now, for one agency, from the maintained tables (read once for several months)."""
+    """A month's figures now, for one agency, from the maintained tables (each table read once for several months)."""
 
     tracker: Tracker
     agency: str
-    _requests: list[RequestFacts] | None = None
+    _counts: dict[tuple[str, str, str], int] | None = None
     _cases: list[CaseFacts] | None = None
+    _requests: list[RequestFacts] | None = None
+
+    def tables(self, month: str) -> FiledFigures:
+        """Return the month's tables 三 and 四 alone (what `report monthly` prints), without what its forms list."""
+        from domain.codes import TableFormat
+        from projections.tables import Period, build_report
+
+        if self._counts is None or self._cases is None:
+            self._counts = self.tracker.view.month_counts(self.agency)
+            self._cases = self.tracker.view.cases(self.agency)
+        chosen = TableFormat.for_year(int(month[:4]))
+        report = build_report(self._counts, self._cases, Period(month), chosen, agency="", agency_code="")
+        return figures_of(report, (), ())
 
     def __call__(self, month: str) -> FiledFigures:
-        """Return the month's figures as a filing would keep them."""
-        if self._requests is None or self._cases is None:
+        """Return the month's figures as a filing keeps them: the tables, and the numbers its two forms list."""
+        tables = self.tables(month)
+        if self._requests is None:  # every application of the agency: read only when a month needs its list
             self._requests = self.tracker.view.requests(self.agency)
-            self._cases = self.tracker.view.cases(self.agency)
-        report = self.tracker.report(month, agency=self.agency)
-        rows, cases = listed(month, self._requests or [], self._cases or [])
-        return figures_of(report, (r.number for r in rows), (c.number for c in cases))
+        rows, cases = listed(month, self._requests, self._cases or [])
+        listing = {"ledger": tuple(r.number for r in rows), "cases": tuple(c.number for c in cases)}
+        return tables.model_copy(update=listing)
 
 
 def month_figures(tracker: Tracker, month: str) -> FiledFigures:
@@ -62,6 +75,9 @@ def changed_filings(tracker: Tracker, code: str) -> dict[str, tuple[FilingChange
     for month, filed in sorted(agency.filings.items()):
         if filed.last is None:
             continue  # filed before figures were kept: nothing to compare
+        tables = now.tables(month)
+        if (tables.applications, tables.appeals) == (filed.last.applications, filed.last.appeals):
+            continue  # no figure moved (the forms' lists are read only for a month whose figures did)
         figures = now(month)
         if changes := compare_filing(month, filed.last, figures):
             found[month] = (changes, figures)
