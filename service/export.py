@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 HEAD = ("event", "request", "case", "date")
 TAIL = ("agency", "clerk")
 # Fields whose CSV cell holds JSON (a number or an object), not text.
-JSON_FIELDS = frozenset({"year", "days", "report"})
+JSON_FIELDS = frozenset({"year", "days", "report", "figures"})
 PAGE = 2000
 # Fields that speak of this store's hash chain (a close's head): meaningless in the store an export goes to.
 STORE_FIELDS = ("chain_position", "chain_hash")
