@@ -125,6 +125,10 @@ def test_a_late_application_for_a_filed_month_warns_is_due_and_the_refiled_workb
     assert report["amendment"]["first_filed"] == "2026-12-01"
     assert report["amendment"]["late_entries"] == ["YZ-2026-0043"]
     assert report["applications"]["new"]["total"] == 2  # the contract's figures are today's
+    for fmt in ("html", "markdown", "table"):  # the other monthly formats say the same
+        text = _on(gongkai, "2026-12-09", "report", "monthly", "2026-11", "--format", fmt).stdout
+        assert "2026年11月政府信息依申请公开汇总表（更正）" in text or fmt == "table", fmt
+        assert "与首次报送（2026-12-01）相比" in text and "补录 YZ-2026-0043" in text, fmt
 
 
 def test_an_unchanged_month_refiled_stays_already_recorded_and_unmarked(gongkai: Runner, tmp_path: Path) -> None:
