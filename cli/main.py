@@ -216,14 +216,17 @@ def report_monthly(
 
     _check_month(month)
     district = _whole_district(all_agencies, by_agency)
-    # One agency's month reads its filings (an amended month is marked 更正): the whole store, not only its tables.
-    with reports(ctx, fmt) if district else tracker(ctx) as t:
+    with reports(ctx, fmt) as t:
         if district:
             from cli.district import emit_district
 
             emit_district(t, month, fmt, table_format, output, by_agency=by_agency)
             return
-        emit_report(t, month, fmt, table_format, output)
+        if not t.needs_whole_store(month):
+            emit_report(t, month, fmt, table_format, output)
+            return
+    with tracker(ctx) as whole:  # a month changed since it was filed reads its filings: its report says 更正
+        emit_report(whole, month, fmt, table_format, output)
 
 
 def _check_month(month: str) -> None:

@@ -41,6 +41,10 @@ class Reports:
         """Return the real code the placeholder agency was given (`agency-code`), None if it has none."""
         raise NotImplementedError
 
+    def needs_whole_store(self, month: str) -> bool:
+        """Tell whether a month's report needs the whole store, not only its tables (an amended month: 更正)."""
+        return False
+
     def aliases(self) -> dict[str, str]:
         """Return the real code of each agency stored under another (the placeholder's, once given)."""
         cached = self._aliases
