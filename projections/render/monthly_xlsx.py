@@ -80,8 +80,11 @@ def _amendment_sheet(sheet: Worksheet, title: str, lines: list[str]) -> None:
             cell = sheet.cell(3 + index, col, value)
             cell.font, cell.border = _FONT, _BORDER
             cell.alignment = Alignment(horizontal="center" if col == 1 else "left", vertical="center", wrap_text=True)
-    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 6, 90
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 6, 80
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide, as many long as it takes
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
     sheet.print_title_rows = "1:3"
 
 
