@@ -9,7 +9,7 @@ from typing import IO
 
 import click
 
-from cli.context import fail, file_refusals, refusals, tracker
+from cli.context import fail, file_refusals, refusals, tracker, warn_changed_filings
 from cli.params import YEAR, format_option
 from domain.messages import zh_en
 
@@ -103,6 +103,7 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
             f"已导入 imported: {read.rows} rows, {done.recorded} events recorded, {done.already} already in the store",
             err=True,
         )
+        warn_changed_filings(done.changed_filings)
 
 
 @click.command("export")

@@ -225,7 +225,11 @@ def report_monthly(
 
             emit_district(t, month, fmt, table_format, output, by_agency=by_agency)
             return
-        emit_report(t, month, fmt, table_format, output)
+        if not t.needs_whole_store(month):
+            emit_report(t, month, fmt, table_format, output)
+            return
+    with tracker(ctx) as whole:  # a month changed since it was filed reads its filings: its report says 更正
+        emit_report(whole, month, fmt, table_format, output)
 
 
 def _check_month(month: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import refusals, tracker
+from cli.context import refusals, tracker, warn_changed_filings
 from cli.params import AMOUNT, DATE, MONTH, NUMBER, YEAR, CodeType, WholeNumber
 from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party, Procedure
 
@@ -180,6 +180,10 @@ def record_line(t: Tracker, line: dict[str, Any], subject: object) -> None:
     from domain.messages import Message, zh_en
 
     line.setdefault("date", t.settings.today.isoformat())
+    if line["event"] == "monthly_filing_submitted":  # a filing keeps what it filed (docs/tables.md)
+        from service.filing import month_figures
+
+        line["figures"] = month_figures(t, str(line["month"])).model_dump(mode="json")
     try:
         parsed = parse_object(line)
     except LineError as error:
@@ -197,6 +201,7 @@ def record_line(t: Tracker, line: dict[str, Any], subject: object) -> None:
             f"已有记录，未重复记录：{subject} {step}（{line['date']}）", f"already recorded: {event} {subject}"
         )
     click.echo(message, err=True)
+    warn_changed_filings(result.changed_filings)
 
 
 def _make(spec: EventCommand) -> click.Command:

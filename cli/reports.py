@@ -47,7 +47,7 @@ def render_table(report: ReportJson) -> Group:
     from rich.console import Group
     from rich.table import Table
 
-    from projections.render.rows import fees_text, period_text, report_rows
+    from projections.render.rows import amendment_lines, fees_text, period_text, report_rows
 
     columns = [*COLUMNS, "total"]
     title = f"{report['agency']}{period_text(report)} 三、收到和处理政府信息公开申请情况"
@@ -75,7 +75,7 @@ def render_table(report: ReportJson) -> Group:
         label = APPEAL_GROUP_LABELS[group]
         label = label if group == "reconsideration" else f"{LITIGATION_LABEL}·{label}"
         four.add_row(label, *(str(values[c]) for c in APPEAL_COLUMNS))
-    return Group(three, four, fees_text(report) or "")
+    return Group(three, four, fees_text(report) or "", "\n".join(amendment_lines(report)))
 
 
 def emit_report(
@@ -101,6 +101,8 @@ def emit_report(
     )
     if len(period) == 4:
         _note_closed(tracker, int(period), report)
+    else:
+        _note_amended(tracker, period, report)
     if fmt in ("xlsx", "html", "docx"):
         _emit_document(tracker, period, fmt, report, output)
     elif fmt == "json":
@@ -140,6 +142,22 @@ def _note_closed(tracker: Reports, year: int, report: ReportJson) -> None:
         report["closed_year"] = status.to_json()
 
 
+def _note_amended(tracker: Reports, month: str, report: ReportJson) -> None:
+    """Mark a month whose figures changed since it was first filed: the `amendment` key (更正), and a note."""
+    from service.filing import amendment
+    from service.tracker import Tracker
+
+    if isinstance(tracker, Tracker) and (found := amendment(tracker, month)):
+        report["amendment"] = found
+        click.echo(
+            zh_en(
+                f"{month} 的数据与首次报送时不同，本报表标为更正（{len(found['changes'])} 项变动）",
+                f"{month} differs from its first filing: this report is marked 更正 (amended)",
+            ),
+            err=True,
+        )
+
+
 def _emit_document(tracker: Reports, period: str, fmt: str, report: ReportJson, output: Path | None) -> None:
     """Write the monthly filing workbook or page, or the annual tables as XLSX, DOCX or HTML."""
     from projections.render import render_html, write_docx, write_xlsx
@@ -149,11 +167,14 @@ def _emit_document(tracker: Reports, period: str, fmt: str, report: ReportJson, 
     assert isinstance(tracker, Tracker), "a document reads the histories: cli.context.reports opens the whole store"
 
     if len(period) == 7:
+        from projections.ledger import mark_late_entries
         from projections.render.monthly import render_monthly_html
         from projections.render.monthly_xlsx import write_monthly_xlsx
         from service.documents import monthly_ledger
 
         ledger = monthly_ledger(tracker, period)
+        if found := report.get("amendment"):
+            ledger = mark_late_entries(ledger, found["late_entries"])
         if fmt == "xlsx":
             assert output is not None
             with output_file(output, binary=True) as stream:

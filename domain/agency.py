@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
@@ -15,6 +15,7 @@ from domain.closing import YearClose
 from domain.codes import TableFormat
 from domain.errors import RefusedError
 from domain.event import AggregateEvent, KeepsHistory
+from domain.filing import FiledFigures, FiledMonth
 from domain.imported_reports import ImportedReport
 from domain.messages import zh_en
 from domain.proactive import Figures, check_figures
@@ -67,9 +68,40 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             agency.recoded_as = self.code
 
     class MonthlyFilingSubmitted(Event):
+        """The month's two tables were filed; `figures` keeps what was filed (docs/tables.md: a filed month)."""
+
         name = "monthly_filing_submitted"
+        # Version 2 added `figures` (issue 11); filings stored before hold version 1 (docs/evolving-events.md).
+        class_version: ClassVar[int] = 2
         month: Month
+        figures: FiledFigures | None = None  # None: filed before figures were kept, or by a line without them
         changes = (Include("filed_months", "month"),)
+
+        def evolve(self, agency: Agency) -> None:
+            before = agency.filings.get(self.month)
+            if before is not None and before.first is not None:
+                agency.filings[self.month] = FiledMonth(before.first, self.figures, before.first_on)
+            else:
+                agency.filings[self.month] = FiledMonth(self.figures, self.figures, self.date if self.figures else None)
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Give a filing stored before `figures` existed the figures it then kept: none."""
+            state["figures"] = None
+
+    class FiledMonthChanged(Event):
+        """A recording changed a filed month's figures (noticed by the store, not an import line): re-file it."""
+
+        name = "filed_month_changed"
+        month: Month
+        figures: FiledFigures  # the month's figures as the change left them
+
+        def evolve(self, agency: Agency) -> None:
+            filed = agency.filings.get(self.month)
+            if filed is not None:
+                changed_on = filed.changed_on or self.date
+                first, last, first_on = filed.first, filed.last, filed.first_on
+                agency.filings[self.month] = FiledMonth(first, last, first_on, changed_on, self.figures)
 
     class AnnualReportPublished(Event):
         name = "annual_report_published"
@@ -163,11 +195,20 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         self.name: str | None = None  # the agency's name (agency_named)
         self.recoded_as: str | None = None  # the placeholder's real code (agency_recoded)
         self.filed_months: set[str] = set()
+        self.filings: dict[str, FiledMonth] = {}  # month -> what was filed of it, and any change since
         self.published_years: set[int] = set()
         self.closed_years: dict[int, YearClose] = {}
         self.proactive: dict[int, Figures] = {}  # report year -> table 二's recorded rows
         self.report_texts: dict[tuple[int, str], str] = {}  # (report year, section) -> the latest text
         self.imported_reports: dict[int, ImportedReport] = {}  # previous_report_imported, the latest per year
+
+    def files_unchanged(self, name: str, fields: dict[str, Any]) -> bool:
+        """Tell whether a filing repeats the month's last filing, figures and all: "already recorded", any day."""
+        if name != "monthly_filing_submitted" or fields.get("figures") is None:
+            return False
+        filed = self.filings.get(fields["month"])
+        last = filed.last if filed is not None else None
+        return last is not None and last.model_dump(mode="json") == fields["figures"]
 
     def check_step(self, name: str, date: dt.date, fields: dict[str, Any]) -> None:
         """Refuse a filing dated within its own month, or a report within its own year."""

@@ -27,6 +27,7 @@ class DeadlineKind(StrEnum):
     CONSULTATION_REPLY = "consultation_reply"
     FEE_PAYMENT = "fee_payment"
     MONTHLY_FILING = "monthly_filing"
+    MONTHLY_FILING_AMENDMENT = "monthly_filing_amendment"
     ANNUAL_REPORT = "annual_report"
     RECONSIDERATION_REPLY = "reconsideration_reply"
     LITIGATION_DEFENCE = "litigation_defence"
@@ -40,6 +41,7 @@ KIND_LABELS: dict[DeadlineKind, str] = {
     DeadlineKind.CONSULTATION_REPLY: "征求意见答复期限",
     DeadlineKind.FEE_PAYMENT: "缴费期限",
     DeadlineKind.MONTHLY_FILING: "月度报送期限",
+    DeadlineKind.MONTHLY_FILING_AMENDMENT: "月报更正重报期限",
     DeadlineKind.ANNUAL_REPORT: "年度报告发布期限",
     DeadlineKind.RECONSIDERATION_REPLY: "行政复议答复期限",
     DeadlineKind.LITIGATION_DEFENCE: "行政诉讼答辩期限",
@@ -53,6 +55,7 @@ class DeadlineRules:
     registration_working_days: int = 2
     filing_day_of_month: int = 2
     filing_day_moves_on_holiday: bool = False
+    filing_amendment_working_days: int = 2
     fee_wait_pauses_reply: bool = True
     correction_notice_working_days: int = 7
     reply_working_days: int = 20

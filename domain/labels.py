@@ -122,6 +122,7 @@ EVENT_LABELS: dict[str, str] = {
     "reminder_failed": "提醒发送失败",
     "agency_named": "机关名称",
     "monthly_filing_submitted": "报送月报",
+    "filed_month_changed": "已报月份数据变动",
     "annual_report_published": "发布年报",
     "year_closed": "年度结账",
     "year_reopened": "重新打开年度",

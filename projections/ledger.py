@@ -11,9 +11,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from domain.appeal import AppealCase
 from domain.calendar import WorkingCalendar
@@ -112,11 +112,55 @@ class Ledger:
         return month_bounds(self.month)[1]
 
 
-def is_active(request: Request, first: dt.date, last: dt.date) -> bool:
+class Listable(Protocol):
+    """An application as the ledger chooses its rows: an aggregate (`Request`) or its facts (`RequestFacts`)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def received(self) -> dt.date: ...
+    @property
+    def closed(self) -> dt.date | None: ...
+    @property
+    def voided(self) -> dt.date | bool | None: ...
+
+
+class ListableCase(Protocol):
+    """A case as the 复议（诉讼）表 chooses its rows: an aggregate (`AppealCase`) or its facts (`CaseFacts`)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def request(self) -> str: ...
+    @property
+    def appealed(self) -> dt.date: ...
+    @property
+    def decisions(self) -> Sequence[tuple[dt.date, str]]: ...
+
+
+R = TypeVar("R", bound=Listable)
+C = TypeVar("C", bound=ListableCase)
+
+
+def is_active(request: Listable, first: dt.date, last: dt.date) -> bool:
     """Tell whether an application belongs in the ledger of the month first..last."""
-    if request.voided is not None or request.received > last:
+    if request.voided or request.received > last:  # a voided one: its date (aggregate) or True (facts)
         return False
     return request.closed is None or request.closed >= first
+
+
+def listed(month: str, requests: Iterable[R], cases: Iterable[C]) -> tuple[list[R], list[C]]:
+    """Return the applications the month's 汇总表 lists and the cases its 复议（诉讼）表 lists, in their order.
+
+    `requests` should hold the applications the cases name, so that a voided one's cases are left out too.
+    """
+    first, last = month_bounds(month)
+    everyone = list(requests)
+    active = sorted((r for r in everyone if is_active(r, first, last)), key=lambda r: (r.received, r.number))
+    voided = {r.number for r in everyone if r.voided}
+    live = [c for c in cases if c.request not in voided]
+    shown = sorted((c for c in live if case_is_active(c, first, last)), key=lambda c: (c.appealed, c.number))
+    return active, shown
 
 
 def _first(events: Sequence[Request.Event], kind: type[E]) -> E | None:
@@ -224,7 +268,7 @@ def case_row(case: AppealCase, applicant: str, first: dt.date, last: dt.date) ->
     )
 
 
-def case_is_active(case: AppealCase, first: dt.date, last: dt.date) -> bool:
+def case_is_active(case: ListableCase, first: dt.date, last: dt.date) -> bool:
     """Tell whether a case belongs in the month's 复议（诉讼）表: filed by its end, not decided before its start."""
     if case.appealed > last:
         return False
@@ -245,10 +289,9 @@ def build_ledger(
     """
     first, last = month_bounds(month)
     rules, calendar = rules or DeadlineRules(), calendar or WorkingCalendar()
-    active = sorted((r for r in requests if is_active(r, first, last)), key=lambda r: (r.received, r.number))
     everyone = {r.number: r for r in requests}
     live = [c for c in cases if c.request not in everyone or everyone[c.request].voided is None]
-    shown = sorted((c for c in live if case_is_active(c, first, last)), key=lambda c: (c.appealed, c.number))
+    active, shown = listed(month, requests, live)
     applicants = {number: r.applicant or "" for number, r in everyone.items()}
     return Ledger(
         month,
@@ -257,6 +300,21 @@ def build_ledger(
         new_cases=sum(1 for c in live if first <= c.appealed <= last),
         received_in_month=sum(1 for r in active if r.received >= first),
     )
+
+
+LATE_ENTRY = "补录"
+
+
+def mark_late_entries(ledger: Ledger, numbers: Iterable[str]) -> Ledger:
+    """Return the ledger with 补录 in the 备注 of each application recorded after the month was first filed."""
+    late = set(numbers)
+    if not late:
+        return ledger
+    rows = tuple(
+        replace(row, remarks="；".join(filter(None, (LATE_ENTRY, row.remarks)))) if row.number in late else row
+        for row in ledger.rows
+    )
+    return replace(ledger, rows=rows)
 
 
 def check_ledger(ledger: Ledger, report: Report) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NotRequired, TypedDict
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from domain.codes import OTHER_OUTCOMES, AppealKind, ApplicantType, Outcome, TableFormat
 from domain.months import month_bounds
 from projections.facts import FEES_ROW, CaseFacts
+
+if TYPE_CHECKING:
+    from domain.filing import Amendment
 
 COLUMNS = [t.value for t in ApplicantType]
 APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
@@ -32,6 +35,7 @@ class ReportJson(TypedDict):
     fees_collected: str  # yuan, two decimals
     agencies: NotRequired[list[dict[str, str]]]  # a district's roll-up: the agencies it sums
     closed_year: NotRequired[dict[str, object]]  # a closed year: its hash and whether the tables still match it
+    amendment: NotRequired[Amendment]  # a filed month whose figures changed since (更正): docs/tables.md
 
 
 def outcome_rows(table_format: TableFormat) -> list[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO, NotRequired, TypedDict
 
 from domain.errors import InvalidInputError, Problem, ProblemJson
+from domain.filing import FilingChanges
 from domain.messages import zh_en
 from service.reading import bounded_lines, sniff_format
 from storage.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
@@ -47,6 +48,7 @@ class ImportResult:
     lines: int
     skipped: int
     seconds: float
+    changed_filings: tuple[FilingChanges, ...] = ()  # filed months whose figures the import changed (a warning)
 
     def to_json(self) -> ImportJson:
         """Return the object `import --format json` prints (an accepted import has no problems)."""
@@ -92,7 +94,8 @@ def _import(tracker: Tracker, stream: BinaryIO, name: str, progress: ProgressSta
     events = sum(len(aggregate.pending_events) for aggregate in book.changed())
     # Retried on the aggregates as they are now if another clerk saves the same ones meanwhile.
     recorded = tracker.record(lines, progress(events) if progress else None, checked=book)
-    return ImportResult(recorded.recorded, recorded.already, len(lines), skipped, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return ImportResult(recorded.recorded, recorded.already, len(lines), skipped, seconds, recorded.changed_filings)
 
 
 def _read(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain.filing import FilingChanges
 from service.ledger_columns import HEADERS, REQUIRED, LedgerError, LedgerMapping, find_header, letter
 from service.ledger_proactive import ProactiveRead, proactive_sheet, read_proactive
 from service.ledger_rows import LedgerRead, Source, map_row
@@ -123,6 +124,7 @@ class LedgerImport:
     recorded: int = 0
     already: int = 0
     saved: bool = False
+    changed_filings: tuple[FilingChanges, ...] = ()  # filed months whose figures the rows changed (a warning)
 
 
 def import_ledger(
@@ -158,4 +160,8 @@ def import_ledger(
     if not dry_run and not read.problems:
         tracker.save(book)
         result.saved = True
+        if book.recorded:
+            from service.filing import note_changed_filings
+
+            result.changed_filings = tuple(note_changed_filings(tracker, [tracker.agency]))
     return result

@@ -46,6 +46,10 @@ class Reports:
         """Return the previous years' reports imported for the agency commands act for (the latest per year)."""
         raise NotImplementedError
 
+    def needs_whole_store(self, month: str) -> bool:
+        """Tell whether a month's report needs the whole store, not only its tables (an amended month: 更正)."""
+        return False
+
     def aliases(self) -> dict[str, str]:
         """Return the real code of each agency stored under another (the placeholder's, once given)."""
         cached = self._aliases

@@ -17,6 +17,7 @@ from domain.appeal import AppealCase, case_id
 from domain.book import Aggregate, Book, Loader
 from domain.closing import YearClose
 from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
+from domain.filing import FilingChanges
 from domain.imported_reports import ImportedReport
 from domain.lines import Line
 from domain.messages import zh_en
@@ -56,6 +57,7 @@ class Recorded:
 
     recorded: int
     already: int
+    changed_filings: tuple[FilingChanges, ...] = ()  # filed months whose figures these lines changed (a warning)
 
 
 class Tracker(Reports):
@@ -202,8 +204,17 @@ class Tracker(Reports):
                 pause(attempt)
                 continue
             self.catch_up()
-            return Recorded(book.recorded, book.already)
+            return Recorded(book.recorded, book.already, self._note_changed_filings(book, lines))
         raise AssertionError("unreachable")
+
+    def _note_changed_filings(self, book: LoadedBook, lines: Sequence[tuple[int, Line]]) -> tuple[FilingChanges, ...]:
+        """Record and return the changes the lines made to filed months (docs/tables.md: a filed month stays true)."""
+        if not book.recorded:
+            return ()
+        from service.filing import note_changed_filings
+
+        codes = {book.stored_codes.get(line.agency, line.agency) if line.agency else self.agency for _, line in lines}
+        return tuple(note_changed_filings(self, codes))
 
     def _writer_turn(self, lines: int, attempt: int) -> contextlib.AbstractContextManager[object]:
         """Return a turn among clerks retrying on one SQLite file (a lock file beside it); elsewhere, nothing.

@@ -42,6 +42,7 @@ APP = "gongkai"  # storage/store.py: the application name, which names the table
 _RECODED_TOPIC = "domain.agency:Agency.Recoded"
 _CLOSING_TOPICS = ("domain.agency:Agency.YearClosed", "domain.agency:Agency.YearReopened")
 _IMPORTED_REPORT_TOPIC = "domain.agency:Agency.PreviousReportImported"
+_CHANGED_TOPIC = "domain.agency:Agency.FiledMonthChanged"
 
 
 class _FullPathNeeded(Exception):
@@ -156,6 +157,24 @@ class ViewReader(Reports):
             except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON (compressed?): the mapper knows
                 raise _FullPathNeeded("an imported report is not plain JSON") from None
         return found
+
+    def needs_whole_store(self, month: str) -> bool:
+        """Tell whether a change to the month was noticed after it was filed: its report says 更正 (service/filing.py).
+
+        The agency's filings are read by the full path, which folds them as the Agency aggregate does.
+        """
+        aggregate = uuid5(NAMESPACE_URL, f"gongkai:agency:{self.agency}")  # domain.agency.agency_id
+        rows = self.view.rows(
+            f"SELECT state FROM {{t}}{self.layout.events} WHERE originator_id = ? AND topic = ?",
+            [self.layout.stored_id(aggregate), _CHANGED_TOPIC],
+        )
+        for (state,) in rows:
+            try:
+                if decode_state(_CHANGED_TOPIC, state)["month"] == month:
+                    return True
+            except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON: the full path reads it
+                return True
+        return False
 
     def _closes(self, layout: _Layout, agency: str) -> dict[int, YearClose]:
         """Fold the agency's year_closed and year_reopened events, as the Agency aggregate does."""

@@ -15,11 +15,13 @@ from domain.labels import (
 )
 from projections.render.balance import check_balance
 from projections.render.rows import (
+    AMENDMENT_TITLE,
     APPEAL_GROUPS,
     APPLICANT_COLUMNS,
     TABLE3_TITLE,
     TABLE4_TITLE,
     Report,
+    amendment_lines,
     fees_text,
     report_rows,
     title,
@@ -35,6 +37,8 @@ def render_markdown(report: Report) -> str:
     fees = fees_text(report)
     if fees:
         parts.append(fees)
+    if lines := amendment_lines(report):
+        parts += [f"## {AMENDMENT_TITLE}", escape(lines[0]), "\n".join(f"- {escape(line)}" for line in lines[1:])]
     return "\n\n".join(parts) + "\n"
 
 
