@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate
-from pydantic import Field, StrictInt
+from pydantic import BeforeValidator, Field, StrictInt
 
 from domain.changes import Include, Merge, Put, Set
 from domain.closing import YearClose
@@ -21,12 +21,14 @@ from domain.messages import zh_en
 from domain.proactive import Figures, check_figures
 from domain.reminders import ReminderFields
 from domain.report_checks import check_report
-from domain.report_sections import SectionText, TextSection
+from domain.report_sections import TextSection, check_section_text
 from domain.values import Amount, Code, Month, Text, month_bounds, name_id
 
 _SHA256 = r"^[0-9a-f]{64}$"
 # A table of a report JSON as imported: row (or group) -> column -> count; check_report says what else must hold.
 _Table = dict[str, dict[str, StrictInt]]
+# A report section's text: checked as text (clean, not blank) when a line is read (domain/report_sections.py).
+SectionText = Annotated[str, BeforeValidator(check_section_text)]
 
 
 @functools.lru_cache(maxsize=1 << 17)  # an import names each aggregate on many lines

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
-
-from pydantic import BeforeValidator
 
 from domain.codes import TableFormat
 from domain.hygiene import check_text, clean_text
@@ -85,7 +82,6 @@ def check_section_text(value: object) -> str:
 
 
 # A section's text: paragraphs separated by a blank line (docs/import-format.md).
-SectionText = Annotated[str, BeforeValidator(check_section_text)]
 
 
 def paragraphs(text: str) -> list[str]:
