@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -169,6 +170,9 @@ def record_text(ctx: click.Context, year: int, section: str, path: str | None, d
     with tracker(ctx) as t:
         if path is not None:
             text = _read_text(path)
+            if not text.strip():
+                shown = "标准输入" if path == "-" else path
+                fail(zh_en(f"{shown}：正文不能为空，未记录任何内容", f"{path}: the text is empty; nothing recorded"))
         else:
             from service.report_inputs import annual_inputs
 
@@ -251,7 +255,7 @@ def inputs_table(inputs: AnnualInputs) -> str:
         lines.append(f"{section_title(section, inputs.table_format)}：{shown}")
     lines += ["", "记录 / records:"]
     for record in inputs.history:
-        when = f"{record.date} {record.clerk}（录入于 {record.recorded_at:%Y-%m-%d %H:%M}）"
+        when = f"{record.date} {record.clerk}（录入于 {_beijing(record.recorded_at)}）"
         if record.figures is not None:
             named = "，".join(
                 f"{layout[row][0].label}.{_column_label(layout[row][1], column)}={value}"
@@ -265,6 +269,14 @@ def inputs_table(inputs: AnnualInputs) -> str:
     if not inputs.history:
         lines.append("  （无 none）")
     return "\n".join(lines)
+
+
+def _beijing(timestamp: dt.datetime) -> str:
+    """Return when a record was stored, in Beijing time as `show` prints it (stored timestamps are UTC)."""
+    from service.settings import SHANGHAI
+
+    aware = timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=dt.UTC)
+    return f"{aware.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 北京时间"
 
 
 def _column_label(columns: tuple[Column, ...], code: str) -> str:
