@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import fail, refusals, tracker
-from cli.params import DATE, YEAR, CodeType, Unparseable, format_option
+from cli.params import DATE, YEAR, ClerkUsageError, CodeType, Unparseable, format_option
 from cli.record import record_line
 from domain.codes import TableFormat
 from domain.messages import zh_en
@@ -120,7 +120,7 @@ def _prompt_rows(year: int, held: dict[str, dict[str, int | str]]) -> dict[str, 
 def record_proactive(ctx: click.Context, year: int, rows: tuple[str, ...], interactive: bool, date: str | None) -> None:
     """表二 Record table 二's figures (主动公开) of a report year; each row named replaces the one held."""
     if not rows and not interactive:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en(
                 "请用 --row 行.栏=数值 给出数字，或用 -i 逐行填写",
                 "give figures with --row ROW.COLUMN=N, or fill them in with -i",

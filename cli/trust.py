@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.context import EXIT_REFUSED, fail, refusals, tracker
-from cli.params import format_option
+from cli.params import ClerkUsageError, format_option
 from domain.messages import zh_en
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def erase_applicant(ctx: click.Context, requests: tuple[str, ...], applicant: st
     from storage.crypto import erase_personal_data, requests_of_applicant
 
     if not requests and not applicant:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en("请写明受理编号，或用 --applicant 姓名", "name the applications (受理编号) or give --applicant NAME")
         )
     with tracker(ctx) as t:
