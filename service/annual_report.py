@@ -9,6 +9,7 @@ the cross-year rule: a report that breaks a rule is refused, with every broken r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -119,6 +120,14 @@ def annual_report(tracker: Tracker, year: int) -> AnnualReport:
     proactive = filled(TableFormat(str(report["format"])), inputs.proactive)
     texts = {section.value: text for section, text in inputs.texts.items()}
     done = assemble(year, report, proactive=proactive, texts=texts, previous=previous, close=close)
+    today = tracker.settings.today
+    if today <= dt.date(year, 12, 31):  # a draft: its figures are not yet the year's
+        done.warnings.append(
+            zh_en(
+                f"{year} 年度尚未结束（今天是 {today}），报告中的数字还不是全年的",
+                f"{year} has not ended (today is {today}): the figures are not yet the whole year's",
+            )
+        )
     if close is not None:
         from service.reports import closed_status
 
