@@ -47,8 +47,10 @@ class BrokenReportError(RefusedError):
                 f"the tables break {len(problems)} rule(s) (above); no report was written",
             ),
             zh_en(
-                "请先更正数据（gongkai correct、import-report），再生成",
-                "correct the figures first (`gongkai correct`, `import-report`), then write the report again",
+                "请先更正数据（gongkai correct；上年结转不符时，按实际日期补录上年未办结的申请，"
+                "或用 import-report 更正上年报告），再生成",
+                "correct the figures first (`gongkai correct`; for 上年结转, enter last year's open applications with "
+                "their real dates, or correct last year's tables with `import-report`), then write the report again",
             ),
             "year",
         )
