@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cli.context import refusals, tracker
-from cli.params import YEAR, format_option
+from cli.params import YEAR, ClerkUsageError, format_option
 from cli.reports import write_output
 from domain.messages import zh_en
 
@@ -24,7 +24,7 @@ def annual_report(ctx: click.Context, year: int, fmt: str, output: Path | None) 
     from service.annual_report import annual_report as build
 
     if fmt == "docx" and output is None:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en("--format docx 要写入文件：请加 -o 文件名.docx", "--format docx writes a file: add -o FILE.docx")
         )
     with tracker(ctx) as t:

@@ -54,15 +54,17 @@ def _protection(tracker: Tracker) -> dict[str, object]:
     keys = key_store(tracker.app)
     if keys is None:
         warning = (
-            "NOT ENCRYPTED 未加密: applicant names, ID numbers, phones, addresses and subjects are stored in plain "
-            "text; set GONGKAI_CIPHER_KEY or GONGKAI_CIPHER_KEY_FILE on a new store (README, Security)"
+            "未加密：申请人姓名、身份证号、电话、地址和申请内容以明文保存；新建存储时设置 GONGKAI_CIPHER_KEY 或 "
+            "GONGKAI_CIPHER_KEY_FILE（README「Security」） / NOT ENCRYPTED: applicant names, ID numbers, phones, "
+            "addresses and subjects are stored in plain text; set GONGKAI_CIPHER_KEY or GONGKAI_CIPHER_KEY_FILE on a "
+            "new store (README, Security)"
         )
         click.echo(f"警告 warning: {warning}", err=True)
         return {"encrypted": False, "personal_data": warning}
     return {
         "encrypted": True,
-        "personal_data": "encrypted at rest (AES-GCM): every event with the master key, personal fields with a "
-        "key per application",
+        "personal_data": "已加密：每个事项用主密钥加密，个人信息另用每个申请自己的密钥 / encrypted at rest (AES-GCM): "
+        "every event with the master key, personal fields with a key per application",
         "erased_applications": keys.erasures(),
     }
 

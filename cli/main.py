@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from cli.context import file_refusals, refusals, reports, tracker
-from cli.params import DATE, MONTH, NUMBER, YEAR, format_option
+from cli.params import DATE, MONTH, NUMBER, YEAR, ChoiceType, ClerkUsageError, format_option
 from cli.record import add_event_commands
 from domain.messages import zh_en
 
@@ -78,7 +78,7 @@ def import_(ctx: click.Context, file: str, fmt: str) -> None:
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="输出格式 output format"
+    "--format", "fmt", type=ChoiceType(["json"]), default="json", show_default=True, help="输出格式 output format"
 )
 @click.pass_context
 @refusals
@@ -133,10 +133,10 @@ def _report_options(formats: tuple[str, ...], help_text: str) -> Callable[[F], F
             "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE"
         )(func)
         func = click.option(
-            "--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)"
+            "--table-format", type=ChoiceType(["2019", "2021"]), help="表格版本 table layout (default: by year)"
         )(func)
         return click.option(
-            "--format", "fmt", type=click.Choice(formats), default="table", show_default=True, help=help_text
+            "--format", "fmt", type=ChoiceType(formats), default="table", show_default=True, help=help_text
         )(func)
 
     return decorate
@@ -152,7 +152,7 @@ def _district_options(func: F) -> F:
 
 def _whole_district(all_agencies: bool, by_agency: bool) -> bool:
     if all_agencies and by_agency:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en(
                 "--all-agencies（全区汇总）和 --by-agency（各机关分表）只能选一个",
                 "choose --all-agencies (one roll-up) or --by-agency (one table per agency)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import fail, refusals, tracker
-from cli.params import DATE, YEAR, CodeType, Unparseable, format_option
+from cli.params import DATE, YEAR, ClerkUsageError, CodeType, Unparseable, format_option
 from cli.record import record_line
 from domain.codes import TableFormat
 from domain.messages import zh_en
@@ -119,7 +120,7 @@ def _prompt_rows(year: int, held: dict[str, dict[str, int | str]]) -> dict[str, 
 def record_proactive(ctx: click.Context, year: int, rows: tuple[str, ...], interactive: bool, date: str | None) -> None:
     """表二 Record table 二's figures (主动公开) of a report year; each row named replaces the one held."""
     if not rows and not interactive:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en(
                 "请用 --row 行.栏=数值 给出数字，或用 -i 逐行填写",
                 "give figures with --row ROW.COLUMN=N, or fill them in with -i",
@@ -169,6 +170,9 @@ def record_text(ctx: click.Context, year: int, section: str, path: str | None, d
     with tracker(ctx) as t:
         if path is not None:
             text = _read_text(path)
+            if not text.strip():
+                shown = "标准输入" if path == "-" else path
+                fail(zh_en(f"{shown}：正文不能为空，未记录任何内容", f"{path}: the text is empty; nothing recorded"))
         else:
             from service.report_inputs import annual_inputs
 
@@ -251,7 +255,7 @@ def inputs_table(inputs: AnnualInputs) -> str:
         lines.append(f"{section_title(section, inputs.table_format)}：{shown}")
     lines += ["", "记录 / records:"]
     for record in inputs.history:
-        when = f"{record.date} {record.clerk}（录入于 {record.recorded_at:%Y-%m-%d %H:%M}）"
+        when = f"{record.date} {record.clerk}（录入于 {_beijing(record.recorded_at)}）"
         if record.figures is not None:
             named = "，".join(
                 f"{layout[row][0].label}.{_column_label(layout[row][1], column)}={value}"
@@ -265,6 +269,14 @@ def inputs_table(inputs: AnnualInputs) -> str:
     if not inputs.history:
         lines.append("  （无 none）")
     return "\n".join(lines)
+
+
+def _beijing(timestamp: dt.datetime) -> str:
+    """Return when a record was stored, in Beijing time as `show` prints it (stored timestamps are UTC)."""
+    from service.settings import SHANGHAI
+
+    aware = timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=dt.UTC)
+    return f"{aware.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 北京时间"
 
 
 def _column_label(columns: tuple[Column, ...], code: str) -> str:

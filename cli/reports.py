@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.params import ClerkUsageError
 from domain.codes import TableFormat
 from domain.labels import (
     APPEAL_COLUMN_LABELS,
@@ -89,7 +90,7 @@ def emit_report(
 ) -> None:
     """Print or write one report in the chosen format (xlsx, docx: a file; html: a page)."""
     if fmt in ("xlsx", "docx") and output is None:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en(
                 f"--format {fmt} 要写入文件：请加 -o 文件名.{fmt}", f"--format {fmt} writes a file: add -o FILE.{fmt}"
             )

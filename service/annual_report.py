@@ -9,6 +9,7 @@ the cross-year rule: a report that breaks a rule is refused, with every broken r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -46,8 +47,10 @@ class BrokenReportError(RefusedError):
                 f"the tables break {len(problems)} rule(s) (above); no report was written",
             ),
             zh_en(
-                "请先更正数据（gongkai correct、import-report），再生成",
-                "correct the figures first (`gongkai correct`, `import-report`), then write the report again",
+                "请先更正数据（gongkai correct；上年结转不符时，按实际日期补录上年未办结的申请，"
+                "或用 import-report 更正上年报告），再生成",
+                "correct the figures first (`gongkai correct`; for 上年结转, enter last year's open applications with "
+                "their real dates, or correct last year's tables with `import-report`), then write the report again",
             ),
             "year",
         )
@@ -119,6 +122,14 @@ def annual_report(tracker: Tracker, year: int) -> AnnualReport:
     proactive = filled(TableFormat(str(report["format"])), inputs.proactive)
     texts = {section.value: text for section, text in inputs.texts.items()}
     done = assemble(year, report, proactive=proactive, texts=texts, previous=previous, close=close)
+    today = tracker.settings.today
+    if today <= dt.date(year, 12, 31):  # a draft: its figures are not yet the year's
+        done.warnings.append(
+            zh_en(
+                f"{year} 年度尚未结束（今天是 {today}），报告中的数字还不是全年的",
+                f"{year} has not ended (today is {today}): the figures are not yet the whole year's",
+            )
+        )
     if close is not None:
         from service.reports import closed_status
 

@@ -68,7 +68,8 @@ def write_annual_docx(whole: Report, path: str | PathLike[str] | IO[bytes]) -> N
 
 def closing_line(closed: Report) -> str:
     """Return the line that ties the printed tables to the year's close (年度结账) and its hash."""
-    return f"本报告表三、表四数据已于{closed['closed_on']}年度结账，数据指纹 sha256：{closed['sha256']}"
+    year, month, day = (int(part) for part in str(closed["closed_on"]).split("-"))
+    return f"本报告表三、表四数据已于{year}年{month}月{day}日结账，数据指纹（sha256）：{closed['sha256']}"
 
 
 def _tables(document: DocumentObject, whole: Report, number: str) -> None:

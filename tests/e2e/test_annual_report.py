@@ -273,6 +273,14 @@ def test_the_texts_not_recorded_are_named_on_stderr_and_stdout_stays_one_documen
     done = gongkai("annual-report", "2020", "--format", "json")
     assert done.returncode == 0 and "尚未记录正文" in done.stderr and "一、总体情况" in done.stderr
     assert json.loads(done.stdout)["sections"][0]["text"] == ""
+    assert "尚未结束" not in done.stderr  # 2020 has ended
+
+
+def test_a_report_of_a_year_not_yet_ended_says_so_on_stderr(gongkai: Runner) -> None:
+    _seed_store(gongkai)
+    done = gongkai("annual-report", "2020", "--format", "json", env={"GONGKAI_TODAY": "2020-12-15"})
+    assert done.returncode == 0 and "2020 年度尚未结束（今天是 2020-12-15）" in done.stderr
+    assert json.loads(done.stdout)["year"] == 2020
 
 
 @pytest.mark.parametrize("fmt", ["json", "markdown", "html"])

@@ -102,6 +102,8 @@ def test_text_from_a_file_and_from_the_editor_the_latest_wins(gongkai: Runner, t
     assert inputs["texts"] == {"overview": "定稿：总体情况。\n\n第二段。", "other": "本单位无其他需要报告的事项。"}
     texts = [r["text"] for r in inputs["history"] if r["section"] == "overview"]
     assert texts == ["2020年，区司法局……\n（续）\n\n第二段。", "定稿：总体情况。\n\n第二段。"]
+    listing = gongkai("report-inputs", "2020", check=True).stdout
+    assert listing.count("北京时间") == 3  # recorded-at in Beijing time, as `show` prints it, not UTC
 
 
 def test_refusals_write_nothing(gongkai: Runner, db: str, tmp_path: Path) -> None:
@@ -120,6 +122,9 @@ def test_refusals_write_nothing(gongkai: Runner, db: str, tmp_path: Path) -> Non
     _refused(gongkai, db, 2, "record-proactive", "2021")
     _refused(gongkai, db, 2, "record-text", "2021", "summary", "--file", "-", stdin="x")
     assert "正文不能为空" in _refused(gongkai, db, 1, "record-text", "2021", "五", "--file", "-", stdin=" \n\n")
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    empty = _refused(gongkai, db, 1, "record-text", "2021", "五", "--file", str(tmp_path / "empty.txt"))
+    assert "empty.txt：正文不能为空" in empty and "--text" not in empty  # names the file, not an option there is not
     (tmp_path / "bad.txt").write_bytes(b"\xff\xfe")
     assert "UTF-8" in _refused(gongkai, db, 1, "record-text", "2021", "五", "--file", str(tmp_path / "bad.txt"))
     unsaved = _refused(gongkai, db, 1, "record-text", "2021", "五", env={"EDITOR": "true"})

@@ -113,6 +113,8 @@ ALLOWED: dict[str, str] = {
     "cli/main.py:LazyGroup.__init__(args)": _PASSED_ON,
     "cli/main.py:LazyGroup.__init__(kwargs)": _PASSED_ON,
     "cli/params.py:AmountType.convert(value)": _CLICK,
+    "cli/params.py:ChoiceType.convert(value)": _CLICK,
+    "cli/params.py:ClerkUsageError.show(file)": _CLICK,
     "cli/params.py:CodeType.convert(value)": _CLICK,
     "cli/params.py:DateType.convert(value)": _CLICK,
     "cli/params.py:MonthType.convert(value)": _CLICK,
