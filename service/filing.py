@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.agency import Agency, agency_id
 from domain.filing import Amendment, FiledFigures, FilingChanges, amendment_json, compare_filing, figures_of
+from domain.request import Request
 from projections.ledger import listed
 
 if TYPE_CHECKING:
+    from domain.book import Book
+    from projections.decode import FoldEvent
     from projections.facts import CaseFacts, RequestFacts
     from service.tracker import Tracker
+
 
 
 @dataclass
@@ -65,45 +69,105 @@ def load_agency(tracker: Tracker, code: str) -> Agency | None:
     return found if isinstance(found, Agency) else None
 
 
-def changed_filings(tracker: Tracker, code: str) -> dict[str, tuple[FilingChanges, FiledFigures]]:
-    """Return each filed month of an agency whose figures now differ from its last filing: the changes, the figures."""
-    agency = load_agency(tracker, code)
+def changed_filings(
+    tracker: Tracker, code: str, months: Iterable[str], agency: Agency | None = None
+) -> dict[str, tuple[FilingChanges, FiledFigures]]:
+    """Return each of the given months, filed with figures, whose figures now differ from its last filing.
+
+    Each month is compared whole (`compare_filing`: tables 三 and 四 and what its two forms list).
+    """
+    agency = agency if agency is not None else load_agency(tracker, code)
     if agency is None:
         return {}
     now = MonthFigures(tracker, code)
     found: dict[str, tuple[FilingChanges, FiledFigures]] = {}
-    for month, filed in sorted(agency.filings.items()):
-        if filed.last is None:
-            continue  # filed before figures were kept: nothing to compare
-        tables = now.tables(month)
-        if (tables.applications, tables.appeals) == (filed.last.applications, filed.last.appeals):
-            continue  # no figure moved (the forms' lists are read only for a month whose figures did)
+    for month in sorted(set(months)):
+        filed = agency.filings.get(month)
+        if filed is None or filed.last is None:
+            continue  # not filed, or filed before figures were kept: nothing to compare
         figures = now(month)
         if changes := compare_filing(month, filed.last, figures):
             found[month] = (changes, figures)
     return found
 
 
-def note_changed_filings(tracker: Tracker, codes: Iterable[str]) -> list[FilingChanges]:
-    """After a recording: record `filed_month_changed` for each filed month it changed; return the changes to warn of.
+def note_changed_filings(tracker: Tracker, book: Book) -> list[FilingChanges]:
+    """After a book's lines were saved: record `filed_month_changed` for each filed month they changed; return the
+    changes to warn of.
 
-    A month already noted with the same figures is not noted again (each change is warned of once). Another process
-    may save the agency meanwhile (a reminder): the note is then made again on the agency as it is now.
+    Only the filed months the lines' applications and cases touch are compared (`touched_filed_months`); when they
+    touch none, nothing more is read. A month already noted with the same figures is not noted again (each change is
+    warned of once). Another process may save the agency meanwhile (a reminder): the note is then made again on the
+    agency as it is now.
     """
     from storage.concurrency import is_busy, is_conflict, retrying
 
     warned: list[FilingChanges] = []
-    for code in sorted(set(codes)):
-        warned += retrying(functools.partial(_note, tracker, code), retry_on=lambda e: is_conflict(e) or is_busy(e))
+    for code, months in sorted(touched_filed_months(tracker, book).items()):
+        note = functools.partial(_note, tracker, code, months)
+        warned += retrying(note, retry_on=lambda e: is_conflict(e) or is_busy(e))
     if warned:
         tracker.catch_up()
     return warned
 
 
-def _note(tracker: Tracker, code: str) -> list[FilingChanges]:
-    found = changed_filings(tracker, code)
-    agency = load_agency(tracker, code) if found else None
+def filed_with_figures(agency: Agency | None) -> set[str]:
+    """Return the months an agency filed with their figures (those a later change is compared with)."""
     if agency is None:
+        return set()
+    return {month for month, filed in agency.filings.items() if filed.last is not None}
+
+
+def touched_filed_months(tracker: Tracker, book: Book) -> dict[str, set[str]]:
+    """Return, per agency, its months filed with figures whose figures or forms the book's lines can have changed.
+
+    The book holds each agency's aggregate already (the closed-year check loads it for every line), so an agency
+    with no month filed with figures costs no read; the applications' and cases' facts before and after the lines
+    come from their histories, folded as the tables fold them (`projections.fold`). Only voiding an application
+    reads its cases (the 复议（诉讼）表 leaves out those of a voided application).
+    """
+    filed: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
+    cases: dict[str, list[CaseFacts]] = {}
+    for aggregate, stored in book.touched():
+        code = aggregate.agency
+        if code not in filed:
+            loaded = book.get(agency_id(code))
+            filed[code] = filed_with_figures(loaded if isinstance(loaded, Agency) else None)
+        if not filed[code]:
+            continue
+        from projections.filed_months import case_months, is_voided, listing_months, request_months
+        from projections.fold import fold_case, fold_request
+
+        if isinstance(aggregate, Request):
+            before, after = _folded(fold_request, aggregate.history, stored)
+            months = request_months(before, after, filed[code])
+            if is_voided(before) != is_voided(after):
+                if code not in cases:
+                    cases[code] = tracker.view.cases(code)
+                mine = [case for case in cases[code] if case.request == aggregate.number]
+                months |= listing_months(mine, filed[code])
+        else:
+            was, now = _folded(fold_case, aggregate.history, stored)
+            months = case_months(was, now, filed[code])
+        if months:
+            found.setdefault(code, set()).update(months)
+    return found
+
+
+F = TypeVar("F")
+
+
+def _folded(fold: Callable[[F | None, FoldEvent], F | None], history: Sequence[FoldEvent], stored: int) -> tuple[F | None, F | None]:
+    """Return the facts of an aggregate before its last events (the first `stored` of its history) and after them."""
+    before = functools.reduce(fold, history[:stored], None)
+    return before, functools.reduce(fold, history[stored:], before)
+
+
+def _note(tracker: Tracker, code: str, months: set[str]) -> list[FilingChanges]:
+    agency = load_agency(tracker, code)
+    found = changed_filings(tracker, code, months, agency)
+    if agency is None or not found:
         return []
     warned = []
     for month, (changes, figures) in found.items():
