@@ -19,11 +19,11 @@ from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
 from domain.checked_events import build_event
 from domain.errors import ClosedYearError, RefusedError, UnknownAgencyError, UnknownRequestError
 from domain.event import AggregateEvent
+from domain.footprint import Counted, changed_years
 from domain.labels import step_label
 from domain.lines import Line
 from domain.messages import zh_en
 from domain.request import EVENT_CLASSES, Request, request_id
-from domain.footprint import Counted, changed_years
 
 Aggregate = Request | AppealCase | Agency
 Loader = Callable[[UUID], Aggregate | None]

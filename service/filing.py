@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from service.tracker import Tracker
 
 
-
 @dataclass
 class MonthFigures:
     """A month's figures now, for one agency, from the maintained tables (each table read once for several months)."""
@@ -158,7 +157,9 @@ def touched_filed_months(tracker: Tracker, book: Book) -> dict[str, set[str]]:
 F = TypeVar("F")
 
 
-def _folded(fold: Callable[[F | None, FoldEvent], F | None], history: Sequence[FoldEvent], stored: int) -> tuple[F | None, F | None]:
+def _folded(
+    fold: Callable[[F | None, FoldEvent], F | None], history: Sequence[FoldEvent], stored: int
+) -> tuple[F | None, F | None]:
     """Return the facts of an aggregate before its last events (the first `stored` of its history) and after them."""
     before = functools.reduce(fold, history[:stored], None)
     return before, functools.reduce(fold, history[stored:], before)
