@@ -5,8 +5,8 @@ cases touch are compared with their filing. A month is touched when an applicati
 (`domain.footprint:footprint` of its `contributions`: its cells of the month's table 三 and what it carries into
 the month) or whether the 汇总表 lists it (`projections.ledger:is_active`) is not the same before and after; for a
 case, its cell of the month's table 四 (`projections.tables:appeals_table`) or whether the 复议（诉讼）表 lists it
-(`projections.ledger:case_is_active`). The touched months are a superset of the changed ones: each is then compared
-whole (`domain.filing:compare_filing`).
+(`projections.ledger:case_is_active`); voiding an application touches the months its cases may be in too. The
+touched months are a superset of the changed ones: each is then compared whole (`domain.filing:compare_filing`).
 """
 
 from __future__ import annotations
@@ -57,15 +57,18 @@ def _case_mark(case: CaseFacts | None, month: str) -> CaseMark:
     return appeals_table([case], period), case_is_active(case, period.first, period.last)
 
 
-def listing_months(cases: Iterable[CaseFacts], months: Iterable[str]) -> set[str]:
-    """Return the months, of those given, whose 复议（诉讼）表 lists one of the cases (voiding their application, or
-    undoing that, takes them off it or puts them back: `projections.ledger:listed`)."""
-    chosen = list(cases)
-    return {
-        month
-        for month in months
-        if any(case_is_active(case, Period(month).first, Period(month).last) for case in chosen)
-    }
+def voiding_months(states: Iterable[RequestFacts | None], months: Iterable[str]) -> set[str]:
+    """Return the months, of those given, whose tables 三 and 四 and forms voiding the application can change.
+
+    Voiding takes its cases off the 复议（诉讼）表 and out of table 四 too (the view leaves out the cases of a voided
+    application). A case is appealed on or after its application's receipt, as it then stood: every month from
+    the earliest day the application was ever received on (`states`: its facts after each of its events).
+    """
+    received = [facts.received for facts in states if facts is not None]
+    if not received:
+        return set()
+    earliest = month_of(min(received))
+    return {month for month in months if month >= earliest}
 
 
 def is_voided(facts: RequestFacts | None) -> bool:

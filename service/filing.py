@@ -102,7 +102,7 @@ def note_changed_filings(tracker: Tracker, book: Book) -> list[FilingChanges]:
     from storage.concurrency import is_busy, is_conflict, retrying
 
     warned: list[FilingChanges] = []
-    for code, months in sorted(touched_filed_months(tracker, book).items()):
+    for code, months in sorted(touched_filed_months(book).items()):
         note = functools.partial(_note, tracker, code, months)
         warned += retrying(note, retry_on=lambda e: is_conflict(e) or is_busy(e))
     if warned:
@@ -117,17 +117,15 @@ def filed_with_figures(agency: Agency | None) -> set[str]:
     return {month for month, filed in agency.filings.items() if filed.last is not None}
 
 
-def touched_filed_months(tracker: Tracker, book: Book) -> dict[str, set[str]]:
+def touched_filed_months(book: Book) -> dict[str, set[str]]:
     """Return, per agency, its months filed with figures whose figures or forms the book's lines can have changed.
 
     The book holds each agency's aggregate already (the closed-year check loads it for every line), so an agency
     with no month filed with figures costs no read; the applications' and cases' facts before and after the lines
-    come from their histories, folded as the tables fold them (`projections.fold`). Only voiding an application
-    reads its cases (the 复议（诉讼）表 leaves out those of a voided application).
+    come from their histories, folded as the tables fold them (`projections.fold`): nothing else is read.
     """
     filed: dict[str, set[str]] = {}
     found: dict[str, set[str]] = {}
-    cases: dict[str, list[CaseFacts]] = {}
     for aggregate, stored in book.touched():
         code = aggregate.agency
         if code not in filed:
@@ -135,20 +133,18 @@ def touched_filed_months(tracker: Tracker, book: Book) -> dict[str, set[str]]:
             filed[code] = filed_with_figures(loaded if isinstance(loaded, Agency) else None)
         if not filed[code]:
             continue
-        from projections.filed_months import case_months, is_voided, listing_months, request_months
+        from projections.filed_months import case_months, is_voided, request_months, voiding_months
         from projections.fold import fold_case, fold_request
 
         if isinstance(aggregate, Request):
-            before, after = _folded(fold_request, aggregate.history, stored)
+            states = _states(fold_request, aggregate.history)
+            before, after = states[stored], states[-1]
             months = request_months(before, after, filed[code])
             if is_voided(before) != is_voided(after):
-                if code not in cases:
-                    cases[code] = tracker.view.cases(code)
-                mine = [case for case in cases[code] if case.request == aggregate.number]
-                months |= listing_months(mine, filed[code])
+                months |= voiding_months(states, filed[code])
         else:
-            was, now = _folded(fold_case, aggregate.history, stored)
-            months = case_months(was, now, filed[code])
+            case = _states(fold_case, aggregate.history)
+            months = case_months(case[stored], case[-1], filed[code])
         if months:
             found.setdefault(code, set()).update(months)
     return found
@@ -157,12 +153,12 @@ def touched_filed_months(tracker: Tracker, book: Book) -> dict[str, set[str]]:
 F = TypeVar("F")
 
 
-def _folded(
-    fold: Callable[[F | None, FoldEvent], F | None], history: Sequence[FoldEvent], stored: int
-) -> tuple[F | None, F | None]:
-    """Return the facts of an aggregate before its last events (the first `stored` of its history) and after them."""
-    before = functools.reduce(fold, history[:stored], None)
-    return before, functools.reduce(fold, history[stored:], before)
+def _states(fold: Callable[[F | None, FoldEvent], F | None], history: Sequence[FoldEvent]) -> list[F | None]:
+    """Return an aggregate's facts before its first event, then after each (the tables' fold, event by event)."""
+    states: list[F | None] = [None]
+    for event in history:
+        states.append(fold(states[-1], event))
+    return states
 
 
 def _note(tracker: Tracker, code: str, months: set[str]) -> list[FilingChanges]:
