@@ -54,7 +54,9 @@ def _case_mark(case: CaseFacts | None, month: str) -> CaseMark:
     if case is None:
         return None
     period = Period(month)
-    return appeals_table([case], period), case_is_active(case, period.first, period.last)
+    table, shown = appeals_table([case], period), case_is_active(case, period.first, period.last)
+    counted = any(n for columns in table.values() for n in columns.values())
+    return (table, shown) if counted or shown else None  # None: in neither the month's table 四 nor its form
 
 
 def voiding_months(states: Iterable[RequestFacts | None], months: Iterable[str]) -> set[str]:
