@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.agency import Agency, agency_id
 from domain.filing import Amendment, FiledFigures, FilingChanges, amendment_json, compare_filing, figures_of
+from domain.months import month_bounds
 from domain.request import Request
 from projections.ledger import listed
 
@@ -30,6 +32,7 @@ class MonthFigures:
     _counts: dict[tuple[str, str, str], int] | None = None
     _cases: list[CaseFacts] | None = None
     _requests: list[RequestFacts] | None = None
+    _since: dt.date | None = None  # the applications read are those not closed before this day
 
     def tables(self, month: str) -> FiledFigures:
         """Return the month's tables 三 and 四 alone (what `report monthly` prints), without what its forms list."""
@@ -44,10 +47,16 @@ class MonthFigures:
         return figures_of(report, (), ())
 
     def __call__(self, month: str) -> FiledFigures:
-        """Return the month's figures as a filing keeps them: the tables, and the numbers its two forms list."""
+        """Return the month's figures as a filing keeps them: the tables, and the numbers its two forms list.
+
+        Its list is chosen from the applications not closed before the month (read when a month first needs them,
+        again only for an earlier month): one closed before is in no later month's list (`listed`).
+        """
         tables = self.tables(month)
-        if self._requests is None:  # every application of the agency: read only when a month needs its list
-            self._requests = self.tracker.view.requests(self.agency)
+        first = month_bounds(month)[0]
+        if self._requests is None or self._since is None or first < self._since:
+            self._requests = self.tracker.view.requests(self.agency, not_closed_before=first)
+            self._since = first
         rows, cases = listed(month, self._requests, self._cases or [])
         listing = {"ledger": tuple(r.number for r in rows), "cases": tuple(c.number for c in cases)}
         return tables.model_copy(update=listing)

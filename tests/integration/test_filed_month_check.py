@@ -147,3 +147,15 @@ def test_voiding_an_application_takes_its_case_off_the_filed_months_复议表(fi
     assert november.month == "2026-11"
     assert (november.removed, november.cases_removed) == (("R5",), ("C5",))
     assert _changes_noted(tracker) == ["2026-10", "2026-11"]
+
+
+def test_the_view_reads_the_applications_not_closed_before_a_day(filed: Callable[[dt.date], Tracker]) -> None:
+    """What a month's list is chosen from (`service.filing:MonthFigures`): every application not closed before it."""
+    view = filed(dt.date(2026, 12, 3)).view
+    every = view.requests("A")
+    assert [r.number for r in every if r.closed is not None] == ["R1"]  # closed on 2026-09-25
+    for day in (dt.date(2026, 9, 1), dt.date(2026, 9, 25), dt.date(2026, 9, 26), dt.date(2026, 11, 1)):
+        kept = [r for r in every if r.closed is None or r.closed >= day]
+        assert view.requests("A", not_closed_before=day) == kept
+        assert view.requests(not_closed_before=day) == kept  # every agency: the store holds one
+        assert view.requests("A", open_only=True, not_closed_before=day) == view.requests("A", open_only=True)
