@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, TypeVar
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.agency import Agency, agency_id
+from domain.appeal import AppealCase
 from domain.filing import Amendment, FiledFigures, FilingChanges, amendment_json, compare_filing, figures_of
 from domain.months import month_bounds
-from domain.request import Request
 from projections.ledger import listed
 
 if TYPE_CHECKING:
     from domain.book import Book
+    from domain.request import Request
     from projections.decode import FoldEvent
     from projections.facts import CaseFacts, RequestFacts
     from service.tracker import Tracker
@@ -140,23 +141,25 @@ def touched_filed_months(book: Book) -> dict[str, set[str]]:
         if code not in filed:
             loaded = book.get(agency_id(code))
             filed[code] = filed_with_figures(loaded if isinstance(loaded, Agency) else None)
-        if not filed[code]:
-            continue
-        from projections.filed_months import case_months, is_voided, request_months, voiding_months
-        from projections.fold import fold_case, fold_request
-
-        if isinstance(aggregate, Request):
-            states = _states(fold_request, aggregate.history)
-            before, after = states[stored], states[-1]
-            months = request_months(before, after, filed[code])
-            if is_voided(before) != is_voided(after):
-                months |= voiding_months(states, filed[code])
-        else:
-            case = _states(fold_case, aggregate.history)
-            months = case_months(case[stored], case[-1], filed[code])
-        if months:
+        if filed[code] and (months := _touched(aggregate, stored, filed[code])):
             found.setdefault(code, set()).update(months)
     return found
+
+
+def _touched(aggregate: Request | AppealCase, stored: int, filed: set[str]) -> set[str]:
+    """Return the filed months an application's or case's events after the first `stored` can have changed."""
+    from projections.filed_months import case_months, is_voided, request_months, voiding_months
+    from projections.fold import fold_case, fold_request
+
+    if isinstance(aggregate, AppealCase):
+        case = _states(fold_case, aggregate.history)
+        return case_months(case[stored], case[-1], filed)
+    states = _states(fold_request, aggregate.history)
+    before, after = states[stored], states[-1]
+    months = request_months(before, after, filed)
+    if is_voided(before) != is_voided(after):
+        months |= voiding_months(states, filed)
+    return months
 
 
 F = TypeVar("F")
