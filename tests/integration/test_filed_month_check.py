@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import pytest
@@ -159,3 +160,17 @@ def test_the_view_reads_the_applications_not_closed_before_a_day(filed: Callable
         assert view.requests("A", not_closed_before=day) == kept
         assert view.requests(not_closed_before=day) == kept  # every agency: the store holds one
         assert view.requests("A", open_only=True, not_closed_before=day) == view.requests("A", open_only=True)
+
+
+def test_an_excel_ledger_with_a_late_application_notes_the_filed_month(
+    filed: Callable[[dt.date], Tracker], tmp_path: Path
+) -> None:
+    from service.ledger_import import import_ledger
+    from tests.integration.test_ledger_import import write_ledger
+
+    tracker = filed(dt.date(2026, 12, 3))
+    late = ["R9", "2026年11月25日", "信函", "自然人", None, None, None, None, None]
+    done = import_ledger(tracker, write_ledger(tmp_path / "台账.xlsx", [late]))
+    assert done.saved and done.recorded == 1
+    assert [(c.month, c.added) for c in done.changed_filings] == [("2026-11", ("R9",))]
+    assert _changes_noted(tracker) == ["2026-11"]
