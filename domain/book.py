@@ -19,11 +19,11 @@ from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
 from domain.checked_events import build_event
 from domain.errors import ClosedYearError, RefusedError, UnknownAgencyError, UnknownRequestError
 from domain.event import AggregateEvent
+from domain.footprint import Counted, changed_years
 from domain.labels import step_label
 from domain.lines import Line
 from domain.messages import zh_en
 from domain.request import EVENT_CLASSES, Request, request_id
-from domain.year_footprint import Counted, changed_years
 
 Aggregate = Request | AppealCase | Agency
 Loader = Callable[[UUID], Aggregate | None]
@@ -69,6 +69,17 @@ class Book:
         for aggregate in self._aggregates.values():
             if aggregate is not None and aggregate.pending_events:
                 yield aggregate
+
+    def touched(self) -> Iterator[tuple[Request | AppealCase, int]]:
+        """Yield each application and case the lines changed, with its version as stored before them (0: new).
+
+        Saved or not: its history holds the events before the lines (the first `version`) and those after.
+        """
+        for aggregate_id, aggregate in self._aggregates.items():
+            if isinstance(aggregate, Request | AppealCase):
+                stored = self._stored_versions.get(aggregate_id, 0)
+                if aggregate.version > stored:
+                    yield aggregate, stored
 
     def record(self, line: Line) -> bool:
         """Apply one line; return False when the store already holds it. Raise RefusedError if impossible."""

@@ -3,7 +3,7 @@
 Each event class states its changes once (`changes`, e.g. `Request.Answered`: `closed` ← the date, `outcome` ←
 its outcome, `state` ← "answered"). Every fold reads that one statement: the aggregate (whose state the
 refusals read), the deadline facts, the catch-up's frozen facts (projections/facts.py), the replay's and the
-import's plain-JSON fold (projections/plain_fold.py) and the closed-year check (domain/year_footprint.py). Adding
+import's plain-JSON fold (projections/plain_fold.py) and the closed-year check (domain/footprint.py). Adding
 an event field that changes the state is one `Change` next to the field: docs/adding-an-event-field.md.
 """
 

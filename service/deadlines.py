@@ -146,8 +146,9 @@ def _agency_deadlines(
     found = agency_deadlines(facts.first_date, months, years, as_of, rules, cal)
     if isinstance(agency, Agency):
         filings = filings_as_of(agency.history, as_of)
-        if any(filed.changed_on is not None for filed in filings.values()):
-            differing = set(changed_filings(tracker, facts.agency))
+        changed = [month for month, filed in filings.items() if filed.changed_on is not None]
+        if changed:
+            differing = set(changed_filings(tracker, facts.agency, changed, agency))
             found += amendment_deadlines(filings, differing, as_of, rules, cal)
     for deadline in found:
         yield OpenDeadline(deadline, owner_id, agency if isinstance(agency, Agency) else None, facts.agency)

@@ -163,5 +163,5 @@ def import_ledger(
         if book.recorded:
             from service.filing import note_changed_filings
 
-            result.changed_filings = tuple(note_changed_filings(tracker, [tracker.agency]))
+            result.changed_filings = tuple(note_changed_filings(tracker, book))
     return result

@@ -204,17 +204,16 @@ class Tracker(Reports):
                 pause(attempt)
                 continue
             self.catch_up()
-            return Recorded(book.recorded, book.already, self._note_changed_filings(book, lines))
+            return Recorded(book.recorded, book.already, self._note_changed_filings(book))
         raise AssertionError("unreachable")
 
-    def _note_changed_filings(self, book: LoadedBook, lines: Sequence[tuple[int, Line]]) -> tuple[FilingChanges, ...]:
+    def _note_changed_filings(self, book: LoadedBook) -> tuple[FilingChanges, ...]:
         """Record and return the changes the lines made to filed months (docs/tables.md: a filed month stays true)."""
         if not book.recorded:
             return ()
         from service.filing import note_changed_filings
 
-        codes = {book.stored_codes.get(line.agency, line.agency) if line.agency else self.agency for _, line in lines}
-        return tuple(note_changed_filings(self, codes))
+        return tuple(note_changed_filings(self, book))
 
     def _writer_turn(self, lines: int, attempt: int) -> contextlib.AbstractContextManager[object]:
         """Return a turn among clerks retrying on one SQLite file (a lock file beside it); elsewhere, nothing.

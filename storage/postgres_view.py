@@ -12,6 +12,8 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from psycopg.rows import DictRow, TupleRow
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
@@ -107,12 +109,18 @@ class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecor
         statement = SQL("SELECT {} FROM {} ORDER BY agency").format(_names(AGENCY_COLUMNS), self._table("gk_agencies"))
         return [agency_facts(row) for row in self._select(statement)]
 
-    def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]:
-        """Return applications' facts, by agency and number."""
+    def requests(
+        self, agency: str | None = None, *, open_only: bool = False, not_closed_before: dt.date | None = None
+    ) -> list[RequestFacts]:
+        """Return applications' facts, by agency and number (`not_closed_before`: none closed before that day)."""
         where, params = self._agency_filter(agency)
         open_filter = SQL((" AND " if params else " WHERE ") + "closed IS NULL AND voided = 0" if open_only else "")
-        statement = SQL("SELECT {} FROM {}{}{} ORDER BY agency, received, number").format(
-            _names(REQUEST_COLUMNS), self._table("gk_requests"), where, open_filter
+        since = SQL("")
+        if not_closed_before is not None:
+            since = SQL((" AND " if params or open_only else " WHERE ") + "(closed IS NULL OR closed >= %s)")
+            params.append(not_closed_before.isoformat())
+        statement = SQL("SELECT {} FROM {}{}{}{} ORDER BY agency, received, number").format(
+            _names(REQUEST_COLUMNS), self._table("gk_requests"), where, open_filter, since
         )
         return [request_facts(row) for row in self._select(statement, params)]
 

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from eventsourcing.application import Repository
     from eventsourcing.persistence import ApplicationRecorder, Mapper, Tracking
     from eventsourcing.postgres import PostgresDatastore
@@ -68,7 +70,9 @@ class MaintainedView(ReportView, View, Protocol):
 
     @property
     def datastore(self) -> Closable: ...
-    def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]: ...
+    def requests(
+        self, agency: str | None = None, *, open_only: bool = False, not_closed_before: dt.date | None = None
+    ) -> list[RequestFacts]: ...
     def all_counts(self) -> dict[CountKey, int]: ...
     def table_rows(self, table: str) -> Iterator[list[Row]]: ...
     def replace_all(self, rows: TableRows, tracking: Tracking | None) -> None: ...

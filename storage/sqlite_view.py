@@ -31,6 +31,7 @@ from projections.rows import (
 from storage.view_commit import CommitsWithTracking
 
 if TYPE_CHECKING:
+    import datetime as dt
     import sqlite3
 
 F = TypeVar("F")  # the facts a row is read into
@@ -104,11 +105,16 @@ class SQLiteView(CommitsWithTracking[SQLiteCursor], SQLiteTrackingRecorder):
         rows = self._select(f"SELECT {', '.join(AGENCY_COLUMNS)} FROM gk_agencies ORDER BY agency")
         return [agency_facts(tuple(row)) for row in rows]
 
-    def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]:
-        """Return applications' facts, by agency and number."""
+    def requests(
+        self, agency: str | None = None, *, open_only: bool = False, not_closed_before: dt.date | None = None
+    ) -> list[RequestFacts]:
+        """Return applications' facts, by agency and number (`not_closed_before`: none closed before that day)."""
         where, params = self._agency_filter(agency)
         if open_only:
             where += (" AND " if where else " WHERE ") + "closed IS NULL AND voided = 0"
+        if not_closed_before is not None:
+            where += (" AND " if where else " WHERE ") + "(closed IS NULL OR closed >= ?)"
+            params.append(not_closed_before.isoformat())
         sql = f"SELECT {', '.join(REQUEST_COLUMNS)} FROM gk_requests{where} ORDER BY agency, received, number"
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)

@@ -149,3 +149,35 @@ def test_an_unchanged_month_refiled_stays_already_recorded_and_unmarked(gongkai:
     assert "amendment" not in json.loads(
         _on(gongkai, "2026-12-04", "report", "monthly", "2026-10", "--format", "json").stdout
     )
+
+
+def test_one_application_voided_and_another_entered_in_the_same_cell_is_warned_of_and_due(gongkai: Runner) -> None:
+    """No figure moves, but the 汇总表 lists another application: the filing is no longer true."""
+    lines = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in HISTORY)
+    _on(gongkai, "2026-11-30", "import", "-", stdin=lines)
+    _on(gongkai, "2026-12-01", "file-monthly", "2026-11")
+    swap = [
+        {"event": "voided", "request": "YZ-2026-0042", "date": "2026-12-03", "reason": "重复登记"},
+        {**HISTORY[2], "request": "YZ-2026-0044", "date": "2026-11-10"},  # the same cell: 自然人, open at the end
+    ]
+    done = _on(
+        gongkai, "2026-12-03", "import", "-", stdin="".join(json.dumps(x, ensure_ascii=False) + "\n" for x in swap)
+    )
+    assert "注意：2026-11 已报送的月报数据已变动：补录 YZ-2026-0044；不再列入 YZ-2026-0042。" in done.stderr
+    assert "→" not in done.stderr  # no cell of table 三 or 四 changed
+    expected = {"month": "2026-11", "kind": "monthly_filing_amendment", "due": "2026-12-07", "overdue": False}
+    assert _amendments(gongkai, "2026-12-03") == [expected]
+    assert "已记录：2026-11 报送月报" in _on(gongkai, "2026-12-04", "file-monthly", "2026-11").stderr
+    assert _amendments(gongkai, "2026-12-04") == []
+
+
+def test_a_recording_that_touches_only_unfiled_months_says_nothing_of_the_filed_ones(gongkai: Runner) -> None:
+    lines = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in HISTORY)
+    _on(gongkai, "2026-11-30", "import", "-", stdin=lines)
+    _on(gongkai, "2026-12-01", "file-monthly", "2026-10")
+    # Answering in December an application received in November: neither October's table nor its list moves.
+    answered = _on(gongkai, "2026-12-02", "answer", "YZ-2026-0042", "--outcome", "disclosed")
+    assert "注意" not in answered.stderr and "WARNING" not in answered.stderr
+    received = _on(gongkai, "2026-12-02", "receive", "YZ-2026-0051", "--channel", "mail", "--applicant-type", "自然人")
+    assert "注意" not in received.stderr
+    assert _amendments(gongkai, "2026-12-04") == []
