@@ -16,6 +16,7 @@ from projections.render.rows import (
     Report,
     amended_mark,
     amendment_lines,
+    chinese_date,
     fees_text,
     period_text,
 )
@@ -152,7 +153,7 @@ def cases_title(report: Report) -> str:
 
 def period_line(ledger: Ledger, report: Report) -> str:
     """Return the line under a title: reporting agency and period."""
-    return f"报送单位：{report['agency']}　　统计期间：{ledger.first:%Y年%m月%d日}至{ledger.last:%Y年%m月%d日}"
+    return f"报送单位：{report['agency']}　　统计期间：{chinese_date(ledger.first)}至{chinese_date(ledger.last)}"
 
 
 def cell_value(row: object, column: Column, index: int) -> CellValue:
