@@ -109,6 +109,10 @@ def test_the_monthly_html_of_a_90_application_month_prints_in_no_more_pages_than
     rows = report["applications"]["new"]["total"] + report["applications"]["carried_in"]["total"]
     assert len(set(NUMBER.findall("".join(ledger_pages)))) == rows
     assert not re.search(r"鄞司依申〔2025〕\d+\s*$", html_text, re.MULTILINE)
+    # The 报备日期 cell's note prints on one line (never "（逾" / "期1个工作日）"), each late 报备 of the page.
+    source = (tmp_path / "monthly-2025-03.html").read_text(encoding="utf-8")
+    late = re.findall(r"（已?逾期\d+个工作日）", source)
+    assert late and sorted(re.findall(r"（已?逾期\d+个工作日）", html_text)) == sorted(late)
     # The month's table 三 in the month's words, each of its rows with its figures.
     assert "一、本月新收政府信息公开申请数量" in html_text and "四、结转下月继续办理" in html_text
     summary = next(page for page in range(1, html["pages"] + 1) if "本月办理结果" in _text(html["pdf"], page))
