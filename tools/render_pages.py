@@ -2,7 +2,8 @@
 """Render every document a clerk prints to PDF and to PNG pages, so that a person can look at them.
 
 Builds a store with a year of applications (`--applications`, spread over the twelve months; 补正, fees,
-extensions, a few still open at the year's end, appeals with each result), writes with the installed `gongkai`
+extensions, a few 报备 late, a few still open at the year's end, appeals with each result; table 二 in the layout of
+the year's format, so `--year 2020` gives a 2019-format report), writes with the installed `gongkai`
 every document it prints: the monthly filing (XLSX and HTML) of `--month`, a zero report (XLSX and HTML), the
 annual tables (XLSX, DOCX, HTML) and the whole annual report (`annual-report`: DOCX, HTML, with table 二 and the
 office's text recorded); converts XLSX and DOCX with LibreOffice and HTML with headless Chromium,
