@@ -2,7 +2,8 @@
 """Render every document a clerk prints to PDF and to PNG pages, so that a person can look at them.
 
 Builds a store with a year of applications (`--applications`, spread over the twelve months; 补正, fees,
-extensions, a few still open at the year's end, appeals with each result), writes with the installed `gongkai`
+extensions, a few 报备 late, a few still open at the year's end, appeals with each result; table 二 in the layout of
+the year's format, so `--year 2020` gives a 2019-format report), writes with the installed `gongkai`
 every document it prints: the monthly filing (XLSX and HTML) of `--month`, a zero report (XLSX and HTML), the
 annual tables (XLSX, DOCX, HTML) and the whole annual report (`annual-report`: DOCX, HTML, with table 二 and the
 office's text recorded); converts XLSX and DOCX with LibreOffice and HTML with headless Chromium,
@@ -77,13 +78,17 @@ def history(year: int, applications: int) -> Iterator[dict[str, Any]]:
             "applicant": "陈某某" if i % 3 else "某某科技有限公司",
             "subject": _SUBJECTS[i % len(_SUBJECTS)],
         }
-        yield step("registered", 1)
+        late = i % 17 == 9  # 报备 a week late: the ledger's 报备日期 says by how many working days
+        if not late:
+            yield step("registered", 1)
         if i % 7 == 3:
             yield {**step("correction_requested", 2), "until": (received + dt.timedelta(days=12)).isoformat()}
             yield step("correction_received", 5)
         if i % 11 == 5:
             yield {**step("fee_notified", 6), "amount": "100.00"}
             yield step("fee_paid", 8)
+        if late:
+            yield step("registered", 9)
         if i % 13 == 7:
             yield {**step("extended", 10), "approved_by": "张主任"}
         if month == 12 and day > 20 and i % 2:
@@ -172,17 +177,30 @@ _OVERVIEW = (
 )
 
 
+FIGURES_2021: dict[str, dict[str, Any]] = {
+    "regulations": {"issued": 0, "repealed": 0, "in_force": 2},
+    "normative_documents": {"issued": 3, "repealed": 1, "in_force": 17},
+    "licensing": {"decisions": 1286},
+    "penalties": {"decisions": 45},
+    "enforcement": {"decisions": 3},
+    "fees": {"amount_10k_yuan": "0"},
+}
+FIGURES_2019: dict[str, dict[str, Any]] = {
+    "regulations": {"made": 0, "published": 0, "total_public": 2},
+    "normative_documents": {"made": 3, "published": 3, "total_public": 17},
+    "licensing": {"items_last_year": 12, "change": -1, "decisions": 1286},
+    "other_services": {"items_last_year": 4, "change": 0, "decisions": 96},
+    "penalties": {"items_last_year": 30, "change": 2, "decisions": 45},
+    "enforcement": {"items_last_year": 3, "change": 0, "decisions": 3},
+    "fees": {"items_last_year": 1, "change": 0},
+    "procurement": {"projects": 2, "amount_yuan": "186000.00"},
+}
+
+
 def report_inputs(year: int) -> Iterator[dict[str, Any]]:
     """Yield the office's part of the year's annual report: table 二 and the texts of 一, 五 and 六."""
     date = f"{year + 1}-01-10"
-    figures: dict[str, dict[str, Any]] = {
-        "regulations": {"issued": 0, "repealed": 0, "in_force": 2},
-        "normative_documents": {"issued": 3, "repealed": 1, "in_force": 17},
-        "licensing": {"decisions": 1286},
-        "penalties": {"decisions": 45},
-        "enforcement": {"decisions": 3},
-        "fees": {"amount_10k_yuan": "0"},
-    }
+    figures = FIGURES_2021 if year >= 2021 else FIGURES_2019  # table 二 in the layout of the year's format
     yield {"event": "proactive_figures_recorded", "date": date, "year": year, "figures": figures}
     texts = {
         "overview": _OVERVIEW.format(year=year),

@@ -29,7 +29,7 @@ from projections.render.docx import (
 )
 from projections.render.grid import table3_grid, table4_grid
 from projections.render.proactive_grid import proactive_grids, proactive_widths
-from projections.render.rows import Report
+from projections.render.rows import Report, chinese_date
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -42,6 +42,9 @@ FALLBACKS = {
     "宋体": "SimSun",
 }
 TITLE_PT, BODY_PT, LINE_PT, NOTE_PT = 22.0, 16.0, 28.0, 12.0
+# Table 三's lines at 9 pt are set 10 pt apart (the font's own spacing is about 13 pt): the 2021 table then takes
+# about 155 of the 225 mm of a GB/T 9704 page, so it prints on one page with its section's heading and prose.
+TABLE3_LINE_PT = 10.0
 MARGINS_MM = (37.0, 26.0, 35.0, 28.0)  # top, right, bottom, left (GB/T 9704: a 156 × 225 mm text block)
 TEXT_WIDTH_MM = 210.0 - MARGINS_MM[1] - MARGINS_MM[3]
 
@@ -53,10 +56,12 @@ def write_annual_docx(whole: Report, path: str | PathLike[str] | IO[bytes]) -> N
     _title(document, str(whole["agency"]))
     _title(document, f"{whole['year']}年度政府信息公开工作年度报告")
     for section in whole["sections"]:
-        # Table 三 needs most of a page: its section starts one, so its header rows never stand alone at a page's foot.
-        _heading(document, f"{section['number']}、{section['title']}", new_page=section["number"] == "三")
+        # No section starts a page of its own: a heading keeps with what follows it, each table keeps its rows on
+        # one page (projections/render/docx.py: add_table), so a table that does not fit moves whole to the next.
+        _heading(document, f"{section['number']}、{section['title']}")
         if section["number"] != "二":
-            _body(document, section["text"])
+            # Table 四 is four rows: the prose before it keeps with it, so the section never ends a page without it.
+            _body(document, section["text"], keep_with_next=section["number"] == "四")
         _tables(document, whole, section["number"])
         if section["number"] == "二":
             _body(document, section["text"])
@@ -68,8 +73,8 @@ def write_annual_docx(whole: Report, path: str | PathLike[str] | IO[bytes]) -> N
 
 def closing_line(closed: Report) -> str:
     """Return the line that ties the printed tables to the year's close (年度结账) and its hash."""
-    year, month, day = (int(part) for part in str(closed["closed_on"]).split("-"))
-    return f"本报告表三、表四数据已于{year}年{month}月{day}日结账，数据指纹（sha256）：{closed['sha256']}"
+    closed_on = chinese_date(str(closed["closed_on"]))
+    return f"本报告表三、表四数据已于{closed_on}结账，数据指纹（sha256）：{closed['sha256']}"
 
 
 def _tables(document: DocumentObject, whole: Report, number: str) -> None:
@@ -79,7 +84,7 @@ def _tables(document: DocumentObject, whole: Report, number: str) -> None:
             _gap(document)
     elif number == "三":
         three = table3_grid(whole)
-        add_table(document, three, table3_widths(three))
+        add_table(document, three, table3_widths(three), line_pt=TABLE3_LINE_PT)
     elif number == "四":
         four = table4_grid(whole)
         add_table(document, four, [TABLE_WIDTH_MM / four.cols] * four.cols)
@@ -106,9 +111,8 @@ def _title(document: DocumentObject, text: str) -> None:
     _run(paragraph, text, TITLE_FONT, TITLE_PT)
 
 
-def _heading(document: DocumentObject, text: str, *, new_page: bool = False) -> None:
+def _heading(document: DocumentObject, text: str) -> None:
     paragraph = document.add_paragraph()
-    paragraph.paragraph_format.page_break_before = new_page
     _fixed_lines(paragraph)
     paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
     paragraph.paragraph_format.keep_with_next = True  # a heading stays on the page of what follows it
@@ -116,9 +120,10 @@ def _heading(document: DocumentObject, text: str, *, new_page: bool = False) -> 
     _run(paragraph, text, HEADING_FONT, BODY_PT)
 
 
-def _body(document: DocumentObject, text: str) -> None:
+def _body(document: DocumentObject, text: str, *, keep_with_next: bool = False) -> None:
     for part in paragraphs(text):
         paragraph = document.add_paragraph()
+        paragraph.paragraph_format.keep_with_next = paragraph.paragraph_format.keep_together = keep_with_next
         _fixed_lines(paragraph)
         paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from domain.report_sections import paragraphs
 from projections.render.annual_docx import closing_line
+from projections.render.figures import figures_html
 from projections.render.grid import Grid, table3_grid, table3_print_widths, table4_grid, table4_print_widths
 from projections.render.html import environment
 from projections.render.proactive_grid import proactive_grids, proactive_widths
@@ -27,7 +30,7 @@ class _Table:
 class _Section:
     number: str
     title: str
-    paragraphs: list[str]
+    paragraphs: list[Markup]  # each figure with its unit in a span that never wraps
     tables: list[_Table]
 
 
@@ -45,7 +48,8 @@ def _tables(whole: Report, number: str) -> list[_Table]:
 def render_annual_html(whole: Report) -> str:
     """Return a checked annual report (projections/annual_report.py) as a standalone HTML page."""
     sections = [
-        _Section(s["number"], s["title"], paragraphs(s["text"]), _tables(whole, s["number"])) for s in whole["sections"]
+        _Section(s["number"], s["title"], [figures_html(p) for p in paragraphs(s["text"])], _tables(whole, s["number"]))
+        for s in whole["sections"]
     ]
     closed = whole.get("closed_year")
     page = environment().get_template("annual.html")

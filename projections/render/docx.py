@@ -14,14 +14,14 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from projections.render.balance import check_balance
@@ -35,6 +35,7 @@ TEXT_FONT = "仿宋_GB2312"
 # LibreOffice goes through fontconfig, which maps every one of them to a CJK face (Noto CJK on Debian).
 _FALLBACKS = {"宋体": "SimSun", "仿宋_GB2312": "仿宋", "仿宋": "FangSong"}
 LANGUAGE = "zh-CN"
+LATIN_LANGUAGE = "en-US"
 
 _PAGE_MM = (210.0, 297.0)
 _MARGINS_MM = (20.0, 15.0, 20.0, 15.0)  # top, right, bottom, left: table 三 (25 rows, 2021 format) fits one page
@@ -102,7 +103,7 @@ def child(parent: BaseOxmlElement, tag: str, *, first: bool = False) -> BaseOxml
 
 
 def set_fonts(owner: BaseOxmlElement, east_asia: str) -> None:
-    """Set Latin and East Asian fonts and the zh-CN language on a run, a style or the document defaults.
+    """Set Latin and East Asian fonts and the languages (en-US, zh-CN) on a run, a style or the document defaults.
 
     python-docx writes only the Latin font; the default template's theme fonts and en-US East Asian language
     would otherwise win, and Chinese text would be set in whatever the reader's system picks.
@@ -116,7 +117,8 @@ def set_fonts(owner: BaseOxmlElement, east_asia: str) -> None:
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:hint"), "eastAsia")
     language = child(properties, "w:lang")
-    language.set(qn("w:val"), LANGUAGE)
+    # Latin text (the figures) in en-US: with zh-CN there, LibreOffice broke a figure inside its digits (办结23 / 2件).
+    language.set(qn("w:val"), LATIN_LANGUAGE)
     language.set(qn("w:eastAsia"), LANGUAGE)
 
 
@@ -166,7 +168,11 @@ def _paragraph(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def add_table(document: DocumentObject, grid: Grid, widths_mm: list[float]) -> None:
+def add_table(document: DocumentObject, grid: Grid, widths_mm: list[float], *, line_pt: float = 0.0) -> None:
+    """Add a grid as a fixed-width table whose rows print together on one page, every cell centred vertically.
+
+    `line_pt` sets the cells' lines to that exact height (0: the font's own, about 13 pt at 9 pt in Noto CJK).
+    """
     table = document.add_table(rows=grid.rows, cols=grid.cols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -186,7 +192,24 @@ def add_table(document: DocumentObject, grid: Grid, widths_mm: list[float]) -> N
         for cell, column_width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(column_width)  # every cell, equal to its grid column: LibreOffice reads both
     for cell in grid.cells:
-        _put(table, cell)
+        _put(table, cell, line_pt)
+    _keep_together(table)
+
+
+def _keep_together(table: Table) -> None:
+    """Keep a table's rows on one page, every cell's content centred (the covered cells of a merge too).
+
+    Each table written (三, 四, a block of 二) fits a page: cantSplit keeps a row whole, and keep-with-next on the
+    paragraphs of every row but the last keeps each row with the next, which Word and LibreOffice both honour.
+    Without it LibreOffice split table 三 after （五） and printed the last row's figures at the top of its cells.
+    """
+    rows = table._tbl.tr_lst
+    for index, row in enumerate(rows):
+        for tc in row.tc_lst:
+            _Cell(tc, table).vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+            if index < len(rows) - 1:
+                for paragraph in tc.p_lst:
+                    paragraph.get_or_add_pPr().keepNext_val = True
 
 
 def _cell_margins(properties: BaseOxmlElement) -> None:
@@ -197,7 +220,7 @@ def _cell_margins(properties: BaseOxmlElement) -> None:
         margin.set(qn("w:type"), "dxa")
 
 
-def _put(table: Table, cell: Cell) -> None:
+def _put(table: Table, cell: Cell, line_pt: float) -> None:
     target = table.cell(cell.row, cell.col)
     if (cell.last_row, cell.last_col) != (cell.row, cell.col):
         target = target.merge(table.cell(cell.last_row, cell.last_col))
@@ -205,6 +228,9 @@ def _put(table: Table, cell: Cell) -> None:
     paragraph = target.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.kind is Kind.LABEL else WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
+    if line_pt:
+        paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        paragraph.paragraph_format.line_spacing = Pt(line_pt)
     run = paragraph.add_run("\n".join(cell.lines))  # python-docx writes each "\n" as a line break
     run.font.size = Pt(TABLE_FONT_PT)
     set_fonts(run._r, TABLE_FONT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from projections.render.rows import (
     Report,
     amended_mark,
     amendment_lines,
+    chinese_date,
     fees_text,
     period_text,
 )
@@ -48,6 +50,9 @@ class Column:
     kind: str = Kind.TEXT
     width: float = 11.0
     print_em: float = 0.0  # a text column's printed width in em of the page's font (0: from its XLSX width)
+    whole_note: bool = (
+        False  # a note in （…） prints on one line: "2026-09-24" / "（逾期1个工作日）", never "（逾" / "期…"
+    )
 
 
 LEDGER_COLUMNS: tuple[Column, ...] = (
@@ -58,7 +63,8 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("", "申请人类别", "applicant_type", width=10.0, print_em=5.0),
     Column("", "申请人", "applicant", width=10.0, print_em=5.0),
     Column("", "申请内容摘要", "subject", width=24.0, print_em=18.0),
-    Column("", "报备日期", "registration", width=15.0),  # the date, and on time or how many working days late
+    # The date, and how many working days late: its note (（已逾期12个工作日）, 10 em) on one printed line.
+    Column("", "报备日期", "registration", width=15.0, print_em=10.6, whole_note=True),
     Column("补正", "补正通知日期", "correction_requested", Kind.DATE),
     Column("补正", "补正收到日期", "correction_received", Kind.DATE),
     Column("征求意见", "发出日期", "consultation_started", Kind.DATE),
@@ -152,7 +158,7 @@ def cases_title(report: Report) -> str:
 
 def period_line(ledger: Ledger, report: Report) -> str:
     """Return the line under a title: reporting agency and period."""
-    return f"报送单位：{report['agency']}　　统计期间：{ledger.first:%Y年%m月%d日}至{ledger.last:%Y年%m月%d日}"
+    return f"报送单位：{report['agency']}　　统计期间：{chinese_date(ledger.first)}至{chinese_date(ledger.last)}"
 
 
 def cell_value(row: object, column: Column, index: int) -> CellValue:
@@ -169,6 +175,19 @@ def display(value: object) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return str(value)
+
+
+_NOTE = re.compile(r"（[^（）]*）")
+
+
+def printed_cell(row: object, column: Column, index: int) -> Markup:
+    """Return a ledger cell as HTML: a column's note in （…） kept on one line where the column says so."""
+    from markupsafe import Markup, escape
+
+    text = display(cell_value(row, column, index))
+    if not column.whole_note:
+        return escape(text)
+    return Markup(_NOTE.sub(lambda note: str(Markup('<span class="whole">%s</span>') % note[0]), str(escape(text))))
 
 
 def check_monthly(ledger: Ledger, report: Report) -> None:
@@ -202,6 +221,7 @@ def render_monthly_html(ledger: Ledger, report: Report) -> str:
         amendment_title=AMENDMENT_TITLE,
         amendment=amendment_lines(report),
         cell_value=cell_value,
+        printed_cell=printed_cell,
         header_text=header_text,
         display=display,
     )

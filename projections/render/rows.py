@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -74,6 +75,12 @@ def period_text(report: Report) -> str:
         year, month = str(report["month"]).split("-")
         return f"{year}年{int(month)}月"
     return f"{report['year']}年度"
+
+
+def chinese_date(day: dt.date | str) -> str:
+    """Return a date as a Chinese document writes it, not zero-padded: "2025年9月1日" (a date or ISO text)."""
+    when = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+    return f"{when.year}年{when.month}月{when.day}日"
 
 
 def title(report: Report) -> str:

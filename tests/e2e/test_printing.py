@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from domain.codes import TableFormat
-from domain.proactive import blocks
+from domain.proactive import ITEM_HEADER, Block, blocks
 from domain.report_sections import paragraphs
 from projections.render import write_docx
-from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, report_rows
+from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, report_rows, table_format
 from projections.tables import APPEAL_COLUMNS
 
 pytestmark = [
@@ -109,6 +109,10 @@ def test_the_monthly_html_of_a_90_application_month_prints_in_no_more_pages_than
     rows = report["applications"]["new"]["total"] + report["applications"]["carried_in"]["total"]
     assert len(set(NUMBER.findall("".join(ledger_pages)))) == rows
     assert not re.search(r"鄞司依申〔2025〕\d+\s*$", html_text, re.MULTILINE)
+    # The 报备日期 cell's note prints on one line (never "（逾" / "期1个工作日）"), each late 报备 of the page.
+    source = (tmp_path / "monthly-2025-03.html").read_text(encoding="utf-8")
+    late = re.findall(r"（已?逾期\d+个工作日）", source)
+    assert late and sorted(re.findall(r"（已?逾期\d+个工作日）", html_text)) == sorted(late)
     # The month's table 三 in the month's words, each of its rows with its figures.
     assert "一、本月新收政府信息公开申请数量" in html_text and "四、结转下月继续办理" in html_text
     summary = next(page for page in range(1, html["pages"] + 1) if "本月办理结果" in _text(html["pdf"], page))
@@ -153,3 +157,56 @@ def test_the_whole_annual_report_prints_every_figure_of_its_tables_whole(tmp_pat
     for section in whole["sections"]:
         for paragraph in paragraphs(section["text"]):
             assert re.sub(r"\s+", "", paragraph) in flat
+
+
+def _pages(printed: dict[str, Any]) -> list[str]:
+    """Return each page's text (pdftotext -layout), the page count read from pdfinfo."""
+    return [_text(printed["pdf"], page) for page in range(1, printed["pages"] + 1)]
+
+
+def _content(page: str) -> list[str]:
+    """Return a page's non-empty lines without its footer (— N —)."""
+    return [
+        line.strip() for line in page.splitlines() if line.strip() and not re.fullmatch(r"—\s*\d+\s*—", line.strip())
+    ]
+
+
+def _only_block(page: str, block: Block) -> bool:
+    """Tell whether everything printed on a page belongs to one block of table 二 (its words and figures)."""
+    words = "".join([block.item, ITEM_HEADER, *(c.label for c in block.columns), *(r.label for r in block.rows)])
+    return not set("".join(_content(page))) - set(words) - set("0123456789.- ")
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [("--applications", "240"), ("--applications", "3000"), ("--year", "2020", "--applications", "30")],
+    ids=["2025-240", "2025-3000", "2020-2019-format"],
+)
+def test_the_whole_annual_report_keeps_table_3_on_one_page_and_no_heading_or_block_alone(
+    tmp_path: Path, sample: tuple[str, ...]
+) -> None:
+    pages = _render(tmp_path, *sample, "--only", "whole.docx", "whole.html")
+    year = sample[1] if sample[0] == "--year" else "2025"
+    whole = json.loads((tmp_path / f"annual-report-{year}.json").read_text(encoding="utf-8"))
+    headings = [f"{s['number']}、{s['title']}" for s in whole["sections"]]
+    expected = _expected_rows(whole)
+    for fmt in ("docx", "html"):
+        printed = pages[f"annual-report-{year}.{fmt}"]
+        assert _size(printed) == A4_PORTRAIT
+        texts = _pages(printed)
+        # Table 三: all its rows, in order, on one page; its header printed once (never repeated on a next page).
+        holding = [n for n, text in enumerate(texts, 1) if expected[0] in _printed_rows(text)]
+        assert len(holding) == 1, (fmt, holding)
+        rows = _printed_rows(texts[holding[0] - 1])
+        start = rows.index(expected[0])
+        assert rows[start : start + len(expected)] == expected, fmt
+        assert sum("申请人情况" in text for text in texts) == 1, fmt
+        for n, text in enumerate(texts, 1):
+            lines = _content(text)
+            assert lines and lines[-1] not in headings, (fmt, n, "a heading at the page's foot")
+            assert set(lines) - set(headings), (fmt, n, "a page with only a heading")
+            for block in blocks(table_format(whole)):
+                assert not _only_block(text, block), (fmt, n, f"a page with only {block.item}")
+            # A figure of the prose is never broken inside its digits (办结23 / 2件); in HTML never from its unit.
+            split = r"\d\n\s*\d+[件元]" if fmt == "docx" else r"\d\n\s*\d*[件元]"
+            assert not re.search(split, "\n".join(lines)), (fmt, n, re.search(split, "\n".join(lines)))

@@ -107,7 +107,7 @@ def test_monthly_workbook_has_the_ledger_summary_and_cases(clerk: Clerk, tmp_pat
     ]
     ledger = book["政府信息依申请公开汇总表"]
     assert ledger["A1"].value == "测试市某某局2024年3月政府信息依申请公开汇总表"
-    assert "2024年03月01日至2024年03月31日" in ledger["A2"].value
+    assert "统计期间：2024年3月1日至2024年3月31日" in ledger["A2"].value  # a Chinese date is not zero-padded
     merged = {str(r) for r in ledger.merged_cells.ranges}
     assert {"A1:W1", "I3:J3", "K3:L3", "N3:P3", "A3:A4", "Q3:Q4"} <= merged
     assert [ledger.cell(3, c).value for c in (1, 2, 3, 9, 17, 21)] == [

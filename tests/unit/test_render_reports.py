@@ -436,7 +436,8 @@ def test_docx_prints_on_a4_with_fixed_widths_east_asian_fonts_and_zh_cn(tmp_path
     fonts, language = defaults.find(f"{w}rFonts"), defaults.find(f"{w}lang")
     assert fonts is not None and language is not None
     assert (fonts.get(f"{w}eastAsia"), fonts.get(f"{w}ascii")) == ("仿宋_GB2312", "Times New Roman")
-    assert (language.get(f"{w}val"), language.get(f"{w}eastAsia")) == ("zh-CN", "zh-CN")
+    # Chinese text in zh-CN; Latin text (the figures) in en-US, so that LibreOffice never breaks inside a number.
+    assert (language.get(f"{w}val"), language.get(f"{w}eastAsia")) == ("en-US", "zh-CN")
     assert fonts.get(f"{w}eastAsiaTheme") is None  # the template's theme font would win over the named one
     table3 = document.tables[0]
     assert table3._tbl.tblPr.find(f"{w}tblLayout").get(f"{w}type") == "fixed"
