@@ -271,8 +271,13 @@ def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
         if named:  # naming it here is the explicit act that adds it (docs/command-line.md)
             line["agency"] = named
         added = named is not None and not t.holds(named)
-        t.record([(1, parse_object(line))])
+        done = t.record([(1, parse_object(line))])
         code = t.display_code(t.agency)
+        if not done.recorded:  # the name it already has, any day: said so, nothing written
+            who = f"机关 {code} " if code else "机关"
+            said = zh_en(f"{who}的名称已是 {name}，未重复记录", f"the agency is already named {name}; nothing recorded")
+            click.echo(said, err=True)
+            return
         word = "已新增机关 agency added" if added else "已记录机关名称 name recorded"
         click.echo(f"{word}: {code + ' ' if code else ''}{name}", err=True)
 

@@ -208,7 +208,7 @@ class Book:
             book = created(Agency, Agency.Opened, aggregate_id, date=line.date, agency=agency, clerk=clerk)
             self._aggregates[aggregate_id] = book
         assert isinstance(book, Agency)
-        if self._already(book, line, line.fields) or book.files_unchanged(line.event, line.fields):
+        if self._already(book, line, line.fields) or book.already_true(line.event, line.fields):
             return False
         if line.event not in ("year_closed", "year_reopened"):  # those two have their own rules
             self.check_open_year(line, agency)

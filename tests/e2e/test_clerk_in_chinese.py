@@ -8,6 +8,7 @@ that cannot be parsed; on 1 and 2 nothing is written.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import Runner, stored_events
@@ -133,3 +134,20 @@ def test_help_version_and_completion_speak_codes_and_labels(gongkai: Runner, db:
     assert complete("gongkai answer YZ-2026-03") == ["YZ-2026-0301"]
     assert "部分公开" in complete("gongkai answer YZ-2026-0301 --outcome 部分")
     assert complete("gongkai receive X --channel onl") == ["online"]
+
+
+def test_an_agency_refusal_names_the_real_code_and_a_repeated_name_is_already_recorded(
+    gongkai: Runner, db: str, tmp_path: Path
+) -> None:
+    gongkai("agency-name", "宁波市鄞州区司法局", check=True)
+    gongkai("agency-code", "YZSFJ", check=True)
+    (tmp_path / "overview.txt").write_text("2027年概述。", encoding="utf-8")
+    refused = _refused(gongkai, db, 1, "record-text", "2027", "一", "--file", "overview.txt")
+    assert "机关 YZSFJ：2027 年度报告的内容不能在 2026-11-25 记录" in refused and "DEFAULT" not in refused
+    before = stored_events(db)
+    again = gongkai("agency-name", "宁波市鄞州区司法局", "--date", "2026-11-20")
+    assert again.returncode == 0 and stored_events(db) == before  # the name it has: nothing written, any day
+    assert again.stderr.startswith("机关 YZSFJ 的名称已是 宁波市鄞州区司法局，未重复记录")
+    assert "已记录" not in again.stderr
+    renamed = gongkai("agency-name", "宁波市鄞州区司法局（新）", check=True)
+    assert renamed.stderr.startswith("已记录机关名称") and stored_events(db) == before + 1

@@ -123,7 +123,7 @@ ALLOWED: dict[str, str] = {
     "domain/agency.py:Agency.check_step(fields)": _JSON,
     "domain/agency.py:Agency.check_imported_report(fields)": _JSON,
     "domain/agency.py:Agency.MonthlyFilingSubmitted.upcast_v1_v2(state)": _JSON,
-    "domain/agency.py:Agency.files_unchanged(fields)": _JSON,
+    "domain/agency.py:Agency.already_true(fields)": _JSON,
     "domain/filing.py:figures_of(report)": _READ_REPORT,
     "domain/agency.py:Agency.ProactiveFiguresRecorded.check_line(fields)": _JSON,
     "cli/record.py:record_line(line)": _JSON,
