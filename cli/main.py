@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.clerk_click import ClerkContext, clerk_usage_errors, speak_chinese
 from cli.context import file_refusals, refusals, reports, tracker
 from cli.params import DATE, MONTH, NUMBER, YEAR, ChoiceType, ClerkUsageError, format_option
 from cli.record import add_event_commands
@@ -21,11 +22,35 @@ F = TypeVar("F", bound=Callable[..., object])  # a command function, given optio
 
 
 class LazyGroup(click.Group):
-    """A group whose commands from other modules are imported only when one is run or the help lists them."""
+    """A group whose commands from other modules are imported only when one is run or the help lists them.
+
+    It speaks the clerk's language for click (cli/clerk_click.py): click's usage errors, raised where the group
+    parses and dispatches, are said Chinese first, and every command it holds prints its help so.
+    """
+
+    context_class = ClerkContext
+    group_class = type  # its groups (report) are lazy groups too, and speak as it does
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands: dict[str, str] = {}  # command name -> "module:attribute"
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add a command, giving it (and a group's commands) the clerk's help and usage lines."""
+        speak_chinese(cmd)
+        super().add_command(cmd, name)
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """Parse the group's own options; click's usage errors are said Chinese first."""
+        with clerk_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Find and run the command; click's usage errors (its parsing included) are said Chinese first."""
+        with clerk_usage_errors():
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Return every command name, sorted, as click lists them."""

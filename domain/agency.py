@@ -213,7 +213,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         """Tell whether a line says again what holds, on any day ("already recorded"): the agency's current name, or a
         filing that repeats the month's last filing, figures and all."""
         if name == "agency_named":
-            return fields["agency_name"] == self.name
+            return bool(fields["agency_name"] == self.name)
         if name != "monthly_filing_submitted" or fields.get("figures") is None:
             return False
         filed = self.filings.get(fields["month"])

@@ -8,6 +8,7 @@ that cannot be parsed; on 1 and 2 nothing is written.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,31 @@ def test_an_agency_refusal_names_the_real_code_and_a_repeated_name_is_already_re
     assert "已记录" not in again.stderr
     renamed = gongkai("agency-name", "宁波市鄞州区司法局（新）", check=True)
     assert renamed.stderr.startswith("已记录机关名称") and stored_events(db) == before + 1
+
+
+def test_clicks_own_usage_errors_and_help_speak_chinese_first(gongkai: Runner, db: str) -> None:
+    cases = [
+        (("receive", "YZ-1", "--colour", "红"), "错误 / error: 没有选项 --colour / No such option '--colour'"),
+        (("receive",), "错误 / error: 缺少参数 '受理编号/NUMBER' / Missing argument"),
+        (("recieve", "YZ-1"), "错误 / error: 没有命令 recieve；是否要用 receive？ / No such command 'recieve'"),
+        (("info", "多余"), "错误 / error: 多余的参数：多余 / Got unexpected extra argument (多余)"),
+        (("due", "--as-of"), "错误 / error: 选项 --as-of 后面要写它的值 / Option '--as-of' requires an argument"),
+        (("report", "annual"), "错误 / error: 缺少参数 'YYYY' / Missing argument 'YYYY'"),
+    ]
+    for args, said in cases:
+        stderr = _refused(gongkai, db, 2, *args)
+        assert said in stderr, stderr
+        assert re.match(r"[\u4e00-\u9fff]", stderr), stderr  # the first word a clerk reads is Chinese
+        assert "Error:" not in stderr and "Try '" not in stderr
+    stderr = _refused(gongkai, db, 2, "receive", "YZ-1", "--colour", "红")
+    assert (
+        stderr.startswith("用法 Usage: gongkai receive [OPTIONS]") and "帮助 / help: gongkai receive --help" in stderr
+    )
+    for args in (("--help",), ("report", "--help"), ("receive", "-h")):
+        shown = gongkai(*args, check=True).stdout
+        assert shown.startswith("用法 Usage: gongkai") and "选项 Options:" in shown
+        assert "-h, --help" in shown and "显示本帮助后退出 show this message and exit" in shown
+        assert "Show this message" not in shown and "\nOptions:" not in shown and "\nUsage:" not in shown
+    assert "命令 Commands:" in gongkai("--help", check=True).stdout
+    bare = gongkai("report")
+    assert bare.returncode == 2 and "命令 Commands:" in bare.stdout + bare.stderr
