@@ -145,6 +145,8 @@ def test_an_agency_refusal_names_the_real_code_and_a_repeated_name_is_already_re
     (tmp_path / "overview.txt").write_text("2027年概述。", encoding="utf-8")
     refused = _refused(gongkai, db, 1, "record-text", "2027", "一", "--file", "overview.txt")
     assert "机关 YZSFJ：2027 年度报告的内容不能在 2026-11-25 记录" in refused and "DEFAULT" not in refused
+    unknown = _refused(gongkai, db, 1, "answer", "YZ-404", "--outcome", "予以公开")
+    assert "机关 YZSFJ 没有收到过受理编号为 YZ-404 的申请" in unknown and "DEFAULT" not in unknown
     before = stored_events(db)
     again = gongkai("agency-name", "宁波市鄞州区司法局", "--date", "2026-11-20")
     assert again.returncode == 0 and stored_events(db) == before  # the name it has: nothing written, any day
