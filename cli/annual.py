@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import refusals, tracker
+from cli.context import reading_refusals, tracker
 from cli.params import YEAR, ClerkUsageError, format_option
 from cli.reports import write_output
 from domain.messages import zh_en
@@ -18,7 +18,7 @@ from domain.messages import zh_en
 @format_option("json", "docx", "html", "markdown", help="输出格式 output format (docx 写入文件，需 -o FILE)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE")
 @click.pass_context
-@refusals
+@reading_refusals
 def annual_report(ctx: click.Context, year: int, fmt: str, output: Path | None) -> None:
     """年度报告 The whole annual report: six sections, tables 二/三/四, checked before it is written."""
     from service.annual_report import annual_report as build

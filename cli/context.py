@@ -107,7 +107,7 @@ def _print_problems(problems: list[Problem], *, in_file: bool) -> None:
         click.echo(f"  {problem.on_command_line()}", err=True)
 
 
-def _refusing(func: Callable[P, R], *, in_file: bool) -> Callable[P, R]:
+def _refusing(func: Callable[P, R], *, in_file: bool, records: bool = True) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
@@ -116,6 +116,8 @@ def _refusing(func: Callable[P, R], *, in_file: bool) -> Callable[P, R]:
             _print_problems(error.problems, in_file=in_file)
             sys.exit(EXIT_REFUSED)
         except RefusedError as error:
+            if not records:  # a command that records nothing says what it refused, not that nothing was recorded
+                fail(Problem(None, error.field, error.message).on_command_line())
             _print_problems([Problem(None, error.field, error.message)], in_file=False)
             sys.exit(EXIT_REFUSED)
         except GongkaiError as error:
@@ -147,6 +149,11 @@ def damaged_event_message(error: BaseException) -> str:
 def refusals(func: Callable[P, R]) -> Callable[P, R]:
     """Turn gongkai's known errors into a message on stderr and exit status 1 (a single command: no line numbers)."""
     return _refusing(func, in_file=False)
+
+
+def reading_refusals(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn known errors into a message and exit status 1, for a command that records nothing (a report)."""
+    return _refusing(func, in_file=False, records=False)
 
 
 def file_refusals(func: Callable[P, R]) -> Callable[P, R]:

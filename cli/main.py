@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.clerk_click import ClerkContext, clerk_usage_errors, speak_chinese
 from cli.context import file_refusals, refusals, reports, tracker
 from cli.params import DATE, MONTH, NUMBER, YEAR, ChoiceType, ClerkUsageError, format_option
 from cli.record import add_event_commands
@@ -21,11 +22,35 @@ F = TypeVar("F", bound=Callable[..., object])  # a command function, given optio
 
 
 class LazyGroup(click.Group):
-    """A group whose commands from other modules are imported only when one is run or the help lists them."""
+    """A group whose commands from other modules are imported only when one is run or the help lists them.
+
+    It speaks the clerk's language for click (cli/clerk_click.py): click's usage errors, raised where the group
+    parses and dispatches, are said Chinese first, and every command it holds prints its help so.
+    """
+
+    context_class = ClerkContext
+    group_class = type  # its groups (report) are lazy groups too, and speak as it does
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands: dict[str, str] = {}  # command name -> "module:attribute"
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add a command, giving it (and a group's commands) the clerk's help and usage lines."""
+        speak_chinese(cmd)
+        super().add_command(cmd, name)
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """Parse the group's own options; click's usage errors are said Chinese first."""
+        with clerk_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Find and run the command; click's usage errors (its parsing included) are said Chinese first."""
+        with clerk_usage_errors():
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Return every command name, sorted, as click lists them."""
@@ -271,8 +296,13 @@ def agency_name(ctx: click.Context, name: str, date: str | None) -> None:
         if named:  # naming it here is the explicit act that adds it (docs/command-line.md)
             line["agency"] = named
         added = named is not None and not t.holds(named)
-        t.record([(1, parse_object(line))])
+        done = t.record([(1, parse_object(line))])
         code = t.display_code(t.agency)
+        if not done.recorded:  # the name it already has, any day: said so, nothing written
+            who = f"机关 {code} " if code else "机关"
+            said = zh_en(f"{who}的名称已是 {name}，未重复记录", f"the agency is already named {name}; nothing recorded")
+            click.echo(said, err=True)
+            return
         word = "已新增机关 agency added" if added else "已记录机关名称 name recorded"
         click.echo(f"{word}: {code + ' ' if code else ''}{name}", err=True)
 

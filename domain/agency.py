@@ -204,8 +204,16 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         self.report_texts: dict[tuple[int, str], str] = {}  # (report year, section) -> the latest text
         self.imported_reports: dict[int, ImportedReport] = {}  # previous_report_imported, the latest per year
 
-    def files_unchanged(self, name: str, fields: dict[str, Any]) -> bool:
-        """Tell whether a filing repeats the month's last filing, figures and all: "already recorded", any day."""
+    @property
+    def shown_code(self) -> str:
+        """Return the code a reader sees: the real code the placeholder was given (agency-code), else its own."""
+        return self.recoded_as or self.code
+
+    def already_true(self, name: str, fields: dict[str, Any]) -> bool:
+        """Tell whether a line says again what holds, on any day ("already recorded"): the agency's current name, or a
+        filing that repeats the month's last filing, figures and all."""
+        if name == "agency_named":
+            return bool(fields["agency_name"] == self.name)
         if name != "monthly_filing_submitted" or fields.get("figures") is None:
             return False
         filed = self.filings.get(fields["month"])
@@ -216,7 +224,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         """Refuse a filing dated within its own month, or a report within its own year."""
         if name == "monthly_filing_submitted" and date <= month_bounds(fields["month"])[1]:
             raise RefusedError(
-                f"机关 {self.code}",
+                f"机关 {self.shown_code}",
                 zh_en(
                     f"{fields['month']} 的月报报送日期 {date} 仍在该月之内",
                     f"the filing for {fields['month']} is dated {date}, within that month",
@@ -226,7 +234,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             )
         if name == "annual_report_published" and date.year <= fields["year"]:
             raise RefusedError(
-                f"机关 {self.code}",
+                f"机关 {self.shown_code}",
                 zh_en(
                     f"{fields['year']} 年度报告的发布日期 {date} 仍在该年之内",
                     f"the annual report for {fields['year']} is dated {date}, within that year",
@@ -238,7 +246,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             self.check_closing(name, date, fields["year"])
         if name in ("proactive_figures_recorded", "report_text_recorded") and fields["year"] > date.year:
             raise RefusedError(
-                f"机关 {self.code}",
+                f"机关 {self.shown_code}",
                 zh_en(
                     f"{fields['year']} 年度报告的内容不能在 {date} 记录：该年尚未开始",
                     f"the {fields['year']} report's figures or text cannot be recorded on {date}, before that year",
@@ -280,7 +288,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
         closed = self.closed_years.get(year)
         if name == "year_closed" and date.year <= year:
             raise RefusedError(
-                f"机关 {self.code}",
+                f"机关 {self.shown_code}",
                 zh_en(
                     f"{year} 年尚未结束，不能在 {date} 结账",
                     f"{year} cannot be closed on {date}: the year has not ended",
@@ -290,7 +298,7 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             )
         if name == "year_closed" and closed is not None:
             raise RefusedError(
-                f"机关 {self.code}",
+                f"机关 {self.shown_code}",
                 zh_en(f"{year} 年已于 {closed.closed_on} 结账", f"{year} was already closed on {closed.closed_on}"),
                 zh_en(
                     f"如需重新结账，请先 gongkai reopen-year {year} --reason …",
@@ -300,14 +308,14 @@ class Agency(KeepsHistory, BaseAggregate[UUID]):
             )
         if name == "year_reopened" and closed is None:
             raise RefusedError(
-                f"机关 {self.code}",
+                f"机关 {self.shown_code}",
                 zh_en(f"{year} 年尚未结账，无需重新打开", f"{year} is not closed; there is nothing to reopen"),
                 "",
                 "year",
             )
         if name == "year_reopened" and date < closed.closed_on:  # type: ignore[union-attr]
             raise RefusedError(
-                f"机关 {self.code}",
+                f"机关 {self.shown_code}",
                 zh_en(
                     f"重新打开的日期 {date} 早于 {year} 年的结账日期",
                     f"the reopening is dated {date}, before {year} was closed",

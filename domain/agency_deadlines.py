@@ -31,13 +31,18 @@ def agency_deadlines(
     as_of: dt.date,
     rules: DeadlineRules,
     calendar: WorkingCalendar,
+    outside_through: int | None = None,
 ) -> list[Deadline]:
     """Return the monthly filings and annual reports not yet handed in (local rule; 条例 第四十九条).
 
-    `filed_months` and `published_years` are those recorded on or before `as_of`.
+    `filed_months` and `published_years` are those recorded on or before `as_of`; `outside_through`, the last year
+    the office kept outside gongkai (`domain.imported_reports:outside_through` of the reports imported by then):
+    nothing of it or before it is due.
     """
     if first_event_date is None or first_event_date > as_of:
         return []
+    if outside_through is not None:
+        first_event_date = max(first_event_date, dt.date(outside_through + 1, 1, 1))
     last_month = month_bounds(month_of(as_of))[0] - dt.timedelta(days=1)
     deadlines = [
         monthly_filing_deadline(month, as_of, rules, calendar)

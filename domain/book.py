@@ -117,6 +117,11 @@ class Book:
         held = sum(1 for event in aggregate.history[:stored] if event.same_fact(line.event, line.date, fields))
         return held >= self._seen[(aggregate.id, key)]
 
+    def shown_code(self, agency: str) -> str:
+        """Return the code a reader sees for an agency: the real code its placeholder was given, else the code."""
+        book = self.get(agency_id(agency))
+        return book.shown_code if isinstance(book, Agency) else agency
+
     def _record_request(self, line: Line, agency: str, clerk: str) -> bool:
         number = line.fields["request"]
         event_class = EVENT_CLASSES[line.event]
@@ -124,11 +129,12 @@ class Book:
         request = self.get(aggregate_id)
         if request is None:
             if line.event != "received":
+                shown = self.shown_code(agency)
                 raise UnknownRequestError(
                     f"申请 {number}",
                     zh_en(
-                        f"机关 {agency} 没有收到过受理编号为 {number} 的申请，不能记录{step_label(line.event)}",
-                        f"{line.event} for an application that has not been received (agency {agency})",
+                        f"机关 {shown} 没有收到过受理编号为 {number} 的申请，不能记录{step_label(line.event)}",
+                        f"{line.event} for an application that has not been received (agency {shown})",
                     ),
                     zh_en(
                         f"请核对受理编号，或先用 gongkai receive {number} … 登记收到申请",
@@ -219,7 +225,7 @@ class Book:
             book = created(Agency, Agency.Opened, aggregate_id, date=line.date, agency=agency, clerk=clerk)
             self._aggregates[aggregate_id] = book
         assert isinstance(book, Agency)
-        if self._already(book, line, line.fields) or book.files_unchanged(line.event, line.fields):
+        if self._already(book, line, line.fields) or book.already_true(line.event, line.fields):
             return False
         if line.event not in ("year_closed", "year_reopened"):  # those two have their own rules
             self.check_open_year(line, agency)

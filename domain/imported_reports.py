@@ -7,7 +7,7 @@ sentence, the cross-year rule of docs/report-checks.md) and are never counted in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 # The keys of a report JSON (docs/tables.md) an imported report keeps: its year, layout, tables 三 and 四, fees.
@@ -26,3 +26,13 @@ class ImportedReport:
     def same_tables(self, other: Mapping[str, object]) -> bool:
         """Tell whether another report JSON holds the same tables (the file name and day do not matter)."""
         return all(self.report.get(key) == other.get(key) for key in KEPT_KEYS)
+
+
+def outside_through(imported_years: Iterable[int]) -> int | None:
+    """Return the last year the office kept outside gongkai: the latest year a report was imported for, or None.
+
+    An imported report for year Y says that Y's annual report was published outside gongkai, and so were every
+    earlier year's and every monthly filing through Y-12: none of them is due (docs/deadlines.md), and the store
+    does not hold those years whole, so it writes no annual report of them (docs/report-checks.md).
+    """
+    return max(imported_years, default=None)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from domain.closing import YearClose, tables_hash
 from domain.codes import TableFormat
 from domain.errors import RefusedError
+from domain.imported_reports import outside_through
 from domain.messages import zh_en
 from domain.report_checks import ReportProblem, check_report, layout_warnings
 from projections.annual_report import build_annual_report, missing_texts
@@ -36,24 +37,27 @@ class AnnualReport:
 
 
 class BrokenReportError(RefusedError):
-    """The year's tables break a rule of docs/report-checks.md: the report is not written."""
+    """The year's tables break a rule of docs/report-checks.md: the report is not written.
+
+    Said as a clerk reads it: what was refused, one line per broken rule, then what to do, each line Chinese first.
+    """
 
     def __init__(self, year: int, problems: list[ReportProblem]) -> None:
-        lines = "\n".join(f"  {problem.message}" for problem in problems)
-        super().__init__(
-            f"{year} 年度报告",
-            zh_en(
-                f"表格不符合 {len(problems)} 条规则，不生成年度报告：\n{lines}\n",
-                f"the tables break {len(problems)} rule(s) (above); no report was written",
-            ),
-            zh_en(
-                "请先更正数据（gongkai correct；上年结转不符时，按实际日期补录上年未办结的申请，"
-                "或用 import-report 更正上年报告），再生成",
-                "correct the figures first (`gongkai correct`; for 上年结转, enter last year's open applications with "
-                "their real dates, or correct last year's tables with `import-report`), then write the report again",
-            ),
-            "year",
+        count = len(problems)
+        refused = zh_en(
+            f"表格不符合 {count} 条规则，未生成年度报告", f"the tables break {count} rule(s); no report was written"
         )
+        advice = zh_en(
+            "请先更正数据（gongkai correct；上年结转不符时，按实际日期补录上年未办结的申请，"
+            "或用 import-report 更正上年报告），再生成",
+            "correct the figures first (`gongkai correct`; for 上年结转, enter last year's open applications with "
+            "their real dates, or correct last year's tables with `import-report`), then write the report again",
+        )
+        super().__init__(f"{year} 年度报告", refused, advice, "year")
+        lines = [f"{year} 年度报告：{refused.zh} / the {year} report: {refused.en}"]
+        lines += [f"  {problem.message}" for problem in problems]
+        self.message = "\n".join([*lines, str(advice)])
+        self.args = (self.message,)
         self.problems = problems
 
 
@@ -77,6 +81,42 @@ def year_tables(reports: Reports, year: int) -> tuple[Report, YearClose | None]:
     kept["agency"] = reports.agency_name(code)
     kept["agency_code"] = reports.display_code(code)
     return kept, close
+
+
+def check_kept_on_gongkai(reports: Reports, year: int) -> None:
+    """Refuse the report of a year the office kept outside gongkai: its published report was imported, or a later one.
+
+    The store holds only the applications entered from that year (those still open when the office began on
+    gongkai): a report built from them would contradict the published one (`domain.imported_reports:outside_through`).
+    """
+    imported = reports.imported_reports()
+    outside = outside_through(imported)
+    if outside is None or year > outside or reports.year_close(year) is not None:
+        return
+    own = imported.get(year)
+    if own is not None:
+        why = zh_en(
+            f"已在 gongkai 之外发布，其表三、表四即 {own.recorded_on} 导入的 {own.source}；本库只有该年结转的几件申请，"
+            "据此生成的报告会与已发布的报告不符，故不生成",
+            f"published outside gongkai, its tables 三 and 四 are those imported on {own.recorded_on} from "
+            f"{own.source}; the store holds only the applications carried over from that year, so a report built "
+            "from them would contradict the published one: not written",
+        )
+    else:
+        why = zh_en(
+            f"该年度在 gongkai 之外办理（已导入 {outside} 年度的报告），本库没有该年度的全部申请，故不生成",
+            f"the year was kept outside gongkai (the {outside} report was imported) and the store does not hold it "
+            "whole: not written",
+        )
+    raise RefusedError(
+        f"{year} 年度报告",
+        why,
+        zh_en(
+            f"导入的报告见 gongkai info；gongkai 从 {outside + 1} 年度起生成年度报告",
+            f"`gongkai info` lists the imported reports; gongkai writes the reports from {outside + 1} on",
+        ),
+        "year",
+    )
 
 
 def check_tables(year: int, report: Report, previous: Report | None) -> list[str]:
@@ -116,6 +156,7 @@ def annual_report(tracker: Tracker, year: int) -> AnnualReport:
     from service.previous_reports import previous_year_tables
     from service.report_inputs import annual_inputs
 
+    check_kept_on_gongkai(tracker, year)
     report, close = year_tables(tracker, year)
     previous = previous_year_tables(tracker, year)
     inputs = annual_inputs(tracker, year)

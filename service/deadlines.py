@@ -22,6 +22,7 @@ from domain.calendar import WorkingCalendar, YearArrangement
 from domain.calendar_years import CALENDAR_ID, CalendarYears
 from domain.case_deadlines import case_deadlines
 from domain.deadlines import Deadline, DeadlineRules, sort_deadlines
+from domain.imported_reports import outside_through
 from domain.request import Request, request_id
 from domain.request_deadlines import request_deadlines
 from projections.agencies import AgencyFacts
@@ -143,7 +144,8 @@ def _agency_deadlines(
     handed_in = [e for e in agency.history if e.date <= as_of] if isinstance(agency, Agency) else []
     months = {e.month for e in handed_in if isinstance(e, Agency.MonthlyFilingSubmitted)}
     years = {e.year for e in handed_in if isinstance(e, Agency.AnnualReportPublished)}
-    found = agency_deadlines(facts.first_date, months, years, as_of, rules, cal)
+    outside = outside_through(e.year for e in handed_in if isinstance(e, Agency.PreviousReportImported))
+    found = agency_deadlines(facts.first_date, months, years, as_of, rules, cal, outside)
     if isinstance(agency, Agency):
         filings = filings_as_of(agency.history, as_of)
         changed = [month for month, filed in filings.items() if filed.changed_on is not None]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from domain.codes import TableFormat
 from domain.errors import InvalidInputError, Problem
-from domain.imported_reports import ImportedReport
+from domain.imported_reports import ImportedReport, outside_through
 from domain.lines import LineError, parse_object
 from domain.messages import Message, zh_en
 from domain.report_checks import (
@@ -139,7 +139,8 @@ def _in_report(field: str, reason: str) -> str:
 def holds_history(reports: Reports, year: int) -> bool:
     """Tell whether the store holds a year's history: an application received or a case appealed by its end,
     and no report imported for that year or a later one (an import says the office began on gongkai after it)."""
-    if any(imported >= year for imported in reports.imported_reports()):
+    outside = outside_through(reports.imported_reports())
+    if outside is not None and year <= outside:
         return False
     reports.catch_up()
     code, last_month = reports.agency, f"{year}-12"

@@ -331,5 +331,30 @@ def test_a_report_whose_carried_in_disagrees_with_last_years_carried_out_is_refu
     for fmt in ("json", "docx", "html", "markdown"):
         done = gongkai("annual-report", "2021", "--format", fmt, "-o", f"refused.{fmt}")
         assert done.returncode == 1, done.stderr
-        assert "不生成年度报告" in done.stderr and "二、上年结转为 0" in done.stderr and "Traceback" not in done.stderr
+        assert "未生成年度报告" in done.stderr and "二、上年结转为 0" in done.stderr and "Traceback" not in done.stderr
         assert not (tmp_path / f"refused.{fmt}").exists()  # nothing written
+    # Read as a clerk reads it: what was refused, a line per broken rule, then what to do; no "nothing recorded".
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("错误 / error: 2021 年度报告：表格不符合 2 条规则，未生成年度报告 / ")
+    assert lines[1].startswith("  表三「自然人」列：二、上年结转为 0") and lines[-1].startswith(
+        "请先更正数据（gongkai correct"
+    )
+    assert not any(line.startswith(("；", ";")) for line in lines) and "未记录任何内容" not in done.stderr
+
+
+def test_the_report_of_a_year_kept_outside_gongkai_is_refused(gongkai: Runner, tmp_path: Path) -> None:
+    # An office that began on gongkai in 2021: its 2020 report imported, an application still open then entered.
+    gongkai("import-report", _last_year(tmp_path, new=3, carried_out=1), "--date", "2021-01-10", check=True)
+    entered = ("--date", "2020-12-20", "--channel", "网上申请", "--applicant-type", "自然人")
+    gongkai("receive", "B0", *entered, check=True)
+    for year in ("2020", "2019"):
+        done = gongkai("annual-report", year, "--format", "markdown", "-o", f"{year}.md")
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith(f"错误 / error: {year} 年度报告：")
+        assert "gongkai 从 2021 年度起生成年度报告" in done.stderr and not (tmp_path / f"{year}.md").exists()
+    own = gongkai("annual-report", "2020", "--format", "json").stderr
+    assert "已在 gongkai 之外发布，其表三、表四即 2021-01-10 导入的 2020.json" in own
+    assert "故不生成" in own and "not written" in own
+    later = gongkai("annual-report", "2021", "--format", "json")
+    assert later.returncode == 0, later.stderr
+    assert json.loads(later.stdout)["applications"]["carried_in"]["total"] == 1

@@ -8,6 +8,8 @@ that cannot be parsed; on 1 and 2 nothing is written.
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import Runner, stored_events
@@ -133,3 +135,50 @@ def test_help_version_and_completion_speak_codes_and_labels(gongkai: Runner, db:
     assert complete("gongkai answer YZ-2026-03") == ["YZ-2026-0301"]
     assert "部分公开" in complete("gongkai answer YZ-2026-0301 --outcome 部分")
     assert complete("gongkai receive X --channel onl") == ["online"]
+
+
+def test_an_agency_refusal_names_the_real_code_and_a_repeated_name_is_already_recorded(
+    gongkai: Runner, db: str, tmp_path: Path
+) -> None:
+    gongkai("agency-name", "宁波市鄞州区司法局", check=True)
+    gongkai("agency-code", "YZSFJ", check=True)
+    (tmp_path / "overview.txt").write_text("2027年概述。", encoding="utf-8")
+    refused = _refused(gongkai, db, 1, "record-text", "2027", "一", "--file", "overview.txt")
+    assert "机关 YZSFJ：2027 年度报告的内容不能在 2026-11-25 记录" in refused and "DEFAULT" not in refused
+    unknown = _refused(gongkai, db, 1, "answer", "YZ-404", "--outcome", "予以公开")
+    assert "机关 YZSFJ 没有收到过受理编号为 YZ-404 的申请" in unknown and "DEFAULT" not in unknown
+    before = stored_events(db)
+    again = gongkai("agency-name", "宁波市鄞州区司法局", "--date", "2026-11-20")
+    assert again.returncode == 0 and stored_events(db) == before  # the name it has: nothing written, any day
+    assert again.stderr.startswith("机关 YZSFJ 的名称已是 宁波市鄞州区司法局，未重复记录")
+    assert "已记录" not in again.stderr
+    renamed = gongkai("agency-name", "宁波市鄞州区司法局（新）", check=True)
+    assert renamed.stderr.startswith("已记录机关名称") and stored_events(db) == before + 1
+
+
+def test_clicks_own_usage_errors_and_help_speak_chinese_first(gongkai: Runner, db: str) -> None:
+    cases = [
+        (("receive", "YZ-1", "--colour", "红"), "错误 / error: 没有选项 --colour / No such option '--colour'"),
+        (("receive",), "错误 / error: 缺少参数 '受理编号/NUMBER' / Missing argument"),
+        (("recieve", "YZ-1"), "错误 / error: 没有命令 recieve；是否要用 receive？ / No such command 'recieve'"),
+        (("info", "多余"), "错误 / error: 多余的参数：多余 / Got unexpected extra argument (多余)"),
+        (("due", "--as-of"), "错误 / error: 选项 --as-of 后面要写它的值 / Option '--as-of' requires an argument"),
+        (("report", "annual"), "错误 / error: 缺少参数 'YYYY' / Missing argument 'YYYY'"),
+    ]
+    for args, said in cases:
+        stderr = _refused(gongkai, db, 2, *args)
+        assert said in stderr, stderr
+        assert re.match(r"[\u4e00-\u9fff]", stderr), stderr  # the first word a clerk reads is Chinese
+        assert "Error:" not in stderr and "Try '" not in stderr
+    stderr = _refused(gongkai, db, 2, "receive", "YZ-1", "--colour", "红")
+    assert (
+        stderr.startswith("用法 Usage: gongkai receive [OPTIONS]") and "帮助 / help: gongkai receive --help" in stderr
+    )
+    for args in (("--help",), ("report", "--help"), ("receive", "-h")):
+        shown = gongkai(*args, check=True).stdout
+        assert shown.startswith("用法 Usage: gongkai") and "选项 Options:" in shown
+        assert "-h, --help" in shown and "显示本帮助后退出 show this message and exit" in shown
+        assert "Show this message" not in shown and "\nOptions:" not in shown and "\nUsage:" not in shown
+    assert "命令 Commands:" in gongkai("--help", check=True).stdout
+    bare = gongkai("report")
+    assert bare.returncode == 2 and "命令 Commands:" in bare.stdout + bare.stderr

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import Runner
+from tests.conftest import SHANGHAI_EXAMPLE, Runner
 
 
 def jsonl(*objects: dict[str, Any]) -> str:
@@ -172,3 +172,25 @@ def test_calendar_events_change_no_table(gongkai: Runner, tmp_path: Path) -> Non
     assert len(json.loads(gongkai("info", check=True).stdout)["agencies"]) == 1
     replay = gongkai("replay")
     assert replay.returncode == 0, replay.stderr
+
+
+def test_an_office_starting_mid_stream_is_not_asked_for_what_its_imported_report_handed_in(
+    gongkai: Runner, tmp_path: Path
+) -> None:
+    # 2024's published report imported, the applications still open at its end entered with their real dates.
+    gongkai("import-report", str(SHANGHAI_EXAMPLE), "--date", "2025-01-10", check=True)
+    gongkai(
+        "receive", "YZ-2024-0099", "--date", "2024-12-20", "--channel", "邮寄", "--applicant-type", "自然人", check=True
+    )
+    gongkai("register", "YZ-2024-0099", "--date", "2024-12-23", check=True)
+    in_january = due_json(gongkai, "--as-of", "2025-01-20")
+    assert [d for d in in_january if d["kind"] in ("monthly_filing", "annual_report")] == []
+    assert {(d["kind"], d.get("request")) for d in in_january} == {("reply", "YZ-2024-0099")}
+    in_february = due_json(gongkai, "--as-of", "2025-02-03")
+    filings = [d for d in in_february if d["kind"] in ("monthly_filing", "annual_report")]
+    assert filings == [{"month": "2025-01", "kind": "monthly_filing", "due": "2025-02-02", "overdue": True}]
+    shown = gongkai("due", "--as-of", "2025-02-03", check=True).stdout
+    assert "2024-12" not in shown and "年度报告发布期限" not in shown
+    # A year after the office began on gongkai, that year's report is due as for every office.
+    next_year = due_json(gongkai, "--as-of", "2026-01-05")
+    assert {d["year"] for d in next_year if d["kind"] == "annual_report"} == {2025}

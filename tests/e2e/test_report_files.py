@@ -95,6 +95,24 @@ def test_the_cross_year_rule_with_previous(tmp_path: Path) -> None:
     ]
 
 
+def test_a_previous_report_that_breaks_its_own_rules_fails_the_check(tmp_path: Path) -> None:
+    this_year = shanghai()
+    last_year = shanghai()
+    last_year["year"] = 2023
+    rows = last_year["applications"]
+    rows["carried_out"] = dict(this_year["applications"]["carried_in"])  # the cross-year rule holds
+    rows["disclosed"]["total"] += 5  # but last year's own 总计 and （七）总计 do not add up
+    now, before = write(tmp_path, "2024.json", this_year), write(tmp_path, "2023.json", last_year)
+    assert check(tmp_path, before).returncode == 1
+    broken = check(tmp_path, now, "--previous", before)
+    assert broken.returncode == 1, broken.stdout
+    named = [line for line in broken.stdout.splitlines() if line.startswith("上年报告（2023 年度）：表三")]
+    assert named and "「（一）予以公开」行：「总计」列为 14，但其余各列之和为 9" in named[0]
+    found = json.loads(check(tmp_path, now, "--previous", before, "--format", "json").stdout)
+    assert found["ok"] is False and {p["report"] for p in found["problems"]} == {"previous"}
+    assert {p["rule"] for p in found["problems"]} == {"row_total", "handled_sum", "balance"}
+
+
 def test_a_2019_layout_in_a_later_year_is_a_warning(tmp_path: Path) -> None:
     report = json.loads(SEED.read_text(encoding="utf-8"))
     report["year"] = 2023

@@ -18,6 +18,7 @@ from domain.book import Book
 from domain.calendar import WorkingCalendar, parse_arrangement
 from domain.case_deadlines import case_deadlines
 from domain.deadlines import Deadline, DeadlineKind, DeadlineRules, deadline_sort_key, deadline_to_json
+from domain.imported_reports import outside_through
 from domain.lines import parse_object
 from domain.request import Request, request_id
 from domain.request_deadlines import request_deadlines
@@ -373,6 +374,17 @@ def test_the_filing_day_can_move_off_holidays() -> None:
     assert filing.due == D("2026-10-08")
     [filing] = agency_deadlines(D("2026-12-01"), set(), {2026}, D("2027-01-05"), rules, CALENDAR)
     assert (filing.month, filing.due, filing.calendar_missing) == ("2026-12", None, 2027)
+
+
+def test_nothing_through_the_year_of_an_imported_report_is_due() -> None:
+    # The office began on gongkai after its 2024 report: it entered an application of 2023 still open then.
+    outside = outside_through({2023, 2024})
+    found = agency_deadlines(D("2023-11-20"), set(), set(), D("2025-03-05"), RULES, CALENDAR, outside)
+    assert [(d.kind.value, d.subject) for d in found] == [
+        ("monthly_filing", "2025-01"),
+        ("monthly_filing", "2025-02"),
+    ]
+    assert outside_through(()) is None
 
 
 def test_annual_reports_are_due_on_31_january() -> None:

@@ -103,6 +103,7 @@ _READ_REPORT = "a report JSON read back (a stored close, a published table): che
 _PYDANTIC_INPUT = "a pydantic BeforeValidator's input: whatever the JSON line holds, refused unless it is right"
 _INTROSPECTION = "a type annotation or pydantic error inspected at run time (typing's own objects are Any)"
 _CLICK = "click's ParamType.convert/ClickException.show signature, overridden"
+_CLICK_GROUP = "click's Group.invoke/make_context signature, overridden to say click's usage errors in Chinese"
 _EVENTSOURCING = "eventsourcing's Mapper signature, overridden"
 _EVOLVE = "eventsourcing's apply(aggregate: Any); each aggregate's events narrow it (Agency.YearClosed.evolve)"
 _PASSED_ON = "arguments passed straight on to the library's own constructor or method"
@@ -112,6 +113,8 @@ _DB_ROW = "a DB-API result row: its columns' types are the query's"
 ALLOWED: dict[str, str] = {
     "cli/main.py:LazyGroup.__init__(args)": _PASSED_ON,
     "cli/main.py:LazyGroup.__init__(kwargs)": _PASSED_ON,
+    "cli/main.py:LazyGroup.invoke(->)": _CLICK_GROUP,
+    "cli/main.py:LazyGroup.make_context(extra)": _CLICK_GROUP,
     "cli/params.py:AmountType.convert(value)": _CLICK,
     "cli/params.py:ChoiceType.convert(value)": _CLICK,
     "cli/params.py:ClerkUsageError.show(file)": _CLICK,
@@ -123,7 +126,7 @@ ALLOWED: dict[str, str] = {
     "domain/agency.py:Agency.check_step(fields)": _JSON,
     "domain/agency.py:Agency.check_imported_report(fields)": _JSON,
     "domain/agency.py:Agency.MonthlyFilingSubmitted.upcast_v1_v2(state)": _JSON,
-    "domain/agency.py:Agency.files_unchanged(fields)": _JSON,
+    "domain/agency.py:Agency.already_true(fields)": _JSON,
     "domain/filing.py:figures_of(report)": _READ_REPORT,
     "domain/agency.py:Agency.ProactiveFiguresRecorded.check_line(fields)": _JSON,
     "cli/record.py:record_line(line)": _JSON,

@@ -246,10 +246,25 @@ def test_the_previous_report_must_be_of_the_year_before_and_readable() -> None:
     wrong_year = {**previous_of(report), "year": 2021}
     problem = only(check_report(report, wrong_year))
     assert (problem.rule, problem.left, problem.right) == ("previous_year", 2024, 2021)
-    assert only(check_report(report, {"applications": {}})).row == "carried_out"
+    shapeless = check_report(report, {"applications": {}})
+    assert "carried_out" in {p.row for p in shapeless} and {p.report for p in shapeless} == {"previous"}
     unreadable = previous_of(report)
     unreadable["applications"]["carried_out"]["total"] = "2"
-    assert (only(check_report(report, unreadable)).rule, only(check_report(report, unreadable)).left) == ("shape", "2")
+    problem = only(check_report(report, unreadable))  # said once, as last year's, not again by the cross-year rule
+    assert (problem.rule, problem.left, problem.report) == ("shape", "2", "previous")
+    assert problem.message.zh.startswith("上年报告（2023 年度）：表三「四、结转下年度继续办理」行「总计」列")
+
+
+def test_a_previous_report_that_breaks_its_own_rules_is_named_as_last_years() -> None:
+    report = shanghai()
+    previous = previous_of(report)
+    previous["applications"]["disclosed"]["natural_person"] += 1  # its （七）总计 and 总计 no longer add up
+    problems = check_report(report, previous)
+    assert problems and all(p.report == "previous" for p in problems)
+    assert {p.rule for p in problems} == {"row_total", "handled_sum"}
+    assert all(p.message.zh.startswith("上年报告（2023 年度）：") for p in problems)
+    assert all(p.message.en.startswith("the 2023 report: ") for p in problems)
+    assert check_report(previous) != [] and {p.report for p in check_report(previous)} == {"this"}
 
 
 def test_problems_are_json_objects() -> None:
@@ -257,6 +272,7 @@ def test_problems_are_json_objects() -> None:
     report["appeals"]["reconsideration"]["total"] = 2
     as_json = only(check_report(report)).to_json()
     assert json.loads(json.dumps(as_json, ensure_ascii=False)) == {
+        "report": "this",
         "rule": "appeal_total",
         "table": "四",
         "row": "reconsideration",
