@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO, NotRequired, TypedDict
 
 from domain.errors import InvalidInputError, Problem, ProblemJson
 from domain.messages import zh_en
-from service.reading import bounded_lines, sniff_format
+from service.reading import bounded_lines, is_export_csv, sniff_format
 from storage.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
 
 if TYPE_CHECKING:
@@ -99,9 +99,9 @@ def _read(
 ) -> tuple[list[tuple[int, Line]], LoadedBook | None, int]:
     """Return the file's good lines, the book that checked them if it did while reading, and the blank lines."""
     head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
-    from service.export import csv_lines, is_export_csv
-
     if is_export_csv(head):  # a file written by `export --format csv`
+        from service.export import csv_lines  # only then: it imports the renderers (openpyxl …)
+
         return csv_lines(stream.read(), problems), None, 0
     if (kind := sniff_format(head)) is not None:
         raise InvalidInputError([Problem(None, None, f"{name}: {kind}")])
