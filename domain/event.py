@@ -52,25 +52,19 @@ class DomainEvent(BaseModel):
         }
 
 
-class _CompiledOnUse:
-    """An event class's `changes`, written out as a function (domain/changes.py) when first applied.
-
-    A clerk's command applies one or two kinds of event: compiling all of them at import cost ~10 ms of its start.
-    """
-
-    def __get__(self, instance: object, owner: type[AggregateEvent]) -> Callable[[Any, Any], None]:
-        function = compiled(owner.changes)
-        owner.apply_changes = staticmethod(function)  # the class's own from now on (a subclass compiles its own)
-        return function
-
-
 class AggregateEvent(DomainEvent, CanMutateAggregate[UUID]):
     """An event of one of gongkai's aggregates: it joins the aggregate's history, then changes its state."""
 
     # How the event changes its aggregate's state, field by field (domain/changes.py): the one statement every
     # fold reads. Many events only join the history.
     changes: ClassVar[tuple[Change, ...]] = ()
-    apply_changes: ClassVar[Callable[[Any, Any], None]] = _CompiledOnUse()  # type: ignore[assignment]
+    apply_changes: ClassVar[Callable[[Any, Any], None]] = staticmethod(compiled(()))  # `changes`, written out
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "changes" in cls.__dict__:
+            cls.apply_changes = staticmethod(compiled(cls.changes))
 
     def apply(self, aggregate: Any) -> None:
         """Append the event to the aggregate's history and let it change the state."""
