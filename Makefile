@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo/gongkai.db
+TEST_WORKERS ?= auto  # pytest-xdist workers for `make test` (auto = one per core)
 
 # compileall: bytecode up front, as a wheel install writes it (an editable install under PYTHONDONTWRITEBYTECODE
 # would compile every gongkai module again at each command's start, ~25 ms).
@@ -26,4 +27,4 @@ lint: $(BIN)/gongkai
 	$(BIN)/mypy
 
 test: lint  ## lint, types, then every test (PostgreSQL tests need GONGKAI_TEST_POSTGRES)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
@@ -15,6 +15,7 @@ from domain.errors import GongkaiError, InvalidInputError, Problem, RefusedError
 from domain.messages import zh_en
 
 if TYPE_CHECKING:
+    from domain.filing import FilingChanges
     from service.reports import Reports
     from service.settings import Settings
     from service.tracker import Tracker
@@ -151,3 +152,9 @@ def refusals(func: Callable[P, R]) -> Callable[P, R]:
 def file_refusals(func: Callable[P, R]) -> Callable[P, R]:
     """Turn gongkai's known errors into a message on stderr and exit status 1, naming each bad line of a file."""
     return _refusing(func, in_file=True)
+
+
+def warn_changed_filings(changed: Sequence[FilingChanges]) -> None:
+    """Say on stderr which filed months a recording changed, and what changed (docs/tables.md: re-file them)."""
+    for changes in changed:
+        click.echo(changes.message(), err=True)

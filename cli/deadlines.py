@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -116,7 +116,7 @@ def due(ctx: click.Context, as_of: str | None, within: int | None, fmt: str) -> 
             console.print(line, style="yellow", highlight=False)
 
 
-def _status_json(status: Status, day: dt.date, reg: Registration) -> dict[str, Any]:
+def _status_json(status: Status, day: dt.date, reg: Registration) -> dict[str, object]:
     from domain.deadlines import KIND_LABELS, deadline_to_json
     from service.clerk_views import state_code, state_words
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.params import ClerkUsageError
 from domain.codes import TableFormat
 from domain.messages import zh_en
 
@@ -29,7 +30,7 @@ def emit_district(
 ) -> None:
     """Print or write the roll-up (one contract object) or every agency's report (a JSON array by agency code)."""
     if fmt not in FORMATS:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en(
                 f"--all-agencies 和 --by-agency 只能输出 {', '.join(FORMATS)}，不能用 --format {fmt}",
                 f"--all-agencies and --by-agency print {', '.join(FORMATS)}; not --format {fmt}",

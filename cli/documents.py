@@ -9,7 +9,7 @@ from typing import IO
 
 import click
 
-from cli.context import fail, file_refusals, refusals, tracker
+from cli.context import fail, file_refusals, refusals, tracker, warn_changed_filings
 from cli.params import YEAR, format_option
 from domain.messages import zh_en
 
@@ -88,7 +88,8 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
             click.echo(f"  列 column {column}：不导入 / not imported")
         for line, source in read.lines:
             fields = " ".join(f"{k}={v}" for k, v in line.fields.items())
-            click.echo(f"  第 {source.row} 行 row {source.row}: {line.date} {line.event} {fields}")
+            where = f"第 {source.row} 行 row {source.row}" if source.row else f"工作表 sheet {source.column}"
+            click.echo(f"  {where}: {line.date} {line.event} {fields}")
         click.echo(
             zh_en(
                 f"将记录 {done.recorded} 个事项，{done.already} 个已在库中",
@@ -102,6 +103,7 @@ def import_ledger(ctx: click.Context, file: Path, sheet: str | None, mapping: Pa
             f"已导入 imported: {read.rows} rows, {done.recorded} events recorded, {done.already} already in the store",
             err=True,
         )
+        warn_changed_filings(done.changed_filings)
 
 
 @click.command("export")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
+from cli.context import warn_changed_filings
 from domain.errors import InvalidInputError, Problem
 from domain.messages import zh_en
 
@@ -71,3 +72,4 @@ def import_file(tracker: Tracker, file: str, fmt: str, progress: ProgressBar) ->
         ),
         err=True,
     )
+    warn_changed_filings(result.changed_filings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -32,28 +32,39 @@ def print_info(tracker: Tracker) -> None:
         "today": tracker.settings.today.isoformat(),
         **counts,
         "agencies": tracker.held_codes(),  # the codes the store holds (docs/command-line.md), not their count
+        "imported_reports": _imported_reports(tracker),
         **_protection(tracker),
         "versions": {p: version(p) for p in ("gongkai", "eventsourcing", "pydantic", "structlog", "click")},
     }
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
 
-def _protection(tracker: Tracker) -> dict[str, Any]:
+def _imported_reports(tracker: Tracker) -> list[dict[str, object]]:
+    """List the previous years' reports imported (`import-report`): last year's figures, never counted."""
+    return [
+        {"year": year, "format": kept.report.get("format"), "source": kept.source, "recorded_on": str(kept.recorded_on)}
+        for year, kept in sorted(tracker.imported_reports().items())
+    ]
+
+
+def _protection(tracker: Tracker) -> dict[str, object]:
     """Say plainly whether personal data is encrypted at rest (and warn on stderr when it is not)."""
     from storage.crypto import key_store
 
     keys = key_store(tracker.app)
     if keys is None:
         warning = (
-            "NOT ENCRYPTED 未加密: applicant names, ID numbers, phones, addresses and subjects are stored in plain "
-            "text; set GONGKAI_CIPHER_KEY or GONGKAI_CIPHER_KEY_FILE on a new store (README, Security)"
+            "未加密：申请人姓名、身份证号、电话、地址和申请内容以明文保存；新建存储时设置 GONGKAI_CIPHER_KEY 或 "
+            "GONGKAI_CIPHER_KEY_FILE（README「Security」） / NOT ENCRYPTED: applicant names, ID numbers, phones, "
+            "addresses and subjects are stored in plain text; set GONGKAI_CIPHER_KEY or GONGKAI_CIPHER_KEY_FILE on a "
+            "new store (README, Security)"
         )
         click.echo(f"警告 warning: {warning}", err=True)
         return {"encrypted": False, "personal_data": warning}
     return {
         "encrypted": True,
-        "personal_data": "encrypted at rest (AES-GCM): every event with the master key, personal fields with a "
-        "key per application",
+        "personal_data": "已加密：每个事项用主密钥加密，个人信息另用每个申请自己的密钥 / encrypted at rest (AES-GCM): "
+        "every event with the master key, personal fields with a key per application",
         "erased_applications": keys.erasures(),
     }
 
@@ -83,7 +94,7 @@ def print_history(tracker: Tracker, number: str, fmt: str = "table") -> None:
         return
     if isinstance(target, CaseView):
         title = _case_title(target)
-        events = sorted(target.case.history, key=lambda e: (e.date, e.timestamp))
+        events: list[DomainEvent] = sorted(target.case.history, key=lambda e: (e.date, e.timestamp))
     else:
         reg = target.registration
         title = f"申请 {target.request.number} · {' · '.join(state_words(target.request, reg))}"

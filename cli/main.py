@@ -5,14 +5,17 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cli.context import file_refusals, refusals, reports, tracker
-from cli.params import DATE, MONTH, NUMBER, YEAR, format_option
+from cli.params import DATE, MONTH, NUMBER, YEAR, ChoiceType, ClerkUsageError, format_option
 from cli.record import add_event_commands
 from domain.messages import zh_en
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 F = TypeVar("F", bound=Callable[..., object])  # a command function, given options by a decorator
 
@@ -75,7 +78,7 @@ def import_(ctx: click.Context, file: str, fmt: str) -> None:
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="输出格式 output format"
+    "--format", "fmt", type=ChoiceType(["json"]), default="json", show_default=True, help="输出格式 output format"
 )
 @click.pass_context
 @refusals
@@ -130,10 +133,10 @@ def _report_options(formats: tuple[str, ...], help_text: str) -> Callable[[F], F
             "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入文件 write to FILE"
         )(func)
         func = click.option(
-            "--table-format", type=click.Choice(["2019", "2021"]), help="表格版本 table layout (default: by year)"
+            "--table-format", type=ChoiceType(["2019", "2021"]), help="表格版本 table layout (default: by year)"
         )(func)
         return click.option(
-            "--format", "fmt", type=click.Choice(formats), default="table", show_default=True, help=help_text
+            "--format", "fmt", type=ChoiceType(formats), default="table", show_default=True, help=help_text
         )(func)
 
     return decorate
@@ -149,7 +152,7 @@ def _district_options(func: F) -> F:
 
 def _whole_district(all_agencies: bool, by_agency: bool) -> bool:
     if all_agencies and by_agency:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en(
                 "--all-agencies（全区汇总）和 --by-agency（各机关分表）只能选一个",
                 "choose --all-agencies (one roll-up) or --by-agency (one table per agency)",
@@ -222,7 +225,11 @@ def report_monthly(
 
             emit_district(t, month, fmt, table_format, output, by_agency=by_agency)
             return
-        emit_report(t, month, fmt, table_format, output)
+        if not t.needs_whole_store(month):
+            emit_report(t, month, fmt, table_format, output)
+            return
+    with tracker(ctx) as whole:  # a month changed since it was filed reads its filings: its report says 更正
+        emit_report(whole, month, fmt, table_format, output)
 
 
 def _check_month(month: str) -> None:
@@ -287,7 +294,7 @@ def agency_code(ctx: click.Context, code: str, date: str | None) -> None:
         )
 
 
-def _business_date(text: str) -> Any:
+def _business_date(text: str) -> dt.date:
     import datetime as dt
 
     try:
@@ -309,5 +316,11 @@ main.lazy_commands.update(
         "reopen-year": "cli.documents:reopen_year",
         "import-ledger": "cli.documents:import_ledger",
         "export": "cli.documents:export",
+        "annual-report": "cli.annual:annual_report",
+        "check-report": "cli.report_files:check_report_command",
+        "import-report": "cli.report_files:import_report_command",
+        "record-proactive": "cli.report_inputs:record_proactive",
+        "record-text": "cli.report_inputs:record_text",
+        "report-inputs": "cli.report_inputs:report_inputs",
     }
 )

@@ -33,10 +33,40 @@ class Unparseable(click.BadParameter):
 
     def show(self, file: Any = None) -> None:
         """Print the usage line, where help is, and the message (click's layout, the clerk's words)."""
-        if self.ctx is not None:
-            click.echo(self.ctx.get_usage(), err=True)
-            click.echo(f"帮助 / help: {self.ctx.command_path} --help\n", err=True)
-        click.echo(f"错误 / error: {self.format_message()}", err=True)
+        _show(self.ctx, self.format_message())
+
+
+class ClerkUsageError(click.UsageError):
+    """A usage error (exit 2) of options that do not go together, shown as `Unparseable` shows its message."""
+
+    def show(self, file: Any = None) -> None:
+        """Print the usage line, where help is, and the message (click's layout, the clerk's words)."""
+        _show(self.ctx, self.format_message())
+
+
+def _show(ctx: click.Context | None, message: str) -> None:
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        click.echo(f"帮助 / help: {ctx.command_path} --help\n", err=True)
+    click.echo(f"错误 / error: {message}", err=True)
+
+
+class ChoiceType(click.Choice[str]):
+    """One of a few fixed words (`--format json`): another is a usage error said in Chinese first."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """Return the choice, or fail as `Unparseable` naming the choices."""
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            listed = [str(choice) for choice in self.choices]
+            raise Unparseable(
+                zh_en(
+                    f"'{value}' 不是可选值；可选：{'、'.join(listed)}", f"'{value}' is not one of {', '.join(listed)}"
+                ),
+                ctx=ctx,
+                param=param,
+            ) from None
 
 
 class ClerkType(click.ParamType[str]):
@@ -217,4 +247,4 @@ F = TypeVar("F", bound=Callable[..., object])  # a command function, given an op
 
 def format_option(*choices: str, help: str = "输出格式 output format") -> Callable[[F], F]:
     """Return the `--format` option of a command: the given formats, the first the default."""
-    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help=help)
+    return click.option("--format", "fmt", type=ChoiceType(choices), default=choices[0], show_default=True, help=help)

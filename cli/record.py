@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import refusals, tracker
+from cli.context import refusals, tracker, warn_changed_filings
 from cli.params import AMOUNT, DATE, MONTH, NUMBER, YEAR, CodeType, WholeNumber
 from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party, Procedure
+
+if TYPE_CHECKING:
+    from service.tracker import Tracker
 
 
 @dataclass(frozen=True)
@@ -169,33 +172,45 @@ def _click_option(opt: Opt) -> click.Option:
     return click.Option([flag, opt.field], type=kind, required=opt.required, help=help_text)
 
 
+def record_line(t: Tracker, line: dict[str, Any], subject: object) -> None:
+    """Record one command's line as `import` would (dated today unless it says), and say so on stderr."""
+    from domain.errors import InvalidInputError, Problem
+    from domain.labels import step_label
+    from domain.lines import LineError, parse_object
+    from domain.messages import Message, zh_en
+
+    line.setdefault("date", t.settings.today.isoformat())
+    if line["event"] == "monthly_filing_submitted":  # a filing keeps what it filed (docs/tables.md)
+        from service.filing import month_figures
+
+        line["figures"] = month_figures(t, str(line["month"])).model_dump(mode="json")
+    try:
+        parsed = parse_object(line)
+    except LineError as error:
+        field, reason = error.field, error.reason
+        if field.startswith("figures.") and isinstance(reason, Message):  # a table 二 figure, as --row names it
+            where = field.removeprefix("figures.")
+            field, reason = "row", Message(f"{where}：{reason.zh}", f"{where}: {reason.en}")
+        raise InvalidInputError([Problem(None, field, reason)]) from None
+    result = t.record([(1, parsed)])
+    step, event = step_label(line["event"]), line["event"]
+    if result.recorded:
+        message = zh_en(f"已记录：{subject} {step}（{line['date']}）", f"recorded: {event} {subject}")
+    else:
+        message = zh_en(
+            f"已有记录，未重复记录：{subject} {step}（{line['date']}）", f"already recorded: {event} {subject}"
+        )
+    click.echo(message, err=True)
+    warn_changed_filings(result.changed_filings)
+
+
 def _make(spec: EventCommand) -> click.Command:
     @click.pass_context
     @refusals
     def run(ctx: click.Context, /, **values: str | int | None) -> None:
-        from domain.errors import InvalidInputError, Problem
-        from domain.labels import step_label
-        from domain.lines import LineError, parse_object
-        from domain.messages import zh_en
-
-        line: dict[str, str | int] = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
+        line: dict[str, Any] = {"event": spec.event, **{k: v for k, v in values.items() if v is not None}}
         with tracker(ctx) as t:
-            line.setdefault("date", t.settings.today.isoformat())
-            try:
-                parsed = parse_object(line)
-            except LineError as error:
-                raise InvalidInputError([Problem(None, error.field, error.reason)]) from None
-            result = t.record([(1, parsed)])
-            subject = values.get(spec.key or "", "")
-            step = step_label(spec.event)
-            if result.recorded:
-                message = zh_en(f"已记录：{subject} {step}（{line['date']}）", f"recorded: {spec.event} {subject}")
-            else:
-                message = zh_en(
-                    f"已有记录，未重复记录：{subject} {step}（{line['date']}）",
-                    f"already recorded: {spec.event} {subject}",
-                )
-            click.echo(message, err=True)
+            record_line(t, line, values.get(spec.key or "", ""))
 
     params: list[click.Parameter] = []
     if spec.key:

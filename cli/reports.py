@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
+from cli.params import ClerkUsageError
 from domain.codes import TableFormat
 from domain.labels import (
     APPEAL_COLUMN_LABELS,
@@ -22,12 +23,15 @@ from domain.messages import zh_en
 from projections.tables import APPEAL_COLUMNS, COLUMNS
 
 if TYPE_CHECKING:
+    from rich.console import Group
+
     from cli.progress import ProgressBar
+    from projections.tables import ReportJson
     from service.reports import Reports
     from service.tracker import Tracker
 
 
-def _write(text: str, output: Path | None) -> None:
+def write_output(text: str, output: Path | None) -> None:
     """Print text on stdout, or write it into a private file (service/files.py)."""
     if output is None:
         click.echo(text)
@@ -39,12 +43,12 @@ def _write(text: str, output: Path | None) -> None:
         click.echo(f"已写入 written: {output}", err=True)
 
 
-def render_table(report: dict[str, Any]) -> Any:
+def render_table(report: ReportJson) -> Group:
     """Return rich tables 三 and 四 in the official layout: group and sub-group headings, then the rows."""
     from rich.console import Group
     from rich.table import Table
 
-    from projections.render.rows import fees_text, period_text, report_rows
+    from projections.render.rows import amendment_lines, fees_text, period_text, report_rows
 
     columns = [*COLUMNS, "total"]
     title = f"{report['agency']}{period_text(report)} 三、收到和处理政府信息公开申请情况"
@@ -72,7 +76,7 @@ def render_table(report: dict[str, Any]) -> Any:
         label = APPEAL_GROUP_LABELS[group]
         label = label if group == "reconsideration" else f"{LITIGATION_LABEL}·{label}"
         four.add_row(label, *(str(values[c]) for c in APPEAL_COLUMNS))
-    return Group(three, four, fees_text(report) or "")
+    return Group(three, four, fees_text(report) or "", "\n".join(amendment_lines(report)))
 
 
 def emit_report(
@@ -86,7 +90,7 @@ def emit_report(
 ) -> None:
     """Print or write one report in the chosen format (xlsx, docx: a file; html: a page)."""
     if fmt in ("xlsx", "docx") and output is None:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en(
                 f"--format {fmt} 要写入文件：请加 -o 文件名.{fmt}", f"--format {fmt} writes a file: add -o FILE.{fmt}"
             )
@@ -98,19 +102,21 @@ def emit_report(
     )
     if len(period) == 4:
         _note_closed(tracker, int(period), report)
+    else:
+        _note_amended(tracker, period, report)
     if fmt in ("xlsx", "html", "docx"):
         _emit_document(tracker, period, fmt, report, output)
     elif fmt == "json":
-        _write(json.dumps(report, ensure_ascii=False), output)
+        write_output(json.dumps(report, ensure_ascii=False), output)
     elif fmt == "markdown":
         from projections.render.markdown import render_markdown
 
-        _write(render_markdown(report), output)
+        write_output(render_markdown(report), output)
     else:
         print_tables([report], output)
 
 
-def print_tables(reports: list[dict[str, Any]], output: Path | None) -> None:
+def print_tables(reports: list[ReportJson], output: Path | None) -> None:
     """Print tables 三 and 四 of each report as a terminal table, to stdout or to a file that is then closed."""
     from rich.console import Console
 
@@ -127,7 +133,7 @@ def print_tables(reports: list[dict[str, Any]], output: Path | None) -> None:
     click.echo(f"已写入 written: {output}", err=True)
 
 
-def _note_closed(tracker: Reports, year: int, report: dict[str, Any]) -> None:
+def _note_closed(tracker: Reports, year: int, report: ReportJson) -> None:
     """Say on stderr (and in the JSON, as an extra key) whether the year is closed and still equal."""
     from service.reports import closed_status
 
@@ -137,7 +143,23 @@ def _note_closed(tracker: Reports, year: int, report: dict[str, Any]) -> None:
         report["closed_year"] = status.to_json()
 
 
-def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, Any], output: Path | None) -> None:
+def _note_amended(tracker: Reports, month: str, report: ReportJson) -> None:
+    """Mark a month whose figures changed since it was first filed: the `amendment` key (更正), and a note."""
+    from service.filing import amendment
+    from service.tracker import Tracker
+
+    if isinstance(tracker, Tracker) and (found := amendment(tracker, month)):
+        report["amendment"] = found
+        click.echo(
+            zh_en(
+                f"{month} 的数据与首次报送时不同，本报表标为更正（{len(found['changes'])} 项变动）",
+                f"{month} differs from its first filing: this report is marked 更正 (amended)",
+            ),
+            err=True,
+        )
+
+
+def _emit_document(tracker: Reports, period: str, fmt: str, report: ReportJson, output: Path | None) -> None:
     """Write the monthly filing workbook or page, or the annual tables as XLSX, DOCX or HTML."""
     from projections.render import render_html, write_docx, write_xlsx
     from service.files import output_file
@@ -146,21 +168,24 @@ def _emit_document(tracker: Reports, period: str, fmt: str, report: dict[str, An
     assert isinstance(tracker, Tracker), "a document reads the histories: cli.context.reports opens the whole store"
 
     if len(period) == 7:
+        from projections.ledger import mark_late_entries
         from projections.render.monthly import render_monthly_html
         from projections.render.monthly_xlsx import write_monthly_xlsx
         from service.documents import monthly_ledger
 
         ledger = monthly_ledger(tracker, period)
+        if found := report.get("amendment"):
+            ledger = mark_late_entries(ledger, found["late_entries"])
         if fmt == "xlsx":
             assert output is not None
             with output_file(output, binary=True) as stream:
                 write_monthly_xlsx(ledger, report, stream)
         else:
-            _write(render_monthly_html(ledger, report), output)
+            write_output(render_monthly_html(ledger, report), output)
     elif fmt == "html":
         from service.documents import monthly_series
 
-        _write(render_html(report, monthly_series=monthly_series(tracker, int(period))), output)
+        write_output(render_html(report, monthly_series=monthly_series(tracker, int(period))), output)
     else:
         assert output is not None
         with output_file(output, binary=True) as stream:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.context import EXIT_REFUSED, fail, refusals, tracker
-from cli.params import format_option
+from cli.params import ClerkUsageError, format_option
 from domain.messages import zh_en
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) -> None:
     """校验 Check the log, its chain, the closes' heads and the tables against what was recorded through gongkai."""
     from service.integrity import close_mismatches, cuts, tables_disagree, tables_message, watched
-    from storage.chain import close_records, name_event, verify_store
+    from storage.chain_verify import close_records, name_event, verify_store
 
     published = _anchor(anchor) if anchor else None
     with tracker(ctx) as t:
@@ -85,14 +85,24 @@ def verify(ctx: click.Context, since_close: bool, anchor: str | None, fmt: str) 
             click.echo(f"错误 error: {problem}", err=True)
         fail(problems[-1])
     if fmt == "text":
-        start = "from the first event"
+        lines: list[str] = [
+            str(
+                zh_en(
+                    f"完整：自第一个事项起核对了 {verdict.checked} 个事项，报表与日志一致",
+                    f"intact: {verdict.checked} events checked from the first event; the tables agree with the log",
+                )
+            )
+        ]
         at_close = verdict.links.get(close.position) if close and since_close else None
         if close and at_close:
-            start += f"; the close of {close.year}, whose chain head is #{close.position} sha256 {at_close}"
-        click.echo(
-            f"完整 intact: {verdict.checked} events checked {start}; the tables agree with the log; "
-            f"head #{verdict.position} sha256 {verdict.head}" + ("; the published head matches" if anchored else "")
-        )
+            lines.append(
+                f"{close.year} 年度结账时的链头 / chain head at the close of {close.year}: "
+                f"head #{close.position} sha256 {at_close}"
+            )
+        lines.append(f"当前链头 / head now: head #{verdict.position} sha256 {verdict.head}")
+        if anchored:
+            lines.append(str(zh_en("与公布的链头一致", "the published head matches")))
+        click.echo("\n".join(lines))
 
 
 def _anchor(text: str) -> Anchor:
@@ -118,7 +128,7 @@ def erase_applicant(ctx: click.Context, requests: tuple[str, ...], applicant: st
     from storage.crypto import erase_personal_data, requests_of_applicant
 
     if not requests and not applicant:
-        raise click.UsageError(
+        raise ClerkUsageError(
             zh_en("请写明受理编号，或用 --applicant 姓名", "name the applications (受理编号) or give --applicant NAME")
         )
     with tracker(ctx) as t:

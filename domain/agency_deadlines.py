@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING
 
 from domain.calendar import WorkingCalendar
-from domain.deadlines import Deadline, DeadlineKind, DeadlineRules, build_deadline, sort_deadlines
+from domain.deadlines import Deadline, DeadlineKind, DeadlineRules, after_working_days, build_deadline, sort_deadlines
 from domain.values import month_bounds, month_of
+
+if TYPE_CHECKING:
+    from domain.agency import Agency
+    from domain.filing import FiledMonth
 
 
 def _months(first: dt.date, last: dt.date) -> list[str]:
@@ -69,3 +75,42 @@ def annual_report_deadline(year: int, as_of: dt.date) -> Deadline:
         return due
 
     return build_deadline(DeadlineKind.ANNUAL_REPORT, compute, as_of, year=year)
+
+
+def filings_as_of(history: Iterable[Agency.Event], as_of: dt.date) -> dict[str, FiledMonth]:
+    """Return what the agency had filed of each month, and any change since, counting events dated by `as_of`."""
+    from domain.agency import Agency
+
+    scratch = Agency.__new__(Agency)  # a state to fold into, not an aggregate to save
+    scratch.__init__()  # type: ignore[misc]
+    for event in history:
+        if event.date <= as_of:
+            event.apply(scratch)
+    return scratch.filings
+
+
+def amendment_deadlines(
+    filings: Mapping[str, FiledMonth],
+    differing: AbstractSet[str],
+    as_of: dt.date,
+    rules: DeadlineRules,
+    calendar: WorkingCalendar,
+) -> list[Deadline]:
+    """Return the re-filing of each filed month changed since its last filing (local rule, docs/tables.md).
+
+    `differing`: the months whose figures now differ from their last filing (`domain.filing:compare_filing`); a
+    change undone since needs no re-filing.
+    """
+    found = []
+    for month, filed in sorted(filings.items()):
+        changed_on = filed.changed_on
+        if changed_on is None or month not in differing:
+            continue
+
+        def compute(steps: list[str], month: str = month, changed_on: dt.date = changed_on) -> dt.date:
+            steps.append(f"{changed_on} 记录的变动改变了已报送的 {month} 月报数据，须更正重报（本地规定）")
+            days = rules.filing_amendment_working_days
+            return after_working_days(calendar, steps, changed_on, days, "变动记录之日起")
+
+        found.append(build_deadline(DeadlineKind.MONTHLY_FILING_AMENDMENT, compute, as_of, month=month))
+    return found

@@ -18,11 +18,12 @@ from domain.agency import AGENCY_EVENT_CLASSES, Agency, agency_id
 from domain.appeal import CASE_EVENT_CLASSES, AppealCase, case_id
 from domain.checked_events import build_event
 from domain.errors import ClosedYearError, RefusedError, UnknownAgencyError, UnknownRequestError
+from domain.event import AggregateEvent
+from domain.footprint import Counted, changed_years
 from domain.labels import step_label
 from domain.lines import Line
 from domain.messages import zh_en
 from domain.request import EVENT_CLASSES, Request, request_id
-from domain.year_footprint import Counted, changed_years
 
 Aggregate = Request | AppealCase | Agency
 Loader = Callable[[UUID], Aggregate | None]
@@ -68,6 +69,17 @@ class Book:
         for aggregate in self._aggregates.values():
             if aggregate is not None and aggregate.pending_events:
                 yield aggregate
+
+    def touched(self) -> Iterator[tuple[Request | AppealCase, int]]:
+        """Yield each application and case the lines changed, with its version as stored before them (0: new).
+
+        Saved or not: its history holds the events before the lines (the first `version`) and those after.
+        """
+        for aggregate_id, aggregate in self._aggregates.items():
+            if isinstance(aggregate, Request | AppealCase):
+                stored = self._stored_versions.get(aggregate_id, 0)
+                if aggregate.version > stored:
+                    yield aggregate, stored
 
     def record(self, line: Line) -> bool:
         """Apply one line; return False when the store already holds it. Raise RefusedError if impossible."""
@@ -207,7 +219,7 @@ class Book:
             book = created(Agency, Agency.Opened, aggregate_id, date=line.date, agency=agency, clerk=clerk)
             self._aggregates[aggregate_id] = book
         assert isinstance(book, Agency)
-        if self._already(book, line, line.fields):
+        if self._already(book, line, line.fields) or book.files_unchanged(line.event, line.fields):
             return False
         if line.event not in ("year_closed", "year_reopened"):  # those two have their own rules
             self.check_open_year(line, agency)
@@ -259,7 +271,7 @@ _TOPICS: dict[type, str] = {}
 A = TypeVar("A", Request, AppealCase, Agency)
 
 
-def created(cls: type[A], event_class: type[Any], aggregate_id: UUID, **fields: Any) -> A:
+def created(cls: type[A], event_class: type[AggregateEvent], aggregate_id: UUID, **fields: Any) -> A:
     """Return a new aggregate holding its first event: what eventsourcing's `_create` does for gongkai's aggregates.
 
     Without the steps they do not use (an explicit TOPIC, an id factory, arguments to `__init__`): a bulk import
@@ -284,7 +296,7 @@ def created(cls: type[A], event_class: type[Any], aggregate_id: UUID, **fields: 
     return aggregate
 
 
-def trigger(aggregate: Aggregate, event_class: type[Any], **fields: Any) -> None:
+def trigger(aggregate: Aggregate, event_class: type[AggregateEvent], **fields: Any) -> None:
     """Apply a new event to an aggregate: what eventsourcing's `trigger_event` and `mutate` do for gongkai's events.
 
     Without re-checking that the event is the aggregate's next (it is built so) or copying the arguments.

@@ -3,21 +3,32 @@
 Each event class states its changes once (`changes`, e.g. `Request.Answered`: `closed` ← the date, `outcome` ←
 its outcome, `state` ← "answered"). Every fold reads that one statement: the aggregate (whose state the
 refusals read), the deadline facts, the catch-up's frozen facts (projections/facts.py), the replay's and the
-import's plain-JSON fold (projections/replay.py) and the closed-year check (domain/closing.py). Adding an event
-field that changes the state is one `Change` next to the field: docs/adding-an-event-field.md.
+import's plain-JSON fold (projections/plain_fold.py) and the closed-year check (domain/footprint.py). Adding
+an event field that changes the state is one `Change` next to the field: docs/adding-an-event-field.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 # A change's source that names the event's own business date.
 DATE = "date"
 
 SET, GIVEN, FIRST, COUNT, APPEND, INCLUDE = "set", "given", "first", "count", "append", "include"
+PUT, MERGE = "put", "merge"
+# A field's value is typed `Any` here: a change names its field and source by name, so each value has the type of
+# the field it names (a date, a code, a count, a tuple of pairs …), checked by tests/unit/test_fold_rules.py.
+
+
+class Dated(Protocol):
+    """An event as the changes read it: its date, and the fields its changes name (read by name)."""
+
+    @property
+    def date(self) -> dt.date: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +40,9 @@ class Change:
     - first: the field takes the source only while it is still unset (the first 报备 counts);
     - count: the field (a number) moves by `value`, never below zero;
     - append: the field (a sequence) gains the pair (event date, source);
-    - include: the field (a set) gains the source.
+    - include: the field (a set) gains the source;
+    - put: the field (a mapping) holds the source under the key the event's `value` fields name (the latest wins);
+    - merge: the same, the source's items replacing only the items it names of the mapping held under that key.
     """
 
     op: str
@@ -38,7 +51,7 @@ class Change:
     value: Any = None
     convert: Callable[[Any], Any] | None = None  # applied to the source's value (e.g. yuan → fen)
 
-    def reads(self, event: Any) -> Any:
+    def reads(self, event: object) -> Any:
         """Return what the change takes from an event (an object with the event's fields as attributes)."""
         if self.source is None:
             return self.value
@@ -76,7 +89,23 @@ def Include(field: str, source: str) -> Change:
     return Change(INCLUDE, field, source)
 
 
-def changed_value(change: Change, current: Any, event: Any) -> tuple[bool, Any]:
+def Put(field: str, key: str | tuple[str, ...], source: str) -> Change:
+    """The field (a mapping) holds the event's `source` under the event's `key` field(s): the latest wins."""
+    return Change(PUT, field, source, key)
+
+
+def Merge(field: str, key: str | tuple[str, ...], source: str) -> Change:
+    """The mapping the field holds under the event's `key` field(s) takes the items of the event's `source`."""
+    return Change(MERGE, field, source, key)
+
+
+def key_of(change: Change, event: Dated) -> object:
+    """Return the key a put or merge names: one event field's value, or a tuple of several."""
+    key = change.value
+    return getattr(event, key) if isinstance(key, str) else tuple(getattr(event, name) for name in key)
+
+
+def changed_value(change: Change, current: Any, event: Dated) -> tuple[bool, Any]:
     """Return whether a change applies to a field now holding `current`, and the field's new value."""
     op = change.op
     if op == SET:
@@ -92,10 +121,15 @@ def changed_value(change: Change, current: Any, event: Any) -> tuple[bool, Any]:
         return True, (*current, (event.date, change.reads(event)))
     if op == INCLUDE:
         return True, current | {change.reads(event)}
+    if op == PUT:
+        return True, {**current, key_of(change, event): change.reads(event)}
+    if op == MERGE:
+        key = key_of(change, event)
+        return True, {**current, key: {**current.get(key, {}), **change.reads(event)}}
     raise ValueError(f"unknown change {op!r}")
 
 
-def compiled(changes: tuple[Change, ...]) -> Callable[[Any, Any], None]:
+def compiled(changes: tuple[Change, ...]) -> Callable[[object, object], None]:
     """Return a function applying the changes to a mutable state object (the aggregate, `RequestState`).
 
     It sets what `changed_fields` returns (tests/unit/test_fold_rules.py holds the aggregate to the facts).
@@ -126,15 +160,20 @@ def compiled(changes: tuple[Change, ...]) -> Callable[[Any, Any], None]:
             lines.append(f"    s.{field} = (*s.{field}, (e.date, {value}))")
         elif change.op == INCLUDE:
             lines.append(f"    s.{field} = s.{field} | {{{value}}}")
+        elif change.op in (PUT, MERGE):
+            names[f"key{i}"] = functools.partial(key_of, change)
+            lines.append(f"    k = key{i}(e)")
+            held = f"{{**s.{field}.get(k, {{}}), **{value}}}" if change.op == MERGE else value
+            lines.append(f"    s.{field} = {{**s.{field}, k: {held}}}")
         else:
             raise ValueError(f"unknown change {change.op!r}")
     lines.append("    return None")
     exec("\n".join(lines), names)
-    function: Callable[[Any, Any], None] = names["apply"]
+    function: Callable[[object, object], None] = names["apply"]
     return function
 
 
-def changed_fields(changes: Iterable[Change], current: Callable[[str], Any], event: Any) -> dict[str, Any]:
+def changed_fields(changes: Iterable[Change], current: Callable[[str], Any], event: Dated) -> dict[str, Any]:
     """Return the new values of the fields an event changes, reading each field's value with `current`."""
     new: dict[str, Any] = {}
     for change in changes:

@@ -131,6 +131,8 @@ def _converter(annotation: Any) -> Convert | None:
         return {member.value: member for member in kind}.__getitem__
     if kind is dt.date:
         return dt.date.fromisoformat
+    if isinstance(kind, type) and issubclass(kind, BaseModel):  # a nested model (a filing's figures): as validated
+        return kind.model_validate
     if kind is Decimal:
         return Decimal
     if kind in (str, int, bool, dt.datetime, UUID) or typing.get_origin(kind) is dict:

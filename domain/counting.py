@@ -2,7 +2,8 @@
 
 The view keeps monthly counts per agency; a table of any period sums them (projections/tables.py). What one
 application adds is `count_into`: the catch-up's facts (projections/facts.py `contributions`), the replay's and
-the import's rows (projections/replay.py `freeze`) and the closed-year check (domain/year_footprint.py) call it.
+the import's rows (projections/plain_fold.py `freeze`) and the closed-year and filed-month checks (their footprints,
+domain/footprint.py) call it.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.errors import CalendarYearUnknown
@@ -28,6 +27,7 @@ class DeadlineKind(StrEnum):
     CONSULTATION_REPLY = "consultation_reply"
     FEE_PAYMENT = "fee_payment"
     MONTHLY_FILING = "monthly_filing"
+    MONTHLY_FILING_AMENDMENT = "monthly_filing_amendment"
     ANNUAL_REPORT = "annual_report"
     RECONSIDERATION_REPLY = "reconsideration_reply"
     LITIGATION_DEFENCE = "litigation_defence"
@@ -41,6 +41,7 @@ KIND_LABELS: dict[DeadlineKind, str] = {
     DeadlineKind.CONSULTATION_REPLY: "征求意见答复期限",
     DeadlineKind.FEE_PAYMENT: "缴费期限",
     DeadlineKind.MONTHLY_FILING: "月度报送期限",
+    DeadlineKind.MONTHLY_FILING_AMENDMENT: "月报更正重报期限",
     DeadlineKind.ANNUAL_REPORT: "年度报告发布期限",
     DeadlineKind.RECONSIDERATION_REPLY: "行政复议答复期限",
     DeadlineKind.LITIGATION_DEFENCE: "行政诉讼答辩期限",
@@ -54,6 +55,7 @@ class DeadlineRules:
     registration_working_days: int = 2
     filing_day_of_month: int = 2
     filing_day_moves_on_holiday: bool = False
+    filing_amendment_working_days: int = 2
     fee_wait_pauses_reply: bool = True
     correction_notice_working_days: int = 7
     reply_working_days: int = 20
@@ -92,9 +94,9 @@ class Deadline:
         return self.request or self.case or self.month or (str(self.year) if self.year is not None else "")
 
 
-def deadline_to_json(deadline: Deadline) -> dict[str, Any]:
+def deadline_to_json(deadline: Deadline) -> dict[str, object]:
     """Return the contract object of `due --format json` (docs/deadlines.md)."""
-    data: dict[str, Any] = {}
+    data: dict[str, object] = {}
     if deadline.month is not None:
         data["month"] = deadline.month
     elif deadline.year is not None:

@@ -22,7 +22,8 @@ from typing import TypedDict
 from domain.messages import Message, joined, zh_en
 
 # Fields that are not options of a clerk's command: the event itself, or its argument (as the clerk calls it).
-_NOT_OPTIONS = frozenset({"event", "line"})
+# `year` is an argument (close-year YYYY …) whose reasons name it; `text` comes from a file or $EDITOR.
+_NOT_OPTIONS = frozenset({"event", "line", "year", "text"})
 _ARGUMENTS = {
     "request": ("受理编号", "application number"),
     "case": ("案号", "case number"),

@@ -58,7 +58,7 @@ class AggregateEvent(DomainEvent, CanMutateAggregate[UUID]):
     # How the event changes its aggregate's state, field by field (domain/changes.py): the one statement every
     # fold reads. Many events only join the history.
     changes: ClassVar[tuple[Change, ...]] = ()
-    apply_changes: ClassVar[Callable[[Any, Any], None]] = staticmethod(compiled(()))  # `changes`, written out
+    apply_changes: ClassVar[Callable[[object, object], None]] = staticmethod(compiled(()))  # `changes`, written out
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

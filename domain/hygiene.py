@@ -35,7 +35,7 @@ _C1 = re.compile(r"[\x80-\x9f]")
 _NAME_BREAK = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]")
 
 
-def clean_text(value: str) -> str:
+def clean_text(value: str, limit: int = MAX_TEXT) -> str:
     """Return text as given, or raise ValueError for a C0 control character (but tab and line feed) or its length."""
     if _CONTROL.search(value):
         raise ValueError(
@@ -44,11 +44,11 @@ def clean_text(value: str) -> str:
                 "contains a control character (NUL, escape, BOM …), which is not allowed in text",
             )
         )
-    if len(value) > MAX_TEXT:
+    if len(value) > limit:
         raise ValueError(
             zh_en(
-                f"长 {len(value)} 字，最多 {MAX_TEXT} 字",
-                f"is {len(value)} characters long; at most {MAX_TEXT} are allowed",
+                f"长 {len(value)} 字，最多 {limit} 字",
+                f"is {len(value)} characters long; at most {limit} are allowed",
             )
         )
     return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from domain.codes import AppealKind, AppealResult, ApplicantType, Channel, Outcome, Party, Procedure
+from domain.report_sections import TextSection, section_labels
 
 APPLICANT_LABELS: dict[str, str] = {
     ApplicantType.NATURAL_PERSON: "自然人",
@@ -121,6 +122,7 @@ EVENT_LABELS: dict[str, str] = {
     "reminder_failed": "提醒发送失败",
     "agency_named": "机关名称",
     "monthly_filing_submitted": "报送月报",
+    "filed_month_changed": "已报月份数据变动",
     "annual_report_published": "发布年报",
     "year_closed": "年度结账",
     "year_reopened": "重新打开年度",
@@ -158,6 +160,11 @@ CODE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "result": {
         code: (APPEAL_COLUMN_LABELS[code], RESULT_LABELS[code])
         for code in (AppealResult.UPHELD, AppealResult.CORRECTED, AppealResult.OTHER)
+    },
+    # the annual report's sections the office writes: the number, the title in either format, or both
+    "section": {
+        section: tuple(label for label, named in section_labels().items() if named is section)
+        for section in TextSection
     },
 }
 LABEL_CODES: dict[str, dict[str, str]] = {

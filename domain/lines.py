@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import UnionType
 from typing import Any, Literal, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
-from domain.agency import AGENCY_EVENT_CLASSES
+from domain.agency import AGENCY_EVENT_CLASSES, Agency
 from domain.appeal import CASE_EVENT_CLASSES
 from domain.event import ENVELOPE_FIELDS, DomainEvent
 from domain.hygiene import (
@@ -28,6 +28,7 @@ from domain.hygiene import (
 )
 from domain.labels import CODE_LABELS, LABEL_CODES
 from domain.messages import Message, zh_en
+from domain.proactive import FigureError
 from domain.request import EVENT_CLASSES
 from domain.values import Amount, Code, IsoDate, Month, Text
 
@@ -75,6 +76,10 @@ def _line_model(name: str, event_class: type[DomainEvent]) -> type[BaseModel]:
 
 
 _NOT_FIELDS = {"event", "date", "agency", "clerk"}
+# Checks of a line that read several of its fields (an event class's `check_line`), e.g. table 二 by its year.
+_LINE_CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    Agency.ProactiveFiguresRecorded.name: Agency.ProactiveFiguresRecorded.check_line,
+}
 
 
 class _LineModels(Mapping[str, type[BaseModel]]):
@@ -178,6 +183,11 @@ def parse_object(data: Any) -> Line:
     values = model.__dict__  # not dict(model), which looks for a `keys` attribute through pydantic's __getattr__
     agency, clerk = values["agency"], values["clerk"]
     _check_hygiene(name, values["date"], fields)
+    if (check_line := _LINE_CHECKS.get(name)) is not None:
+        try:
+            check_line(fields)
+        except FigureError as error:
+            raise LineError(f"figures.{error.where}".removesuffix(".figures"), error.reason) from None
     if agency is not None:
         agency = _identifier("agency", agency)
     if clerk is not None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from domain.messages import zh_en
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
-def parse_month(value: Any) -> str:
+def parse_month(value: object) -> str:
     """Return a YYYY-MM month as given, or raise ValueError."""
     match = _MONTH.fullmatch(value) if isinstance(value, str) else None
     if not match or not 1 <= int(match[2]) <= 12:

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Protocol, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,6 +40,13 @@ class ReminderFields(BaseModel):
 ReminderId = tuple[str, str, str]  # (key, offset, notifier)
 
 
+class Named(Protocol):
+    """An event of a history, as far as the reminders read it: its name (a reminder's says which attempt)."""
+
+    @property
+    def name(self) -> str: ...
+
+
 class Status(StrEnum):
     """Where one reminder stands after the events recorded so far."""
 
@@ -58,17 +65,18 @@ class Attempts:
     failures: int = 0
 
 
-def reminder_log(history: Iterable[Any]) -> dict[ReminderId, Attempts]:
+def reminder_log(history: Iterable[Named]) -> dict[ReminderId, Attempts]:
     """Fold an aggregate's history into the state of each reminder it records."""
     log: dict[ReminderId, Attempts] = {}
-    for event in history:
-        if event.name not in REMINDER_EVENT_NAMES:
+    for step in history:
+        if step.name not in REMINDER_EVENT_NAMES:
             continue
+        event = cast(ReminderFields, step)  # a reminder event's class has the reminder's fields
         rid = (event.key, event.offset, event.notifier)
         before = log.get(rid, Attempts())
         if before.status is Status.SENT:
             continue  # once sent, a reminder stays sent
-        match event.name:
+        match step.name:
             case "reminder_sending":
                 log[rid] = Attempts(Status.SENDING, event.at, before.failures)
             case "reminder_sent":

@@ -3,7 +3,7 @@
 The catch-up's pure fold (fold.py) builds frozen facts event by event and a count delta per application; a bulk
 import saves batches of tens of thousands of events, nearly all of applications the tables do not hold yet. This
 fold loads the rows the batch touches that already exist (an aggregate whose first event in the batch is its
-version 1 has none), folds the events' JSON into mutable rows with the replay's `fold_plain`, freezes them once,
+version 1 has none), folds the events' JSON into mutable rows with `fold_plain` (plain_fold.py), freezes them once,
 and subtracts what the loaded rows counted before: the same rows and count changes as the pure fold
 (tests/unit/test_batch_fold.py).
 """
@@ -14,18 +14,21 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from projections.agencies import AgencyFacts
 from projections.decode import CALENDAR, CASE, REQUEST
 from projections.facts import CaseFacts, CountKey, RequestFacts, contributions
 from projections.fold import Key, _family
-from projections.replay import FEES, fold_plain, freeze
+from projections.plain_fold import FEES, fold_plain, freeze
 from projections.rows import TableRows, case_row, request_row
+
+if TYPE_CHECKING:
+    from domain.event import AggregateEvent
 
 
 def fold_batch(
-    events: Sequence[Any],
+    events: Sequence[AggregateEvent],
     states: Sequence[tuple[int, str, bytes]],
     load_requests: Callable[[set[Key]], dict[Key, RequestFacts]],
     load_cases: Callable[[set[Key]], dict[Key, CaseFacts]],
@@ -50,7 +53,7 @@ class BatchStart:
 
 
 def start_batch(
-    events: Sequence[Any],
+    events: Sequence[AggregateEvent],
     load_requests: Callable[[set[Key]], dict[Key, RequestFacts]],
     load_cases: Callable[[set[Key]], dict[Key, CaseFacts]],
     load_agencies: Callable[[set[str]], dict[str, AgencyFacts]],
@@ -58,17 +61,17 @@ def start_batch(
     """Load the rows a batch of events touches that may exist already (the only step that reads the view)."""
     request_keys: set[Key] = set()
     case_keys: set[Key] = set()
-    seen: set[Any] = set()
+    seen: set[Key] = set()
     codes: set[str] = set()
     for event in events:
         family = _family(event)
         if family == CALENDAR:
             continue
         codes.add(event.agency)
-        if family == REQUEST:
-            key, keys = (event.agency, event.request), request_keys
+        if family == REQUEST:  # the key is the field named as the family
+            key, keys = (event.agency, getattr(event, family)), request_keys
         elif family == CASE:
-            key, keys = (event.agency, event.case), case_keys
+            key, keys = (event.agency, getattr(event, family)), case_keys
         else:
             continue
         if key not in seen:
@@ -96,13 +99,13 @@ def finish_batch(start: BatchStart, states: Sequence[tuple[int, str, bytes]]) ->
 
 
 def _request_row(facts: RequestFacts) -> list[Any]:
-    row = list(request_row(facts))
+    row: list[Any] = list(request_row(facts))
     row[FEES] = json.loads(row[FEES])
     return row
 
 
 def _case_row(facts: CaseFacts) -> list[Any]:
-    row = list(case_row(facts))
+    row: list[Any] = list(case_row(facts))
     row[5] = json.loads(row[5])
     return row
 

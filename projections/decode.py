@@ -15,7 +15,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from sys import intern
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -29,7 +29,7 @@ from storage.upcasting import decode_state
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from eventsourcing.persistence import Mapper
+    from eventsourcing.persistence import ApplicationRecorder, Mapper
 
     from storage.protocols import EventStore
 
@@ -47,6 +47,21 @@ _OPTIONAL = tuple(
         }
     )
 )
+
+
+class FoldEvent(Protocol):
+    """What every fold reads of an event: a domain event, or a `Slim` one read from plain JSON.
+
+    Its key is the field named as its family (`request`, `case`); the fields its class's `changes` read are
+    attributes too.
+    """
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
 
 
 def family_of(cls: type) -> str:
@@ -113,11 +128,12 @@ def _slim(topic: str, state: bytes) -> Slim:
         raise MapperDeserialisationError(f"stored event ({topic}) cannot be read: {error!r}") from error
 
 
-def decode(mapper: Mapper[UUID], notes: Sequence[StoredEvent]) -> list[Any]:
+def decode(mapper: Mapper[UUID], notes: Sequence[StoredEvent]) -> list[FoldEvent]:
     """Return the events of stored ones for the fold: slim ones when the store is plain JSON, else the mapper's."""
     if fast(mapper):
         return [slim(note) for note in notes]
-    return [mapper.to_domain_event(note) for note in notes]
+    # every stored topic is one of gongkai's event classes (a DomainEvent, which is a FoldEvent)
+    return cast("list[FoldEvent]", [mapper.to_domain_event(note) for note in notes])
 
 
 def plain_pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, list[tuple[int, str, bytes]]]]:
@@ -138,12 +154,12 @@ def plain_pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, 
         yield start, [(note.id, note.topic, note.state) for note in notes]
 
 
-def _narrow_reader(recorder: Any) -> Callable[[int, int], list[Any]] | None:
+def _narrow_reader(recorder: ApplicationRecorder) -> Callable[[int, int], list[tuple[int, str, bytes]]] | None:
     """Return a reader of one page of (position, topic, state) after a position, for SQLite and PostgreSQL."""
     if isinstance(recorder, SQLiteApplicationRecorder):
         sql = f"SELECT rowid, topic, state FROM {recorder.events_table_name} WHERE rowid>? ORDER BY rowid LIMIT ?"
 
-        def read_sqlite(start: int, limit: int) -> list[Any]:
+        def read_sqlite(start: int, limit: int) -> list[tuple[int, str, bytes]]:
             with recorder.datastore.transaction(commit=False) as c:
                 c.sqlite_cursor.row_factory = None  # plain tuples, not sqlite3.Row
                 c.execute(sql, (start, limit))
@@ -160,7 +176,7 @@ def _narrow_reader(recorder: Any) -> Callable[[int, int], list[Any]] | None:
             "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
         ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
 
-        def read_postgres(start: int, limit: int) -> list[Any]:
+        def read_postgres(start: int, limit: int) -> list[tuple[int, str, bytes]]:
             with recorder.datastore.transaction(commit=False) as c:
                 c.row_factory = tuple_row
                 c.execute(statement, [start, limit])
@@ -170,7 +186,7 @@ def _narrow_reader(recorder: Any) -> Callable[[int, int], list[Any]] | None:
     return None
 
 
-def pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, int, list[Any]]]:
+def pages(app: EventStore, start: int, limit: int) -> Iterator[tuple[int, int, list[FoldEvent]]]:
     """Yield (last position, how many, events for the fold) for each page of the log after `start`.
 
     A plain-JSON store is read as (topic, state) pairs and decoded slim; other stores page with

@@ -10,7 +10,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.agency import AGENCY_EVENT_CLASSES
 from domain.appeal import CASE_EVENT_CLASSES
@@ -19,6 +19,9 @@ from domain.request import EVENT_CLASSES, FINAL_STATES, open_state
 from projections.agencies import AgencyFacts
 from projections.decode import AGENCY, CALENDAR, CASE, REQUEST, Slim, family_of
 from projections.facts import CaseFacts, CountKey, RequestFacts, delta, replace
+
+if TYPE_CHECKING:
+    from projections.decode import FoldEvent
 
 Key = tuple[str, str]  # (agency, number)
 
@@ -34,7 +37,7 @@ class Changes:
 
 
 def fold_events(
-    events: Iterable[Any],
+    events: Iterable[FoldEvent],
     load_requests: Callable[[set[Key]], dict[Key, RequestFacts]],
     load_cases: Callable[[set[Key]], dict[Key, CaseFacts]],
     load_agencies: Callable[[set[str]], dict[str, AgencyFacts]],
@@ -42,8 +45,9 @@ def fold_events(
     """Apply events in order to the facts they touch (loaded once) and return what changed."""
     events = list(events)
     families = [_family(e) for e in events]
-    request_keys = {(e.agency, e.request) for e, f in zip(events, families, strict=True) if f == REQUEST}
-    case_keys = {(e.agency, e.case) for e, f in zip(events, families, strict=True) if f == CASE}
+    # An event's key is the field named as its family (`request`, `case`).
+    request_keys = {(e.agency, getattr(e, f)) for e, f in zip(events, families, strict=True) if f == REQUEST}
+    case_keys = {(e.agency, getattr(e, f)) for e, f in zip(events, families, strict=True) if f == CASE}
     before = load_requests(request_keys)
     changes = Changes(
         requests=dict(before),
@@ -59,7 +63,7 @@ def fold_events(
 _FAMILIES: dict[type, str] = {}
 
 
-def _family(event: Any) -> str:
+def _family(event: FoldEvent) -> str:
     if type(event) is Slim:
         return event.family
     cls = type(event)
@@ -70,7 +74,7 @@ def _family(event: Any) -> str:
 
 
 def fold_into(
-    events: list[Any],
+    events: list[FoldEvent],
     families: list[str],
     requests: dict[Key, RequestFacts | None],
     cases: dict[Key, CaseFacts | None],
@@ -83,10 +87,10 @@ def fold_into(
         agency = event.agency
         agencies[agency] = fold_agency(agencies.get(agency), event)
         if family == REQUEST:
-            key = (agency, event.request)
+            key = (agency, getattr(event, family))  # the key is the field named as the family
             requests[key] = fold_request(requests.get(key), event)
         elif family == CASE:
-            key = (agency, event.case)
+            key = (agency, getattr(event, family))
             cases[key] = fold_case(cases.get(key), event)
         elif family != AGENCY:
             raise TypeError(f"unknown event {type(event).__qualname__}")
@@ -112,7 +116,7 @@ _REQUEST_STEPS: dict[str, tuple[tuple[Change, ...], bool]] = {
 }
 
 
-def fold_request(facts: RequestFacts | None, event: Any) -> RequestFacts | None:
+def fold_request(facts: RequestFacts | None, event: FoldEvent) -> RequestFacts | None:
     """Return the facts after one application event (events arrive in the request's own order)."""
     step = _REQUEST_STEPS.get(event.name)
     if step is None:
@@ -157,7 +161,7 @@ _AS_CASE_FACTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def fold_case(facts: CaseFacts | None, event: Any) -> CaseFacts | None:
+def fold_case(facts: CaseFacts | None, event: FoldEvent) -> CaseFacts | None:
     """Return the case facts after one appeal event (as its event class's `changes` say, domain/appeal.py)."""
     changes = _CASE_STEPS.get(event.name)
     if changes is None:
@@ -176,7 +180,7 @@ _AGENCY_STEPS: dict[str, tuple[Change, ...]] = {
 }
 
 
-def fold_agency(facts: AgencyFacts | None, event: Any) -> AgencyFacts:
+def fold_agency(facts: AgencyFacts | None, event: FoldEvent) -> AgencyFacts:
     """Return the agency's facts after any event of that agency (its own: as the event class's `changes` say)."""
     if facts is None:
         facts = AgencyFacts(event.agency, event.date)  # an agency is known from its first event of any kind

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from domain.appeal import AppealCase
 from domain.calendar import WorkingCalendar
-from domain.deadlines import DeadlineKind, DeadlineRules
+from domain.deadlines import Deadline, DeadlineKind, DeadlineRules
 from domain.errors import GongkaiError
 from domain.labels import (
     APPEAL_GROUP_LABELS,
@@ -31,6 +31,11 @@ from domain.registration import registration
 from domain.request import Request
 from domain.request_deadlines import request_deadlines
 from domain.values import month_bounds
+
+if TYPE_CHECKING:
+    from projections.render.rows import Report
+
+E = TypeVar("E", bound=Request.Event)  # one kind of step
 
 YES, NO, NOT_APPLICABLE, OVERDUE = "是", "否", "—", "已逾期"
 DONE, CARRIED = "办结", "结转"
@@ -107,18 +112,64 @@ class Ledger:
         return month_bounds(self.month)[1]
 
 
-def is_active(request: Request, first: dt.date, last: dt.date) -> bool:
+class Listable(Protocol):
+    """An application as the ledger chooses its rows: an aggregate (`Request`) or its facts (`RequestFacts`)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def received(self) -> dt.date: ...
+    @property
+    def closed(self) -> dt.date | None: ...
+    @property
+    def voided(self) -> dt.date | bool | None: ...
+
+
+class ListableCase(Protocol):
+    """A case as the 复议（诉讼）表 chooses its rows: an aggregate (`AppealCase`) or its facts (`CaseFacts`)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def request(self) -> str: ...
+    @property
+    def appealed(self) -> dt.date: ...
+    @property
+    def decisions(self) -> Sequence[tuple[dt.date, str]]: ...
+
+
+R = TypeVar("R", bound=Listable)
+C = TypeVar("C", bound=ListableCase)
+
+
+def is_active(request: Listable, first: dt.date, last: dt.date) -> bool:
     """Tell whether an application belongs in the ledger of the month first..last."""
-    if request.voided is not None or request.received > last:
+    if request.voided or request.received > last:  # a voided one: its date (aggregate) or True (facts)
         return False
     return request.closed is None or request.closed >= first
 
 
-def _first(events: Sequence[Any], name: str) -> Any:
-    return next((e for e in events if e.name == name), None)
+def listed(month: str, requests: Iterable[R], cases: Iterable[C]) -> tuple[list[R], list[C]]:
+    """Return the applications the month's 汇总表 lists and the cases its 复议（诉讼）表 lists, in their order.
+
+    `requests` should hold the applications the cases name, so that a voided one's cases are left out too.
+    """
+    first, last = month_bounds(month)
+    everyone = list(requests)
+    active = sorted((r for r in everyone if is_active(r, first, last)), key=lambda r: (r.received, r.number))
+    voided = {r.number for r in everyone if r.voided}
+    live = [c for c in cases if c.request not in voided]
+    shown = sorted((c for c in live if case_is_active(c, first, last)), key=lambda c: (c.appealed, c.number))
+    return active, shown
 
 
-def reply_deadline(request: Request, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar) -> Any:
+def _first(events: Sequence[Request.Event], kind: type[E]) -> E | None:
+    return next((e for e in events if type(e) is kind), None)
+
+
+def reply_deadline(
+    request: Request, as_of: dt.date, rules: DeadlineRules, calendar: WorkingCalendar
+) -> Deadline | None:
     """Return the reply deadline as it stood on the day of the answer (or on as_of, if still open)."""
     closing = request.closed if request.closed is not None and request.closed <= as_of else None
     view = copy.copy(request)
@@ -143,7 +194,7 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
         on_time = OVERDUE if deadline is not None and due is not None and due < last and not deadline.paused else ""
     elif withdrawn:
         on_time = NOT_APPLICABLE
-        reason = _first(steps, "withdrawn")
+        reason = _first(steps, Request.Withdrawn)
         remarks.append(f"申请人撤回{'：' + reason.reason if reason and reason.reason else ''}")
     else:
         on_time = NOT_APPLICABLE if due is None else (YES if closed <= due else NO)
@@ -156,7 +207,7 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
         extra = sum(1 for e in steps if e.name == name) - 1
         if extra > 0:
             remarks.append(f"另有{extra}次{label}")
-    fee, paid = _first(steps, "fee_notified"), _first(steps, "fee_paid")
+    fee, paid = _first(steps, Request.FeeNotified), _first(steps, Request.FeePaid)
     received = request.history[0]
     return LedgerRow(
         number=request.number,
@@ -167,14 +218,14 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
         subject=request.subject or "",
         registered=request.registered if request.registered and request.registered <= last else None,
         registration=registration(request, last, rules.registration_working_days, calendar).words(),
-        correction_requested=_date(_first(steps, "correction_requested")),
-        correction_received=_date(_first(steps, "correction_received")),
-        consultation_started=_date(_first(steps, "consultation_started")),
-        consultation_ended=_date(_first(steps, "consultation_ended")),
-        extended=_date(_first(steps, "extended")),
+        correction_requested=_date(_first(steps, Request.CorrectionRequested)),
+        correction_received=_date(_first(steps, Request.CorrectionReceived)),
+        consultation_started=_date(_first(steps, Request.ConsultationStarted)),
+        consultation_ended=_date(_first(steps, Request.ConsultationEnded)),
+        extended=_date(_first(steps, Request.Extended)),
         fee_notified=_date(fee),
         fee_paid=_date(paid),
-        fee_amount=(paid or fee).amount if (paid or fee) else None,
+        fee_amount=paid.amount if paid else fee.amount if fee else None,
         reply_due=due,
         answered=closed,
         outcome=outcome_label(request.outcome) if closed and request.outcome else "",
@@ -185,7 +236,7 @@ def ledger_row(request: Request, last: dt.date, rules: DeadlineRules, calendar: 
     )
 
 
-def _date(event: Any) -> dt.date | None:
+def _date(event: Request.Event | None) -> dt.date | None:
     return event.date if event is not None else None
 
 
@@ -217,7 +268,7 @@ def case_row(case: AppealCase, applicant: str, first: dt.date, last: dt.date) ->
     )
 
 
-def case_is_active(case: AppealCase, first: dt.date, last: dt.date) -> bool:
+def case_is_active(case: ListableCase, first: dt.date, last: dt.date) -> bool:
     """Tell whether a case belongs in the month's 复议（诉讼）表: filed by its end, not decided before its start."""
     if case.appealed > last:
         return False
@@ -238,10 +289,9 @@ def build_ledger(
     """
     first, last = month_bounds(month)
     rules, calendar = rules or DeadlineRules(), calendar or WorkingCalendar()
-    active = sorted((r for r in requests if is_active(r, first, last)), key=lambda r: (r.received, r.number))
     everyone = {r.number: r for r in requests}
     live = [c for c in cases if c.request not in everyone or everyone[c.request].voided is None]
-    shown = sorted((c for c in live if case_is_active(c, first, last)), key=lambda c: (c.appealed, c.number))
+    active, shown = listed(month, requests, live)
     applicants = {number: r.applicant or "" for number, r in everyone.items()}
     return Ledger(
         month,
@@ -252,7 +302,22 @@ def build_ledger(
     )
 
 
-def check_ledger(ledger: Ledger, report: Mapping[str, Any]) -> None:
+LATE_ENTRY = "补录"
+
+
+def mark_late_entries(ledger: Ledger, numbers: Iterable[str]) -> Ledger:
+    """Return the ledger with 补录 in the 备注 of each application recorded after the month was first filed."""
+    late = set(numbers)
+    if not late:
+        return ledger
+    rows = tuple(
+        replace(row, remarks="；".join(filter(None, (LATE_ENTRY, row.remarks)))) if row.number in late else row
+        for row in ledger.rows
+    )
+    return replace(ledger, rows=rows)
+
+
+def check_ledger(ledger: Ledger, report: Report) -> None:
     """Raise LedgerMismatchError unless the ledger's rows agree with the month's tables 三 and 四."""
     rows = report["applications"]
     pairs = {

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from sys import intern
-from typing import Any
+from typing import Any, TypeVar
 
 from projections.agencies import AgencyFacts
 from projections.facts import CaseFacts, CountKey, RequestFacts
@@ -52,16 +52,23 @@ TABLES = {
 }
 
 
-Row = tuple[Any, ...]
+# The stored rows, in their tables' column order (the columns above): dates as ISO text, flags as 0/1, lists as JSON.
+RequestRow = tuple[str, str, str, str, str, str | None, str | None, str | None, int, str, int, int, int]
+CaseRow = tuple[str, str, str, str, str, str, str | None]
+AgencyRow = tuple[str, str, str | None, str, str]
+Row = RequestRow | CaseRow | AgencyRow
+R = TypeVar("R", RequestRow, CaseRow, AgencyRow)  # the rows of one table
+# A row as a DB-API cursor gives it: its columns' types are the query's.
+DbRow = tuple[Any, ...]
 
 
 @dataclass
 class TableRows:
     """Every row of the view's tables, as stored: what a replay compares with the view and writes in its place."""
 
-    requests: dict[tuple[str, str], Row] = field(default_factory=dict)  # (agency, number) → gk_requests row
-    cases: dict[tuple[str, str], Row] = field(default_factory=dict)  # (agency, number) → gk_cases row
-    agencies: dict[str, Row] = field(default_factory=dict)  # agency → gk_agencies row
+    requests: dict[tuple[str, str], RequestRow] = field(default_factory=dict)  # (agency, number) → gk_requests row
+    cases: dict[tuple[str, str], CaseRow] = field(default_factory=dict)  # (agency, number) → gk_cases row
+    agencies: dict[str, AgencyRow] = field(default_factory=dict)  # agency → gk_agencies row
     counts: Counter[CountKey] = field(default_factory=Counter)  # (agency, month, row, col) → n
 
 
@@ -83,7 +90,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def request_row(f: RequestFacts) -> tuple[Any, ...]:
+def request_row(f: RequestFacts) -> RequestRow:
     """Return the stored row of an application's facts (in REQUEST_COLUMNS order)."""
     fees = json.dumps([[d.isoformat(), fen] for d, fen in f.fees_fen])
     return (
@@ -103,7 +110,7 @@ def request_row(f: RequestFacts) -> tuple[Any, ...]:
     )
 
 
-def request_facts(row: Any) -> RequestFacts:
+def request_facts(row: RequestRow) -> RequestFacts:
     """Return an application's facts from its stored row (codes interned: many rows share them)."""
     (
         agency,
@@ -137,19 +144,19 @@ def request_facts(row: Any) -> RequestFacts:
     )
 
 
-def case_row(f: CaseFacts) -> tuple[Any, ...]:
+def case_row(f: CaseFacts) -> CaseRow:
     """Return the stored row of a case's facts."""
     decisions = json.dumps([[d.isoformat(), result] for d, result in f.decisions])
     return (f.agency, f.number, f.request, f.kind, f.appealed.isoformat(), decisions, _iso(f.responded))
 
 
-def case_facts(row: Any) -> CaseFacts:
+def case_facts(row: CaseRow) -> CaseFacts:
     """Return a case's facts from its stored row."""
     decisions = tuple((dt.date.fromisoformat(d), result) for d, result in json.loads(row[5]))
     return CaseFacts(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), decisions, _day(row[6]))
 
 
-def agency_row(f: AgencyFacts) -> tuple[Any, ...]:
+def agency_row(f: AgencyFacts) -> AgencyRow:
     """Return the stored row of an agency's facts."""
     return (
         f.agency,
@@ -160,7 +167,7 @@ def agency_row(f: AgencyFacts) -> tuple[Any, ...]:
     )
 
 
-def agency_facts(row: Any) -> AgencyFacts:
+def agency_facts(row: AgencyRow) -> AgencyFacts:
     """Return an agency's facts from its stored row."""
     return AgencyFacts(
         row[0], dt.date.fromisoformat(row[1]), row[2], frozenset(json.loads(row[3])), frozenset(json.loads(row[4]))

@@ -17,11 +17,9 @@ from projections.rows import TableRows
 from storage.aside import Aside
 
 if TYPE_CHECKING:
-    from uuid import UUID
-
-    from eventsourcing.domain import DomainEventProtocol
     from eventsourcing.persistence import StoredEvent
 
+    from domain.event import AggregateEvent
     from storage.protocols import EventStore
 
 BATCH = 2000
@@ -81,7 +79,7 @@ class BegunFold:
 def begin_fold(
     app: EventStore,
     view: View,
-    events: Sequence[DomainEventProtocol[UUID]],
+    events: Sequence[AggregateEvent],
     stored: Sequence[StoredEvent],
     *,
     aside: bool = False,
@@ -103,7 +101,7 @@ def begin_fold(
 def fold_saved(
     app: EventStore,
     view: View,
-    events: Sequence[DomainEventProtocol[UUID]],
+    events: Sequence[AggregateEvent],
     ids: Sequence[int],
     stored: Sequence[StoredEvent] | None = None,
     begun: BegunFold | None = None,

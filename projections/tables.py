@@ -5,16 +5,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from domain.codes import OTHER_OUTCOMES, AppealKind, ApplicantType, Outcome, TableFormat
 from domain.months import month_bounds
 from projections.facts import FEES_ROW, CaseFacts
 
+if TYPE_CHECKING:
+    from domain.filing import Amendment
+
 COLUMNS = [t.value for t in ApplicantType]
 APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 # Monthly counts of one agency (or a sum of agencies): (month, row, column) -> n.
 MonthCounts = Mapping[tuple[str, str, str], int]
+# A table of the report: row code -> column code -> number.
+Table = dict[str, dict[str, int]]
+
+
+class ReportJson(TypedDict):
+    """The contract JSON object of one period's report (docs/tables.md, "The report JSON contract")."""
+
+    year: NotRequired[int]  # an annual report
+    month: NotRequired[str]  # a monthly one ("2024-03")
+    format: str
+    agency: str
+    agency_code: str
+    applications: Table  # table 三
+    appeals: Table  # table 四
+    fees_collected: str  # yuan, two decimals
+    agencies: NotRequired[list[dict[str, str]]]  # a district's roll-up: the agencies it sums
+    closed_year: NotRequired[dict[str, object]]  # a closed year: its hash and whether the tables still match it
+    amendment: NotRequired[Amendment]  # a filed month whose figures changed since (更正): docs/tables.md
 
 
 def outcome_rows(table_format: TableFormat) -> list[str]:
@@ -80,9 +101,7 @@ def applications_table(counts: MonthCounts, period: Period, table_format: TableF
     return rows
 
 
-def appeals_table(
-    cases: Iterable[CaseFacts], period: Period, *, include_earlier_pending: bool = False
-) -> dict[str, Any]:
+def appeals_table(cases: Iterable[CaseFacts], period: Period, *, include_earlier_pending: bool = False) -> Table:
     """Return table 四: cases appealed in the period under their result as of its last day."""
     groups = {kind.value: _blank(APPEAL_COLUMNS) for kind in AppealKind}
     for case in cases:
@@ -113,11 +132,9 @@ def build_report(
     agency: str,
     agency_code: str,
     include_earlier_pending: bool = False,
-) -> dict[str, Any]:
+) -> ReportJson:
     """Return the contract JSON object of docs/tables.md for one period."""
-    head: dict[str, Any] = {"year": int(period.key)} if len(period.key) == 4 else {"month": period.key}
-    return {
-        **head,
+    report: ReportJson = {
         "format": table_format.value,
         "agency": agency,
         "agency_code": agency_code,
@@ -125,3 +142,8 @@ def build_report(
         "appeals": appeals_table(cases, period, include_earlier_pending=include_earlier_pending),
         "fees_collected": fees_collected(counts, period),
     }
+    if len(period.key) == 4:
+        report["year"] = int(period.key)
+    else:
+        report["month"] = period.key
+    return report

@@ -15,12 +15,14 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from service.logs import bound_contextvars, get_logger
 from service.settings import SHANGHAI
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
     from scheduler.sweep import Sweep
 
 log = get_logger("gongkai.scheduler")
@@ -56,7 +58,7 @@ class Daemon:
         self.scheduler = self._scheduler()
 
     @staticmethod
-    def _scheduler() -> Any:
+    def _scheduler() -> BackgroundScheduler:
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.jobstores.memory import MemoryJobStore
         from apscheduler.schedulers.background import BackgroundScheduler

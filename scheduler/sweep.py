@@ -62,7 +62,7 @@ class Sweep:
     calendar_missing: set[int] = field(default_factory=set)
     jobs: dict[str, dt.datetime] = field(default_factory=dict)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, object]:
         """Return the counts as JSON-ready data."""
         return {
             "sent": self.sent,

@@ -8,7 +8,7 @@ resolves it (`service.reports.Reports.aliases`). Tables, the hash chain, verify 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -17,12 +17,15 @@ from domain.book import created, trigger
 from domain.errors import RefusedError
 from service.settings import PLACEHOLDER_AGENCY
 
+if TYPE_CHECKING:
+    from service.tracker import Tracker
+
 
 def _refuse(rule: str, advice: str = "") -> RefusedError:
     return RefusedError("机关代码 agency code", rule, advice, "agency")
 
 
-def recode_placeholder(tracker: Any, code: str, *, date: dt.date) -> None:
+def recode_placeholder(tracker: Tracker, code: str, *, date: dt.date) -> None:
     """Record the real code of a store whose only agency is the placeholder; refuse anything else."""
     tracker.catch_up()
     real = code.strip()

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from domain.appeal import AppealCase, case_id
 from domain.calendar import WorkingCalendar
 from domain.deadlines import Deadline, DeadlineKind, DeadlineRules
 from domain.errors import CalendarYearUnknown, UnknownRequestError
+from domain.event import DomainEvent
 from domain.registration import Registration, registration
 from domain.request import Request, request_id
 from domain.request_deadlines import request_deadlines
 from service.settings import SHANGHAI
+
+if TYPE_CHECKING:
+    from service.tracker import Tracker
 
 # The deadlines counted in calendar days; every other one counts working days (docs/deadlines.md).
 CALENDAR_DAY_KINDS = frozenset({DeadlineKind.CORRECTION_PERIOD, DeadlineKind.LITIGATION_DEFENCE})
@@ -73,7 +77,7 @@ class NextDeadline:
     days_left: int | None  # None while the calendar lacks a year
     working_days: bool
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Return the `next_deadline` object of `list --format json`."""
         d = self.deadline
         return {
@@ -138,7 +142,7 @@ class OpenApplication:
         due = self.next.deadline.due if self.next and self.next.deadline.due else dt.date.max
         return (not self.overdue, due, self.request.number)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Return the object of `list --format json`."""
         r, reg = self.request, self.registration
         return {
@@ -155,7 +159,7 @@ class OpenApplication:
         }
 
 
-def open_applications(tracker: Any, as_of: dt.date) -> list[OpenApplication]:
+def open_applications(tracker: Tracker, as_of: dt.date) -> list[OpenApplication]:
     """Return the open applications (and the answered ones still awaiting 报备), overdue first."""
     from service.deadlines import working_calendar
 
@@ -174,7 +178,7 @@ def open_applications(tracker: Any, as_of: dt.date) -> list[OpenApplication]:
     return sorted(found, key=OpenApplication.sort_key)
 
 
-def event_json(event: Any) -> dict[str, Any]:
+def event_json(event: DomainEvent) -> dict[str, object]:
     """Return one event of a history as `show --format json` lists it."""
     return {
         "event": event.name,
@@ -194,12 +198,12 @@ class RequestView:
     registration: Registration
     agency_code: str  # as a reader sees it: the real code ("" for the placeholder)
 
-    def events(self) -> list[Any]:
+    def events(self) -> list[DomainEvent]:
         """Return the application's and its cases' events, oldest first (same date: in recorded order)."""
         merged = [*self.request.history, *(e for case in self.cases for e in case.history)]
         return sorted(merged, key=lambda e: (e.date, e.timestamp))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Return the object of `show REQ --format json` (docs/command-line.md)."""
         r, reg = self.request, self.registration
         return {
@@ -217,7 +221,7 @@ class RequestView:
         }
 
 
-def request_view(tracker: Any, number: str) -> RequestView:
+def request_view(tracker: Tracker, number: str) -> RequestView:
     """Return an application with its cases and whether its 报备 was (or is) late, as of today."""
     from service.deadlines import working_calendar
 
@@ -239,7 +243,7 @@ class CaseView:
         """Return the latest decision's result code, None while pending."""
         return str(self.case.decisions[-1][1]) if self.case.decisions else None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Return the object of `show CASE --format json`."""
         c = self.case
         return {
@@ -257,7 +261,7 @@ class CaseView:
         }
 
 
-def find_case(tracker: Any, number: str) -> CaseView | None:
+def find_case(tracker: Tracker, number: str) -> CaseView | None:
     """Return the appeal case with this number, or None when the agency has none."""
     from service.deadlines import load
 
@@ -268,7 +272,7 @@ def find_case(tracker: Any, number: str) -> CaseView | None:
     return CaseView(case, [request] if isinstance(request, Request) else [], tracker.display_code(case.agency))
 
 
-def show_target(tracker: Any, number: str) -> RequestView | CaseView:
+def show_target(tracker: Tracker, number: str) -> RequestView | CaseView:
     """Return the application with this number, else the appeal case; refuse when there is neither."""
     try:
         return request_view(tracker, number)

@@ -13,7 +13,7 @@ are dated in the new year and change only its tables.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -25,9 +25,10 @@ from domain.lines import parse_object
 from domain.messages import zh_en
 from projections.render.balance import check_balance
 from service.integrity import tables_disagree, tables_message
-from storage.chain import chain_head
+from storage.chain_verify import chain_head
 
 if TYPE_CHECKING:
+    from projections.tables import ReportJson
     from service.tracker import Tracker
 
 
@@ -59,7 +60,7 @@ def _check_december_filing(book: Agency | None, year: int, today: dt.date, rules
         )
 
 
-def close_year(tracker: Tracker, year: int, *, rules: DeadlineRules | None = None) -> tuple[str, dict[str, Any]]:
+def close_year(tracker: Tracker, year: int, *, rules: DeadlineRules | None = None) -> tuple[str, ReportJson]:
     """Record a year's final tables and their sha256 (all or nothing); return the hash and the tables."""
     today = tracker.settings.today
     if today <= dt.date(year, 12, 31):

@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.agency import Agency, agency_id
-from domain.agency_deadlines import agency_deadlines
+from domain.agency_deadlines import agency_deadlines, amendment_deadlines, filings_as_of
 from domain.appeal import AppealCase, case_id
 from domain.calendar import WorkingCalendar, YearArrangement
 from domain.calendar_years import CALENDAR_ID, CalendarYears
@@ -133,14 +133,24 @@ def _owner_deadlines(
 
 
 def _agency_deadlines(
-    app: EventStore, facts: AgencyFacts, as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
+    tracker: Tracker, facts: AgencyFacts, as_of: dt.date, rules: DeadlineRules, cal: WorkingCalendar
 ) -> Iterator[OpenDeadline]:
+    from service.filing import changed_filings
+
+    app = tracker.app
     owner_id = agency_id(facts.agency)
     agency = load(app, owner_id)
     handed_in = [e for e in agency.history if e.date <= as_of] if isinstance(agency, Agency) else []
     months = {e.month for e in handed_in if isinstance(e, Agency.MonthlyFilingSubmitted)}
     years = {e.year for e in handed_in if isinstance(e, Agency.AnnualReportPublished)}
-    for deadline in agency_deadlines(facts.first_date, months, years, as_of, rules, cal):
+    found = agency_deadlines(facts.first_date, months, years, as_of, rules, cal)
+    if isinstance(agency, Agency):
+        filings = filings_as_of(agency.history, as_of)
+        changed = [month for month, filed in filings.items() if filed.changed_on is not None]
+        if changed:
+            differing = set(changed_filings(tracker, facts.agency, changed, agency))
+            found += amendment_deadlines(filings, differing, as_of, rules, cal)
+    for deadline in found:
         yield OpenDeadline(deadline, owner_id, agency if isinstance(agency, Agency) else None, facts.agency)
 
 
@@ -162,7 +172,7 @@ def open_deadlines(
         found += _owner_deadlines(app, code, owners, as_of, rules, calendar)
         for facts in view.agencies():
             if facts.agency == code:
-                found += _agency_deadlines(app, facts, as_of, rules, calendar)
+                found += _agency_deadlines(tracker, facts, as_of, rules, calendar)
     order = {id(d): n for n, d in enumerate(sort_deadlines(o.deadline for o in found))}
     return sorted(found, key=lambda o: order[id(o.deadline)])
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 TAIL = ("agency", "clerk")
 # Fields whose CSV cell holds JSON (a number or an object), not text.
-JSON_FIELDS = frozenset({"year", "days", "report"})
+JSON_FIELDS = frozenset({"year", "days", "report", "figures"})
 PAGE = 2000
 # Fields that speak of this store's hash chain (a close's head): meaningless in the store an export goes to.
 STORE_FIELDS = ("chain_position", "chain_hash")
@@ -104,7 +104,14 @@ def _agency_fact_of_year(event: DomainEvent, year: int) -> bool:
 
     if isinstance(event, Agency.Named):
         return True
-    if isinstance(event, Agency.YearClosed | Agency.YearReopened | Agency.AnnualReportPublished):
+    if isinstance(
+        event,
+        Agency.YearClosed
+        | Agency.YearReopened
+        | Agency.AnnualReportPublished
+        | Agency.ProactiveFiguresRecorded
+        | Agency.ReportTextRecorded,
+    ):
         return event.year == year
     if isinstance(event, Agency.MonthlyFilingSubmitted):
         return event.month.startswith(f"{year}-")

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO, NotRequired, TypedDict
 
 from domain.errors import InvalidInputError, Problem, ProblemJson
+from domain.filing import FilingChanges
 from domain.messages import zh_en
 from service.reading import bounded_lines, is_export_csv, sniff_format
 from storage.parallel_read import read_parts
 
 if TYPE_CHECKING:
     from domain.lines import Line
-    from service.tracker import LoadedBook, Tracker
+    from service.loaded_book import LoadedBook
+    from service.tracker import Tracker
 
 # Given the number of events about to be saved; returns what to call with each saved batch's size, or None.
 ProgressStart = Callable[[int], Callable[[int], None] | None]
@@ -46,6 +48,7 @@ class ImportResult:
     lines: int
     skipped: int
     seconds: float
+    changed_filings: tuple[FilingChanges, ...] = ()  # filed months whose figures the import changed (a warning)
 
     def to_json(self) -> ImportJson:
         """Return the object `import --format json` prints (an accepted import has no problems)."""
@@ -91,7 +94,8 @@ def _import(tracker: Tracker, stream: BinaryIO, name: str, progress: ProgressSta
     events = sum(len(aggregate.pending_events) for aggregate in book.changed())
     # Retried on the aggregates as they are now if another clerk saves the same ones meanwhile.
     recorded = tracker.record(lines, progress(events) if progress else None, checked=book)
-    return ImportResult(recorded.recorded, recorded.already, len(lines), skipped, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return ImportResult(recorded.recorded, recorded.already, len(lines), skipped, seconds, recorded.changed_filings)
 
 
 def _read(

@@ -12,17 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from storage.chain import (
-    HIGH_WATER,
-    PUBLISHED_WITNESS,
-    TABLES_WITNESS,
-    CloseRecord,
-    Verdict,
-    chain_reader,
-    cut_message,
-)
+from storage.chain import HIGH_WATER, PUBLISHED_WITNESS, TABLES_WITNESS, cut_message
+from storage.chain_verify import CloseRecord, Verdict, chain_reader
+
+if TYPE_CHECKING:
+    from service.tracker import Tracker
+    from storage.protocols import EventStore, MaintainedView
 
 
 @dataclass(frozen=True)
@@ -33,7 +30,7 @@ class Anchor:
     hash: str
 
 
-def log_end(app: Any) -> int:
+def log_end(app: EventStore) -> int:
     """Return the last position of the log (0 when empty)."""
     return int(app.recorder.max_notification_id() or 0)
 
@@ -41,7 +38,7 @@ def log_end(app: Any) -> int:
 RESTORE = "请用截断之前的备份恢复 / restore the store from a backup made before the cut"
 
 
-def cuts(app: Any, view: Any, verdict: Verdict, anchor: Anchor | None = None) -> list[str]:
+def cuts(app: EventStore, view: MaintainedView, verdict: Verdict, anchor: Anchor | None = None) -> list[str]:
     """Return what says the log once went further than it does now, or that its last link was rewritten."""
     # The witnesses are read before the log's end: an insert meanwhile moves the end past them, never before.
     head = chain_reader(app).head()
@@ -83,7 +80,7 @@ def watched(closes: Iterable[CloseRecord], anchor: Anchor | None) -> set[int]:
     return positions | ({anchor.position} if anchor else set())
 
 
-def tables_disagree(tracker: Any) -> list[str]:
+def tables_disagree(tracker: Tracker) -> list[str]:
     """Fold the whole log in memory (as `replay`, writing nothing) and say how the maintained tables differ.
 
     The tables are first brought up to the end of the log; a difference seen once may be another process's

@@ -14,11 +14,14 @@ the workbook and records the lines.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain.filing import FilingChanges
 from service.ledger_columns import HEADERS, REQUIRED, LedgerError, LedgerMapping, find_header, letter
+from service.ledger_proactive import ProactiveRead, proactive_sheet, read_proactive
 from service.ledger_rows import LedgerRead, Source, map_row
 from service.ledger_words import cell_text, parse_date
 
@@ -37,8 +40,15 @@ __all__ = [
 ]
 
 
-def read_ledger(path: Path, *, sheet: str | None = None, mapping: LedgerMapping | None = None) -> LedgerRead:
-    """Read a ledger workbook into import lines, with every problem named by row, column, value and reason."""
+def read_ledger(
+    path: Path, *, sheet: str | None = None, mapping: LedgerMapping | None = None, today: dt.date | None = None
+) -> LedgerRead:
+    """Read a ledger workbook into import lines, with every problem named by row, column, value and reason.
+
+    A sheet of the workbook named 主动公开 (or 表二) besides the ledger's own gives table 二's figures of its year:
+    one `proactive_figures_recorded` line, dated 1 January of the next year (or `today`, if earlier), so that
+    reading the workbook again finds it already recorded.
+    """
     from openpyxl import load_workbook
 
     mapping = mapping or LedgerMapping()
@@ -55,6 +65,12 @@ def read_ledger(path: Path, *, sheet: str | None = None, mapping: LedgerMapping 
             )
         ws = book[sheet] if sheet else book.worksheets[0]
         rows = [tuple(row) for row in ws.iter_rows(values_only=True)]
+        table_two = proactive_sheet(book.sheetnames, ws.title)
+        proactive = (
+            read_proactive(table_two, [tuple(row) for row in book[table_two].iter_rows(values_only=True)])
+            if table_two
+            else None
+        )
     finally:
         book.close()
     last_header, columns, ignored = find_header(rows, mapping)
@@ -76,7 +92,28 @@ def read_ledger(path: Path, *, sheet: str | None = None, mapping: LedgerMapping 
             continue
         result.rows += 1
         map_row(index + 1, values, columns, mapping, result)
+    if proactive is not None:
+        _add_proactive(result, proactive, today)
     return result
+
+
+def _add_proactive(result: LedgerRead, read: ProactiveRead, today: dt.date | None) -> None:
+    """Add table 二's line to what the workbook gives, or its problems (row 0: before the ledger's rows)."""
+    from domain.lines import LineError, parse_object
+
+    for problem in read.problems:
+        result.add_problem(0, problem)
+    if read.problems or read.year is None:
+        return
+    day = dt.date(read.year + 1, 1, 1)
+    line = {"event": "proactive_figures_recorded", "year": read.year, "figures": read.figures}
+    line["date"] = min(day, today or day).isoformat()
+    try:
+        parsed = parse_object(line)
+    except LineError as error:
+        result.add_problem(0, f"工作表 {read.sheet}：{error}")
+        return
+    result.lines.append((parsed, Source(0, f"{read.sheet}!{read.first_row}")))
 
 
 @dataclass
@@ -87,6 +124,7 @@ class LedgerImport:
     recorded: int = 0
     already: int = 0
     saved: bool = False
+    changed_filings: tuple[FilingChanges, ...] = ()  # filed months whose figures the rows changed (a warning)
 
 
 def import_ledger(
@@ -102,7 +140,7 @@ def import_ledger(
     from domain.errors import RefusedError
     from service.documents import load_aggregate
 
-    read = read_ledger(path, sheet=sheet, mapping=mapping)
+    read = read_ledger(path, sheet=sheet, mapping=mapping, today=tracker.settings.today)
     book = Book(
         lambda aggregate_id: load_aggregate(tracker, aggregate_id),
         today=tracker.settings.today,
@@ -122,4 +160,8 @@ def import_ledger(
     if not dry_run and not read.problems:
         tracker.save(book)
         result.saved = True
+        if book.recorded:
+            from service.filing import note_changed_filings
+
+            result.changed_filings = tuple(note_changed_filings(tracker, book))
     return result

@@ -22,7 +22,8 @@ from email.utils import formatdate, make_msgid
 from typing import Any, Protocol
 
 from service.logs import get_logger
-from service.notify_settings import SchedulerSettings, SmtpSettings, WebhookSettings
+from service.notify_settings import SchedulerSettings
+from service.notify_targets import SmtpSettings, WebhookSettings
 
 log = get_logger("gongkai.scheduler")
 
@@ -132,7 +133,7 @@ class WebhookNotifier:
         """Post every reminder."""
         return True
 
-    def _body(self, message: Message) -> dict[str, Any]:
+    def _body(self, message: Message) -> dict[str, object]:
         if self.settings.format == "dingtalk":
             text = f"#### {message.title}\n\n" + message.text.replace("\n", "\n\n")
             return {"msgtype": "markdown", "markdown": {"title": message.title, "text": text}}

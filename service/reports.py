@@ -8,14 +8,15 @@ eventsourcing, so a report read straight from the tables starts fast.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from domain.closing import YearClose, tables_hash
 from domain.codes import TableFormat
 from domain.errors import GongkaiError, UnknownAgencyError
+from domain.imported_reports import ImportedReport
 from domain.messages import zh_en
 from projections.district import roll_up_differences
-from projections.tables import Period, build_report
+from projections.tables import Period, ReportJson, build_report
 from service.settings import PLACEHOLDER_AGENCY, PLACEHOLDER_NAME, Settings
 
 if TYPE_CHECKING:
@@ -40,6 +41,14 @@ class Reports:
     def placeholder_code(self) -> str | None:
         """Return the real code the placeholder agency was given (`agency-code`), None if it has none."""
         raise NotImplementedError
+
+    def imported_reports(self) -> dict[int, ImportedReport]:
+        """Return the previous years' reports imported for the agency commands act for (the latest per year)."""
+        raise NotImplementedError
+
+    def needs_whole_store(self, month: str) -> bool:
+        """Tell whether a month's report needs the whole store, not only its tables (an amended month: 更正)."""
+        return False
 
     def aliases(self) -> dict[str, str]:
         """Return the real code of each agency stored under another (the placeholder's, once given)."""
@@ -119,7 +128,7 @@ class Reports:
         agency: str | None = None,
         include_earlier_pending: bool = False,
         code_as_stored: bool = False,
-    ) -> dict[str, Any]:
+    ) -> ReportJson:
         """Return the contract report of a year ("2024") or month ("2024-03") for one agency.
 
         `code_as_stored`: carry the code the events carry (the placeholder's, once given a real one), as the
@@ -140,7 +149,7 @@ class Reports:
 
     def reports_by_agency(
         self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
-    ) -> list[dict[str, Any]]:
+    ) -> list[ReportJson]:
         """Return one contract report per agency in the store, sorted by agency code."""
         self.catch_up()
         codes = sorted(a.agency for a in self.view.agencies())
@@ -151,7 +160,7 @@ class Reports:
 
     def district_report(
         self, period: str, *, table_format: TableFormat | None = None, include_earlier_pending: bool = False
-    ) -> dict[str, Any]:
+    ) -> ReportJson:
         """Return the district's roll-up of every agency, checked equal to the sum of their reports."""
         agencies = self.reports_by_agency(
             period, table_format=table_format, include_earlier_pending=include_earlier_pending
@@ -189,7 +198,7 @@ class ClosedStatus:
         """Tell whether the current tables equal the closed ones."""
         return self.current_sha256 == self.close.sha256
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Return the `closed_year` key added to the report JSON."""
         return {
             "closed_on": self.close.closed_on.isoformat(),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -18,11 +17,14 @@ from domain.appeal import AppealCase, case_id
 from domain.book import Aggregate, Book, Loader
 from domain.closing import YearClose
 from domain.errors import InvalidInputError, Problem, RefusedError, UnknownRequestError
+from domain.filing import FilingChanges
+from domain.imported_reports import ImportedReport
 from domain.lines import Line
-from domain.messages import joined, zh_en
+from domain.messages import zh_en
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
 from projections.runner import Progress, begin_fold, catch_up, fold_saved
+from service.loaded_book import BookOptions, LoadedBook, with_meanwhile
 from service.logs import get_logger
 from service.reports import Reports
 from service.settings import Settings
@@ -30,7 +32,6 @@ from storage.chain import TABLES_WITNESS, LogCutError
 from storage.concurrency import (
     ATTEMPTS,
     TURN_LINES,
-    describe_meanwhile,
     is_busy,
     is_conflict,
     pause,
@@ -41,6 +42,7 @@ from storage.existing import existing_ids
 from storage.store import encode_events, open_store, save_stored
 
 if TYPE_CHECKING:
+    from domain.event import AggregateEvent
     from projections.replay import Rebuilt
     from storage.protocols import MaintainedView
     from storage.store import GongkaiApplication
@@ -56,42 +58,7 @@ class Recorded:
 
     recorded: int
     already: int
-
-
-class LoadedBook(Book):
-    """A book that remembers the aggregates it loaded, to tell a clerk what others changed meanwhile."""
-
-    def __init__(
-        self,
-        load: Loader,
-        *,
-        today: dt.date,
-        agency: str,
-        clerk: str,
-        unheld_agency: tuple[str, str] | None = None,
-        stored_codes: dict[str, str] | None = None,
-    ) -> None:
-        self.loaded: dict[UUID, Aggregate | None] = {}
-        self.versions: dict[UUID, int] = {}  # as loaded: a failed save has emptied the pending events
-
-        def remember(aggregate_id: UUID) -> Aggregate | None:
-            self.loaded[aggregate_id] = found = load(aggregate_id)
-            self.versions[aggregate_id] = found.version if found is not None else 0
-            return found
-
-        super().__init__(
-            remember, today=today, agency=agency, clerk=clerk, unheld_agency=unheld_agency, stored_codes=stored_codes
-        )
-
-
-class BookOptions(TypedDict):
-    """What a book takes from the settings and the store (Book's keyword arguments)."""
-
-    today: dt.date
-    agency: str
-    clerk: str
-    unheld_agency: tuple[str, str] | None
-    stored_codes: dict[str, str]
+    changed_filings: tuple[FilingChanges, ...] = ()  # filed months whose figures these lines changed (a warning)
 
 
 class Tracker(Reports):
@@ -130,6 +97,13 @@ class Tracker(Reports):
 
         book = agency_book(self)
         return book.closed_years.get(year) if book else None
+
+    def imported_reports(self) -> dict[int, ImportedReport]:
+        """Return the previous years' reports imported for the agency commands act for (its Agency aggregate)."""
+        from service.closing import agency_book
+
+        book = agency_book(self)
+        return dict(book.imported_reports) if book else {}
 
     # -- recording --------------------------------------------------------------------------------
 
@@ -215,14 +189,14 @@ class Tracker(Reports):
             problems: list[Problem] = []
             book = checked if checked is not None and attempt == 0 else self.check(lines, problems)
             if problems:
-                raise InvalidInputError(_with_meanwhile(problems, first, book))
+                raise InvalidInputError(with_meanwhile(problems, first, book))
             first = first or book
             try:
                 with self._writer_turn(len(lines), attempt):
                     if attempt and checked is None:  # loaded again while holding the turn: nobody writes meanwhile
                         book = self.check(lines, problems)
                         if problems:
-                            raise InvalidInputError(_with_meanwhile(problems, first, book))
+                            raise InvalidInputError(with_meanwhile(problems, first, book))
                     self._save_all(book, progress)
             except (IntegrityError, OperationalError) as error:
                 if not (is_conflict(error) or is_busy(error)) or attempt == ATTEMPTS - 1:
@@ -231,8 +205,16 @@ class Tracker(Reports):
                 pause(attempt)
                 continue
             self.catch_up()
-            return Recorded(book.recorded, book.already)
+            return Recorded(book.recorded, book.already, self._note_changed_filings(book))
         raise AssertionError("unreachable")
+
+    def _note_changed_filings(self, book: LoadedBook) -> tuple[FilingChanges, ...]:
+        """Record and return the changes the lines made to filed months (docs/tables.md: a filed month stays true)."""
+        if not book.recorded:
+            return ()
+        from service.filing import note_changed_filings
+
+        return tuple(note_changed_filings(self, book))
 
     def _writer_turn(self, lines: int, attempt: int) -> contextlib.AbstractContextManager[object]:
         """Return a turn among clerks retrying on one SQLite file (a lock file beside it); elsewhere, nothing.
@@ -266,7 +248,8 @@ class Tracker(Reports):
 
     def _save(self, batch: list[Aggregate], size: int, progress: Progress | None) -> int:
         # The tables fold the events just saved when they stand right before them (else the catch-up does).
-        events = [event for aggregate in batch for event in aggregate.collect_events()]
+        # gongkai's aggregates record only its own events (AggregateEvent): eventsourcing types them by its base
+        events = cast("list[AggregateEvent]", [event for aggregate in batch for event in aggregate.collect_events()])
         stored = encode_events(self.app, events)
         # A large batch is folded into rows by a child process while this one saves it (the second core).
         begun = begin_fold(self.app, self.view, events, stored, aside=size >= ASIDE_EVENTS)
@@ -376,22 +359,6 @@ def _named_ids(lines: Sequence[tuple[int, Line]], agency: str) -> set[UUID]:
     ids.update(request_id(code, number) for code, number in requests)
     ids.update(case_id(code, number) for code, number in cases)
     return ids
-
-
-def _with_meanwhile(problems: list[Problem], first: LoadedBook | None, now: LoadedBook) -> list[Problem]:
-    """Add to each refusal what other clerks recorded on the same aggregates since this command began."""
-    if first is None:
-        return problems
-    events = []
-    for aggregate_id, aggregate in now.loaded.items():
-        version = first.versions.get(aggregate_id, 0)
-        if aggregate is not None:
-            events += [e for e in aggregate.history if e.originator_version > version]
-    if not events:
-        return problems
-    meanwhile = describe_meanwhile(events)
-    note = zh_en(f"期间他人已记录：{meanwhile}", f"changed meanwhile: {meanwhile}")
-    return [replace(problem, reason=joined(problem.reason, note, " — ", " — ")) for problem in problems]
 
 
 def open_tracker(settings: Settings) -> Tracker:

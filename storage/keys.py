@@ -17,13 +17,16 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.errors import GongkaiError
 from domain.messages import zh_en
 
 if TYPE_CHECKING:
+    from eventsourcing.postgres import PostgresDatastore
+    from psycopg.sql import Composed
+
     from storage.protocols import Datastore
 
 KEYS_TABLE, META_TABLE = "gk_keys", "gk_meta"
@@ -40,7 +43,7 @@ class StoreKeyError(GongkaiError):
     """The cipher key is missing, wrong, unreadable, or not protected enough."""
 
 
-def postgres_key_tables(schema: str) -> list[Any]:
+def postgres_key_tables(schema: str) -> list[Composed]:
     """Return the key tables' DDL for PostgreSQL."""
     from psycopg.sql import SQL, Identifier
 
@@ -248,6 +251,9 @@ class KeyStore:
         if isinstance(pool, SQLiteConnectionPool):
             _checkpoint_truncate(str(pool.db_name))
         else:
+            from eventsourcing.postgres import PostgresDatastore  # the store is PostgreSQL: already imported
+
+            assert isinstance(self.datastore, PostgresDatastore)
             _vacuum_full(self.datastore, self.keys)
 
     def erasures(self) -> int:
@@ -286,7 +292,7 @@ def _checkpoint_truncate(path: str) -> None:
             time.sleep(0.2)
 
 
-def _vacuum_full(datastore: Any, table: str) -> None:
+def _vacuum_full(datastore: PostgresDatastore, table: str) -> None:
     from psycopg import errors
 
     try:

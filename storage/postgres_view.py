@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 
 if TYPE_CHECKING:
-    from psycopg.rows import DictRow
+    import datetime as dt
+
+    from psycopg.rows import DictRow, TupleRow
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
@@ -74,14 +76,14 @@ class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecor
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def _select(self, statement: SQL | Composed, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _select(self, statement: SQL | Composed, params: Sequence[object] = ()) -> list[TupleRow]:
         with self.datastore.transaction(commit=False) as c:
-            cursor: Cursor[Any] = c
+            cursor = cast("Cursor[TupleRow]", c)  # the same cursor, reading tuples from here on
             cursor.row_factory = tuple_row
             cursor.execute(statement, params)
             return list(cursor.fetchall())
 
-    def _load(self, keys: set[Key], table: str, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    def _load(self, keys: set[Key], table: str, columns: tuple[str, ...]) -> list[TupleRow]:
         if not keys:
             return []
         agencies, numbers = zip(*keys, strict=True)
@@ -107,12 +109,18 @@ class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecor
         statement = SQL("SELECT {} FROM {} ORDER BY agency").format(_names(AGENCY_COLUMNS), self._table("gk_agencies"))
         return [agency_facts(row) for row in self._select(statement)]
 
-    def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]:
-        """Return applications' facts, by agency and number."""
+    def requests(
+        self, agency: str | None = None, *, open_only: bool = False, not_closed_before: dt.date | None = None
+    ) -> list[RequestFacts]:
+        """Return applications' facts, by agency and number (`not_closed_before`: none closed before that day)."""
         where, params = self._agency_filter(agency)
         open_filter = SQL((" AND " if params else " WHERE ") + "closed IS NULL AND voided = 0" if open_only else "")
-        statement = SQL("SELECT {} FROM {}{}{} ORDER BY agency, received, number").format(
-            _names(REQUEST_COLUMNS), self._table("gk_requests"), where, open_filter
+        since = SQL("")
+        if not_closed_before is not None:
+            since = SQL((" AND " if params or open_only else " WHERE ") + "(closed IS NULL OR closed >= %s)")
+            params.append(not_closed_before.isoformat())
+        statement = SQL("SELECT {} FROM {}{}{}{} ORDER BY agency, received, number").format(
+            _names(REQUEST_COLUMNS), self._table("gk_requests"), where, open_filter, since
         )
         return [request_facts(row) for row in self._select(statement, params)]
 
@@ -166,7 +174,7 @@ class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecor
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def _advance(self, c: Cursor[Any], tracking: Tracking, start: int) -> None:
+    def _advance(self, c: Cursor[DictRow], tracking: Tracking, start: int) -> None:
         """Move the position from `start` to the tracking's, or raise IntegrityError if it is elsewhere now."""
         table = self._table(self.tracking_table_name)
         if start:
@@ -200,14 +208,14 @@ class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecor
             self._copy(c, "gk_agencies", AGENCY_COLUMNS, rows.agencies.values())
             self._copy(c, "gk_counts", COUNT_COLUMNS, ((*key, n) for key, n in rows.counts.items() if n))
 
-    def _copy(self, c: Cursor[Any], table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    def _copy(self, c: Cursor[DictRow], table: str, columns: Sequence[str], rows: Iterable[tuple[object, ...]]) -> None:
         """Fill an empty table with COPY, PostgreSQL's bulk path."""
         statement = SQL("COPY {} ({}) FROM STDIN").format(self._table(table), _names(columns))
         with c.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
 
-    def _write(self, c: Cursor[Any], changes: Changes) -> None:
+    def _write(self, c: Cursor[DictRow], changes: Changes) -> None:
         requests = [request_row(f) for f in changes.requests.values() if f is not None]
         self._upsert(c, "gk_requests", REQUEST_COLUMNS, requests)
         cases = [case_row(f) for f in changes.cases.values() if f is not None]
@@ -215,13 +223,15 @@ class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecor
         self._upsert(c, "gk_agencies", AGENCY_COLUMNS, [agency_row(f) for f in changes.agencies.values()])
         self._add_counts(c, changes.counts)
 
-    def _write_rows(self, c: Cursor[Any], rows: TableRows) -> None:
+    def _write_rows(self, c: Cursor[DictRow], rows: TableRows) -> None:
         self._upsert(c, "gk_requests", REQUEST_COLUMNS, list(rows.requests.values()))
         self._upsert(c, "gk_cases", CASE_COLUMNS, list(rows.cases.values()))
         self._upsert(c, "gk_agencies", AGENCY_COLUMNS, list(rows.agencies.values()))
         self._add_counts(c, rows.counts)
 
-    def _upsert(self, c: Cursor[Any], table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    def _upsert(
+        self, c: Cursor[DictRow], table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]
+    ) -> None:
         if not rows:
             return
         keys = KEYS[table]
@@ -234,7 +244,7 @@ class PostgresView(CommitsWithTracking["Cursor[DictRow]"], PostgresTrackingRecor
         )
         c.executemany(statement, rows)
 
-    def _add_counts(self, c: Cursor[Any], counts: Counter[CountKey]) -> None:
+    def _add_counts(self, c: Cursor[DictRow], counts: Counter[CountKey]) -> None:
         rows = [(*key, n) for key, n in counts.items() if n]
         if not rows:
             return

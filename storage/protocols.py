@@ -9,7 +9,9 @@ Imported only under `TYPE_CHECKING` by the modules that name them (a clerk comma
   `SQLiteView`, storage/postgres_view.py `PostgresView`).
 
 The tracker and the reports are the classes `service.tracker.Tracker` and `service.reports.Reports` (whose other
-implementation is `storage.view_reader.ViewReader`).
+implementation is `storage.view_reader.ViewReader`). An event as the folds read it is `projections.decode.FoldEvent`,
+a report `projections.tables.ReportJson`, a view table's row `projections.rows.Row`; tests/unit/test_module_shape.py
+keeps `Any` off the seams.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from eventsourcing.application import Repository
     from eventsourcing.persistence import ApplicationRecorder, Mapper, Tracking
     from eventsourcing.postgres import PostgresDatastore
@@ -66,7 +70,9 @@ class MaintainedView(ReportView, View, Protocol):
 
     @property
     def datastore(self) -> Closable: ...
-    def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]: ...
+    def requests(
+        self, agency: str | None = None, *, open_only: bool = False, not_closed_before: dt.date | None = None
+    ) -> list[RequestFacts]: ...
     def all_counts(self) -> dict[CountKey, int]: ...
     def table_rows(self, table: str) -> Iterator[list[Row]]: ...
     def replace_all(self, rows: TableRows, tracking: Tracking | None) -> None: ...

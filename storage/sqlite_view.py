@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder
@@ -18,6 +18,7 @@ from projections.rows import (
     CASE_COLUMNS,
     REQUEST_COLUMNS,
     TABLES,
+    R,
     Row,
     TableRows,
     agency_facts,
@@ -28,6 +29,12 @@ from projections.rows import (
     request_row,
 )
 from storage.view_commit import CommitsWithTracking
+
+if TYPE_CHECKING:
+    import datetime as dt
+    import sqlite3
+
+F = TypeVar("F")  # the facts a row is read into
 
 # Every stored row of a table, as a replay compares them (the cases of voided applications are in no table).
 ROWS_SQL = {
@@ -65,7 +72,7 @@ class SQLiteView(CommitsWithTracking[SQLiteCursor], SQLiteTrackingRecorder):
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def _select(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+    def _select(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, list(params))
             return list(c.fetchall())
@@ -78,8 +85,8 @@ class SQLiteView(CommitsWithTracking[SQLiteCursor], SQLiteTrackingRecorder):
         """Return the stored facts of the given cases."""
         return self._load(keys, "gk_cases", CASE_COLUMNS, case_facts)
 
-    def _load(self, keys: set[Key], table: str, columns: tuple[str, ...], make: Any) -> dict[Key, Any]:
-        found: dict[Key, Any] = {}
+    def _load(self, keys: set[Key], table: str, columns: tuple[str, ...], make: Callable[[R], F]) -> dict[Key, F]:
+        found: dict[Key, F] = {}
         sql = f"SELECT {', '.join(columns)} FROM {table} WHERE agency = ? AND number = ?"
         with self.datastore.transaction(commit=False) as c:
             for key in keys:
@@ -98,11 +105,16 @@ class SQLiteView(CommitsWithTracking[SQLiteCursor], SQLiteTrackingRecorder):
         rows = self._select(f"SELECT {', '.join(AGENCY_COLUMNS)} FROM gk_agencies ORDER BY agency")
         return [agency_facts(tuple(row)) for row in rows]
 
-    def requests(self, agency: str | None = None, *, open_only: bool = False) -> list[RequestFacts]:
-        """Return applications' facts, by agency and number."""
+    def requests(
+        self, agency: str | None = None, *, open_only: bool = False, not_closed_before: dt.date | None = None
+    ) -> list[RequestFacts]:
+        """Return applications' facts, by agency and number (`not_closed_before`: none closed before that day)."""
         where, params = self._agency_filter(agency)
         if open_only:
             where += (" AND " if where else " WHERE ") + "closed IS NULL AND voided = 0"
+        if not_closed_before is not None:
+            where += (" AND " if where else " WHERE ") + "(closed IS NULL OR closed >= ?)"
+            params.append(not_closed_before.isoformat())
         sql = f"SELECT {', '.join(REQUEST_COLUMNS)} FROM gk_requests{where} ORDER BY agency, received, number"
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)

@@ -23,7 +23,7 @@ from typing import Any
 scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 VERSION_KEY = "class_version"  # eventsourcing's key, written only by classes of version 2 or later
 # The stored topics of the event classes of version 2 or later.
-VERSIONED_TOPICS = frozenset({"domain.appeal:AppealCase.Appealed"})
+VERSIONED_TOPICS = frozenset({"domain.appeal:AppealCase.Appealed", "domain.agency:Agency.MonthlyFilingSubmitted"})
 Upcaster = Callable[[dict[str, Any]], None]
 
 

@@ -21,8 +21,9 @@ from urllib.parse import unquote, urlsplit
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.closing import YearClose
+from domain.imported_reports import KEPT_KEYS, ImportedReport
 from projections.agencies import AgencyFacts
-from projections.rows import AGENCY_COLUMNS, CASE_COLUMNS, Row, agency_facts, case_facts
+from projections.rows import AGENCY_COLUMNS, CASE_COLUMNS, DbRow, agency_facts, case_facts
 from service.logs import get_logger
 from service.reports import Reports
 from service.settings import PLACEHOLDER_AGENCY, Settings
@@ -40,6 +41,8 @@ log = get_logger("gongkai")
 APP = "gongkai"  # storage/store.py: the application name, which names the tables and the tracking row
 _RECODED_TOPIC = "domain.agency:Agency.Recoded"
 _CLOSING_TOPICS = ("domain.agency:Agency.YearClosed", "domain.agency:Agency.YearReopened")
+_IMPORTED_REPORT_TOPIC = "domain.agency:Agency.PreviousReportImported"
+_CHANGED_TOPIC = "domain.agency:Agency.FiledMonthChanged"
 
 
 class _FullPathNeeded(Exception):
@@ -54,7 +57,7 @@ class TablesReader:
         self.prefix = f'"{schema.replace(chr(34), chr(34) * 2)}".' if schema else ""  # a quoted PostgreSQL schema
         self.mark = "%s" if schema else "?"
 
-    def rows(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[DbRow]:
         """Return the rows of a query; `{t}` stands for the tables' schema prefix, `?` for a parameter."""
         cursor = self.connection.execute(sql.replace("{t}", self.prefix).replace("?", self.mark), params)
         return list(cursor.fetchall())
@@ -103,6 +106,7 @@ class ViewReader(Reports):
     def __init__(self, settings: Settings, tables: TablesReader, layout: _Layout) -> None:
         self.settings, self.view, self.layout = settings, tables, layout
         self.closes = self._closes(layout, self.agency)
+        self.imports = self._imported(layout, self.agency)
 
     def close(self) -> None:
         """End the read transaction and close the connection."""
@@ -131,6 +135,46 @@ class ViewReader(Reports):
             except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON (compressed?): the mapper knows
                 raise _FullPathNeeded("the agency's code event is not plain JSON") from None
         return code
+
+    def imported_reports(self) -> dict[int, ImportedReport]:
+        """Return the previous years' reports imported for the agency commands act for (the latest per year)."""
+        return dict(self.imports)
+
+    def _imported(self, layout: _Layout, agency: str) -> dict[int, ImportedReport]:
+        """Fold the agency's previous_report_imported events, as the Agency aggregate does."""
+        aggregate = uuid5(NAMESPACE_URL, f"gongkai:agency:{agency}")  # domain.agency.agency_id
+        rows = self.view.rows(
+            f"SELECT state FROM {{t}}{layout.events} WHERE originator_id = ? AND topic = ? ORDER BY originator_version",
+            [layout.stored_id(aggregate), _IMPORTED_REPORT_TOPIC],
+        )
+        found: dict[int, ImportedReport] = {}
+        for (state,) in rows:
+            try:
+                data = decode_state(_IMPORTED_REPORT_TOPIC, state)
+                kept = {key: data[key] for key in KEPT_KEYS if data.get(key) is not None}
+                recorded_on = dt.date.fromisoformat(data["date"])
+                found[data["year"]] = ImportedReport(data["year"], recorded_on, data["source"], kept)
+            except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON (compressed?): the mapper knows
+                raise _FullPathNeeded("an imported report is not plain JSON") from None
+        return found
+
+    def needs_whole_store(self, month: str) -> bool:
+        """Tell whether a change to the month was noticed after it was filed: its report says 更正 (service/filing.py).
+
+        The agency's filings are read by the full path, which folds them as the Agency aggregate does.
+        """
+        aggregate = uuid5(NAMESPACE_URL, f"gongkai:agency:{self.agency}")  # domain.agency.agency_id
+        rows = self.view.rows(
+            f"SELECT state FROM {{t}}{self.layout.events} WHERE originator_id = ? AND topic = ?",
+            [self.layout.stored_id(aggregate), _CHANGED_TOPIC],
+        )
+        for (state,) in rows:
+            try:
+                if decode_state(_CHANGED_TOPIC, state)["month"] == month:
+                    return True
+            except (ValueError, KeyError, TypeError, StopIteration):  # not plain JSON: the full path reads it
+                return True
+        return False
 
     def _closes(self, layout: _Layout, agency: str) -> dict[int, YearClose]:
         """Fold the agency's year_closed and year_reopened events, as the Agency aggregate does."""

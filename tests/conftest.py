@@ -16,15 +16,26 @@ from typing import Any
 import pytest
 
 from domain.book import Book
+from domain.codes import TableFormat
 from domain.lines import parse_object
 from projections.facts import CaseFacts, RequestFacts, contributions
 from projections.fold import fold_case, fold_request
-from projections.tables import Period, build_report
+from projections.tables import Period, ReportJson, build_report
 
 TODAY = dt.date(2026, 11, 25)
 FIXTURES = Path(__file__).parent / "fixtures"
 SHANGHAI_EXAMPLE = FIXTURES / "shanghai-stc-2024.json"  # the published table, copied from shared/examples
 GONGKAI = Path(sys.executable).with_name("gongkai")
+# The six headings of the whole annual report, as the contract states them (DOMAIN §8), written out here on purpose.
+HEADINGS_2021 = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
+HEADINGS_2019 = [*HEADINGS_2021[:4], "五、政府信息公开工作存在的主要问题及改进情况", HEADINGS_2021[5]]
 
 
 def lines_of(path: Path) -> list[dict[str, Any]]:
@@ -45,9 +56,10 @@ def events_of(book: Book) -> list[Any]:
     return [event for aggregate in book.changed() for event in aggregate.pending_events]
 
 
-def fold_report(objects: Iterable[dict[str, Any]], period: str, table_format: Any = None, **kw: Any) -> dict[str, Any]:
+def fold_report(
+    objects: Iterable[dict[str, Any]], period: str, table_format: TableFormat | None = None, **kw: Any
+) -> ReportJson:
     """Fold events purely into the report of a period (no store): the projection as a pure function."""
-    from domain.codes import TableFormat
 
     requests: dict[tuple[str, str], RequestFacts | None] = {}
     cases: dict[tuple[str, str], CaseFacts | None] = {}

@@ -4,7 +4,8 @@
 Builds a store with a year of applications (`--applications`, spread over the twelve months; 补正, fees,
 extensions, a few still open at the year's end, appeals with each result), writes with the installed `gongkai`
 every document it prints: the monthly filing (XLSX and HTML) of `--month`, a zero report (XLSX and HTML), the
-annual tables (XLSX, DOCX, HTML); converts XLSX and DOCX with LibreOffice and HTML with headless Chromium,
+annual tables (XLSX, DOCX, HTML) and the whole annual report (`annual-report`: DOCX, HTML, with table 二 and the
+office's text recorded); converts XLSX and DOCX with LibreOffice and HTML with headless Chromium,
 then each PDF to PNG pages with `pdftoppm -r 60`. `pages.json` in the output folder lists each document's
 PDF, page count, page size (pt) and PNG pages; the reports' JSON is written beside them.
 
@@ -152,27 +153,72 @@ def _gongkai(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-DOCUMENTS = ("monthly.xlsx", "monthly.html", "zero.xlsx", "zero.html", "annual.xlsx", "annual.docx", "annual.html")
+DOCUMENTS = (
+    "monthly.xlsx",
+    "monthly.html",
+    "zero.xlsx",
+    "zero.html",
+    "annual.xlsx",
+    "annual.docx",
+    "annual.html",
+    "whole.docx",
+    "whole.html",
+)
+_OVERVIEW = (
+    "{year}年，本局在区委区政府的正确领导下，严格按照《中华人民共和国政府信息公开条例》和区政府办相关要求，加强组织领导，"
+    "强化制度建设，以主动公开为核心，突出公开重点，不断规范政府信息公开工作。\n\n"
+    "（一）强化机制建设、加强管理，工作落实到位。健全完善政府信息发布前审批、保密审查、依申请公开审查等制度，"
+    "安排专人负责政务公开工作，确保政府信息及时主动公开，信息公开申请及时办理反馈。"
+)
+
+
+def report_inputs(year: int) -> Iterator[dict[str, Any]]:
+    """Yield the office's part of the year's annual report: table 二 and the texts of 一, 五 and 六."""
+    date = f"{year + 1}-01-10"
+    figures: dict[str, dict[str, Any]] = {
+        "regulations": {"issued": 0, "repealed": 0, "in_force": 2},
+        "normative_documents": {"issued": 3, "repealed": 1, "in_force": 17},
+        "licensing": {"decisions": 1286},
+        "penalties": {"decisions": 45},
+        "enforcement": {"decisions": 3},
+        "fees": {"amount_10k_yuan": "0"},
+    }
+    yield {"event": "proactive_figures_recorded", "date": date, "year": year, "figures": figures}
+    texts = {
+        "overview": _OVERVIEW.format(year=year),
+        "problems": "信息公开内容与公众需求相比仍有差距。\n\n下一步，我局将进一步深化信息公开内容。",
+        "other": "本单位无其他需要报告的事项。",
+    }
+    for section, text in texts.items():
+        yield {"event": "report_text_recorded", "date": date, "year": year, "section": section, "text": text}
 
 
 def write_documents(out: Path, year: int, applications: int, month: str, only: tuple[str, ...]) -> list[Path]:
     """Build the sample store in `out` and write its printed documents (those named in `only`); return their paths."""
     env = {**os.environ, "GONGKAI_DB": str(out / "store.db"), "GONGKAI_TODAY": f"{year + 1}-03-01"}
     env["GONGKAI_CLERK"] = "王芳"
-    lines = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in history(year, applications))
+    lines = "".join(
+        json.dumps(line, ensure_ascii=False) + "\n" for line in (*history(year, applications), *report_inputs(year))
+    )
     _gongkai(env, "import", "-", stdin=lines)
     zero = f"{year - 1}-12"
     documents: list[Path] = []
-    periods = {"monthly": month, "zero": zero, "annual": str(year)}
+    periods = {"monthly": month, "zero": zero, "annual": str(year), "whole": str(year)}
     for name in only:
         kind, fmt = name.split(".")
         period = periods[kind]
+        if kind == "whole":  # the whole annual report (annual-report), six sections
+            target = out / f"annual-report-{period}.{fmt}"
+            _gongkai(env, "annual-report", period, "--format", fmt, "-o", str(target))
+            documents.append(target)
+            continue
         kind = "annual" if kind == "annual" else "monthly"
         target = out / f"{kind}-{period}.{fmt}"
         _gongkai(env, "report", kind, period, "--format", fmt, "-o", str(target))
         documents.append(target)
     for kind, period in (("monthly", month), ("annual", str(year))):
         (out / f"{kind}-{period}.json").write_text(_gongkai(env, "report", kind, period, "--format", "json"))
+    (out / f"annual-report-{year}.json").write_text(_gongkai(env, "annual-report", str(year), "--format", "json"))
     return documents
 
 

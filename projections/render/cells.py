@@ -11,9 +11,11 @@ apostrophe, so that reading our own CSV back removes exactly one and the round t
 from __future__ import annotations
 
 import os
-from typing import IO, Any
+from typing import IO, TypeVar
 
 from openpyxl import Workbook
+
+V = TypeVar("V")  # a cell's value
 
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CSV_ESCAPE = "'"
@@ -30,7 +32,7 @@ def save_workbook(book: Workbook, target: str | os.PathLike[str] | IO[bytes]) ->
     book.save(target)  # openpyxl writes to a binary stream as to a path
 
 
-def csv_text(value: Any) -> Any:
+def csv_text(value: V) -> V | str:
     """Return a CSV cell's value with OWASP's apostrophe before text a spreadsheet would run; other values as given."""
     if isinstance(value, str) and value.startswith((*CSV_TRIGGERS, CSV_ESCAPE)):
         return CSV_ESCAPE + value

@@ -47,40 +47,49 @@ def write_docx(report: Report, path: str | PathLike[str] | IO[bytes]) -> None:
     """Write a balanced report's tables 三 and 四 to a DOCX file."""
     check_balance(report)
     document = Document()
-    _setup(document)
+    setup_a4(document)
     _paragraph(document, title(report), size=15, bold=True, centred=True, font=TABLE_FONT)
     _paragraph(document, TABLE3_TITLE, size=12, bold=True, font=TABLE_FONT)
     three = table3_grid(report)
-    _table(document, three, _table3_widths(three))
+    add_table(document, three, table3_widths(three))
     fees = fees_text(report)
     if fees:
         _paragraph(document, fees, size=10.5, font=TEXT_FONT)
     _paragraph(document, TABLE4_TITLE, size=12, bold=True, font=TABLE_FONT)
     four = table4_grid(report)
-    _table(document, four, [TABLE_WIDTH_MM / four.cols] * four.cols)
+    add_table(document, four, [TABLE_WIDTH_MM / four.cols] * four.cols)
     document.save(path if hasattr(path, "write") else str(path))  # type: ignore[arg-type]
 
 
-def _table3_widths(grid: Grid) -> list[float]:
+def table3_widths(grid: Grid) -> list[float]:
     return [*TABLE3_PRINT_MM, *([VALUE_PRINT_MM] * (grid.cols - len(TABLE3_PRINT_MM)))]
 
 
-def _setup(document: DocumentObject) -> None:
+def setup_a4(
+    document: DocumentObject,
+    *,
+    margins_mm: tuple[float, float, float, float] = _MARGINS_MM,
+    font: str = TEXT_FONT,
+    fallbacks: dict[str, str] = _FALLBACKS,
+) -> Paragraph:
+    """Lay the document out on A4 portrait (margins: top, right, bottom, left) in `font`; return the footer."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(_PAGE_MM[0]), Mm(_PAGE_MM[1])
-    top, right, bottom, left = (Mm(m) for m in _MARGINS_MM)
+    top, right, bottom, left = (Mm(m) for m in margins_mm)
     section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = top, right, bottom, left
     defaults = document.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
-        _set_fonts(_child(defaults, "w:rPrDefault"), TEXT_FONT)
+        set_fonts(child(defaults, "w:rPrDefault"), font)
     for name in ("Normal", "Table Grid"):
-        _set_fonts(document.styles[name].element, TEXT_FONT)
-    _declare_fallbacks(document)
-    _page_numbers(section.footer.paragraphs[0])
+        set_fonts(document.styles[name].element, font)
+    declare_fallbacks(document, fallbacks)
+    footer: Paragraph = section.footer.paragraphs[0]
+    page_numbers(footer)
+    return footer
 
 
-def _child(parent: BaseOxmlElement, tag: str, *, first: bool = False) -> BaseOxmlElement:
+def child(parent: BaseOxmlElement, tag: str, *, first: bool = False) -> BaseOxmlElement:
     """Return parent's child `tag`, created (first or last) when missing."""
     element: BaseOxmlElement | None = parent.find(qn(tag))
     if element is None:
@@ -92,40 +101,40 @@ def _child(parent: BaseOxmlElement, tag: str, *, first: bool = False) -> BaseOxm
     return element
 
 
-def _set_fonts(owner: BaseOxmlElement, east_asia: str) -> None:
+def set_fonts(owner: BaseOxmlElement, east_asia: str) -> None:
     """Set Latin and East Asian fonts and the zh-CN language on a run, a style or the document defaults.
 
     python-docx writes only the Latin font; the default template's theme fonts and en-US East Asian language
     would otherwise win, and Chinese text would be set in whatever the reader's system picks.
     """
-    properties = _child(owner, "w:rPr", first=owner.tag != qn("w:style"))
-    fonts = _child(properties, "w:rFonts", first=True)
+    properties = child(owner, "w:rPr", first=owner.tag != qn("w:style"))
+    fonts = child(properties, "w:rFonts", first=True)
     for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{theme}"), None)
     for attribute in ("ascii", "hAnsi", "cs"):
         fonts.set(qn(f"w:{attribute}"), LATIN_FONT)
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:hint"), "eastAsia")
-    language = _child(properties, "w:lang")
+    language = child(properties, "w:lang")
     language.set(qn("w:val"), LANGUAGE)
     language.set(qn("w:eastAsia"), LANGUAGE)
 
 
-def _declare_fallbacks(document: DocumentObject) -> None:
+def declare_fallbacks(document: DocumentObject, fallbacks: dict[str, str] = _FALLBACKS) -> None:
     """List the Chinese fonts in the font table with their usual alternative names and the GB2312 charset."""
     part = document.part.part_related_by(RT.FONT_TABLE)
     root = parse_xml(part.blob)
-    for name, alternative in _FALLBACKS.items():
+    for name, alternative in fallbacks.items():
         font = OxmlElement("w:font", {qn("w:name"): name})
         font.append(OxmlElement("w:altName", {qn("w:val"): alternative}))
         font.append(OxmlElement("w:charset", {qn("w:val"): "86"}))  # GB2312
-        font.append(OxmlElement("w:family", {qn("w:val"): "roman" if name == "宋体" else "modern"}))
+        font.append(OxmlElement("w:family", {qn("w:val"): "roman" if name in ("宋体", "方正小标宋简体") else "modern"}))
         root.append(font)
     # The font table is a plain part (python-docx keeps only its bytes): write the changed XML back.
     part._blob = serialize_part_xml(root)
 
 
-def _page_numbers(paragraph: Paragraph) -> None:
+def page_numbers(paragraph: Paragraph) -> None:
     """Write "— N —" in the footer: a PAGE field, which every reader fills in."""
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.add_run("— ")
@@ -150,20 +159,20 @@ def _paragraph(
     paragraph.paragraph_format.keep_with_next = bold  # a heading stays on the page of its table
     run = paragraph.add_run(text)
     run.font.size, run.font.bold = Pt(size), bold
-    _set_fonts(run._r, font)
+    set_fonts(run._r, font)
     paragraph.paragraph_format.space_before = Pt(6)
     paragraph.paragraph_format.space_after = Pt(6)
     if centred:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _table(document: DocumentObject, grid: Grid, widths_mm: list[float]) -> None:
+def add_table(document: DocumentObject, grid: Grid, widths_mm: list[float]) -> None:
     table = document.add_table(rows=grid.rows, cols=grid.cols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False  # fixed layout: the widths below hold whatever the content
     properties = table._tbl.tblPr
-    width = _child(properties, "w:tblW")
+    width = child(properties, "w:tblW")
     width.set(qn("w:type"), "dxa")
     width.set(qn("w:w"), str(sum(Mm(w).twips for w in widths_mm)))
     _cell_margins(properties)
@@ -181,9 +190,9 @@ def _table(document: DocumentObject, grid: Grid, widths_mm: list[float]) -> None
 
 
 def _cell_margins(properties: BaseOxmlElement) -> None:
-    margins = _child(properties, "w:tblCellMar")
+    margins = child(properties, "w:tblCellMar")
     for side in ("left", "right"):
-        margin = _child(margins, f"w:{side}")
+        margin = child(margins, f"w:{side}")
         margin.set(qn("w:w"), str(Mm(_CELL_MARGIN_MM).twips))
         margin.set(qn("w:type"), "dxa")
 
@@ -198,4 +207,4 @@ def _put(table: Table, cell: Cell) -> None:
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
     run = paragraph.add_run("\n".join(cell.lines))  # python-docx writes each "\n" as a line break
     run.font.size = Pt(TABLE_FONT_PT)
-    _set_fonts(run._r, TABLE_FONT)
+    set_fonts(run._r, TABLE_FONT)

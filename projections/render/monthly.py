@@ -5,13 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from projections.ledger import Ledger, check_ledger
 from projections.render.balance import check_balance
 from projections.render.grid import table3_grid, table3_print_widths
-from projections.render.rows import TABLE3_TITLE, Report, fees_text, period_text
+from projections.render.rows import (
+    AMENDMENT_TITLE,
+    TABLE3_TITLE,
+    Report,
+    amended_mark,
+    amendment_lines,
+    fees_text,
+    period_text,
+)
 from projections.render.xlsx import text_width
+
+# What a ledger cell holds: a row's position, text, a date, an amount, or nothing.
+CellValue = int | str | dt.date | Decimal | None
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 LEDGER_TITLE = "政府信息依申请公开汇总表"
 CASES_TITLE = "依申请信息公开引起复议（诉讼）表"
@@ -129,12 +142,12 @@ def print_layout(columns: tuple[Column, ...], rows: tuple[object, ...], *, large
 
 def ledger_title(report: Report) -> str:
     """Return the 汇总表 title: agency, period, official name."""
-    return f"{report['agency']}{period_text(report)}{LEDGER_TITLE}"
+    return f"{report['agency']}{period_text(report)}{LEDGER_TITLE}{amended_mark(report)}"
 
 
 def cases_title(report: Report) -> str:
     """Return the 复议（诉讼）表 title."""
-    return f"{report['agency']}{period_text(report)}{CASES_TITLE}"
+    return f"{report['agency']}{period_text(report)}{CASES_TITLE}{amended_mark(report)}"
 
 
 def period_line(ledger: Ledger, report: Report) -> str:
@@ -142,12 +155,12 @@ def period_line(ledger: Ledger, report: Report) -> str:
     return f"报送单位：{report['agency']}　　统计期间：{ledger.first:%Y年%m月%d日}至{ledger.last:%Y年%m月%d日}"
 
 
-def cell_value(row: Any, column: Column, index: int) -> Any:
+def cell_value(row: object, column: Column, index: int) -> CellValue:
     """Return a row's value in a column (序号 is the row's position, counted from 1)."""
     return index if not column.attr else getattr(row, column.attr)
 
 
-def display(value: Any) -> str:
+def display(value: object) -> str:
     """Return a value as text (dates ISO, money with two decimals, nothing as empty)."""
     if value is None:
         return ""
@@ -186,9 +199,23 @@ def render_monthly_html(ledger: Ledger, report: Report) -> str:
         summary=table3_grid(report),
         summary_widths=table3_print_widths(),
         fees=fees_text(report),
+        amendment_title=AMENDMENT_TITLE,
+        amendment=amendment_lines(report),
         cell_value=cell_value,
+        header_text=header_text,
         display=display,
     )
+
+
+def header_text(label: str) -> Markup:
+    """Return a printed header that wraps only before its last word (收到申请 / 日期), never leaving 期 alone."""
+    from markupsafe import Markup, escape
+
+    for word in ("日期", "期限", "类别"):
+        if len(label) > len(word) + 2 and label.endswith(word):
+            head, tail = (Markup('<span class="whole">%s</span>') % part for part in (label.removesuffix(word), word))
+            return head + Markup("<wbr>") + tail
+    return escape(label)
 
 
 def header_groups(columns: tuple[Column, ...]) -> list[tuple[str, int, bool]]:

@@ -37,7 +37,7 @@ from projections.render.monthly import (
     ledger_title,
     period_line,
 )
-from projections.render.rows import Report
+from projections.render.rows import AMENDMENT_TITLE, Report, amendment_lines
 from projections.render.xlsx import LABEL_WIDTHS, fill_table, text_width
 
 _THIN = Side(style="thin")
@@ -60,7 +60,32 @@ def write_monthly_xlsx(ledger: Ledger, report: Report, path: str | PathLike[str]
     fill_table(book.create_sheet(), report, SUMMARY_TITLE, table3_grid(report), LABEL_WIDTHS)
     cases = book.create_sheet(CASES_TITLE)
     _rows_sheet(cases, cases_title(report), period_line(ledger, report), CASE_COLUMNS, ledger.cases)
+    if lines := amendment_lines(report):
+        _amendment_sheet(book.create_sheet(AMENDMENT_TITLE), ledger_title(report), lines)
     save_workbook(book, path)
+
+
+def _amendment_sheet(sheet: Worksheet, title: str, lines: list[str]) -> None:
+    """Write the 更正说明: the amended month's title, against which filing, and one numbered row per change."""
+    for row, text, size in ((1, title, 14), (2, lines[0], 10)):
+        cell = sheet.cell(row, 1, text)
+        cell.font = Font(name="宋体", size=size, bold=row == 1)
+        cell.alignment = Alignment(horizontal="center" if row == 1 else "left", vertical="center")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    for col, text in enumerate(("序号", "更正内容"), 1):
+        _head(sheet, 3, col, text)
+    for index, line in enumerate(lines[1:], 1):
+        values: tuple[int | str, ...] = (index, line)
+        for col, value in enumerate(values, 1):
+            cell = sheet.cell(3 + index, col, value)
+            cell.font, cell.border = _FONT, _BORDER
+            cell.alignment = Alignment(horizontal="center" if col == 1 else "left", vertical="center", wrap_text=True)
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 6, 80
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide, as many long as it takes
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
+    sheet.print_title_rows = "1:3"
 
 
 def _rows_sheet(

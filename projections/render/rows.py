@@ -77,9 +77,28 @@ def period_text(report: Report) -> str:
 
 
 def title(report: Report) -> str:
-    """Return the title line: agency, period and the document's name."""
+    """Return the title line: agency, period and the document's name (（更正） for an amended month)."""
     name = "政府信息依申请公开汇总表" if report.get("month") else "政府信息公开工作年度报告"
-    return f"{report['agency']}{period_text(report)}{name}"
+    return f"{report['agency']}{period_text(report)}{name}{amended_mark(report)}"
+
+
+AMENDED_MARK = "（更正）"
+AMENDMENT_TITLE = "更正说明"
+
+
+def amended_mark(report: Report) -> str:
+    """Return （更正） for a month whose figures changed since it was first filed (docs/tables.md), else ""."""
+    return AMENDED_MARK if report.get("amendment") else ""
+
+
+def amendment_lines(report: Report) -> list[str]:
+    """Return the 更正说明 of an amended month: against which filing, then each change; [] for any other report."""
+    amendment = report.get("amendment")
+    if not amendment:
+        return []
+    first = amendment.get("first_filed")
+    head = f"与首次报送（{first}）相比，本月数据更正如下：" if first else "与首次报送相比，本月数据更正如下："
+    return [head, *amendment["changes"]]
 
 
 def fees_text(report: Report) -> str | None:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from domain.codes import TableFormat
+from domain.report_checks import APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANT_COLUMNS, table3_rows
+
 SETUP = Path(__file__).with_name("setup.jsonl")
 
 
@@ -43,6 +46,14 @@ def rcv(**extra: Any) -> bytes:
     """Return a `received` line for a new application X-1 with changes."""
     base = {"event": "received", "request": "X-1", "date": "2026-06-01", "channel": "online"}
     return j(**{**base, "applicant_type": "natural_person", **extra})
+
+
+_ZERO_APPEALS = dict.fromkeys(APPEAL_COLUMNS, 0)
+# A previous year's report of no applications and no cases (2021 layout): balanced, to be broken one rule at a time.
+_PREVIOUS: dict[str, Any] = {
+    "applications": {row: dict.fromkeys(APPLICANT_COLUMNS, 0) for row in table3_rows(TableFormat.F2021)},
+    "appeals": {group: dict(_ZERO_APPEALS) for group in APPEAL_GROUPS},
+}
 
 
 def _xlsx() -> bytes:
@@ -247,6 +258,49 @@ CASES: tuple[Case, ...] = (
         j(event="annual_report_published", date="2026-10-20", year=2026),
         "line 1, field date: 机关 DEFAULT: the annual report for 2026 is dated 2026-10-20, within that year",
         ("publish-annual", "2026", "--date", "2026-10-20"),
+    ),
+    Case(
+        "proactive_figures_of_the_other_layout",
+        j(event="proactive_figures_recorded", date="2026-01-20", year=2025, figures={"regulations": {"made": 1}}),
+        "line 1, field figures.regulations.made: the 2025 report uses the 2021 layout of table 2",
+        ("record-proactive", "2025", "--date", "2026-01-20", "--row", "regulations.made=1"),
+        "regulations.made: the 2025 report uses the 2021 layout of table 2",
+    ),
+    Case(
+        "proactive_count_negative",
+        j(event="proactive_figures_recorded", date="2026-01-20", year=2025, figures={"penalties": {"decisions": -4}}),
+        "line 1, field figures.penalties.decisions: -4 is negative",
+        ("record-proactive", "2025", "--date", "2026-01-20", "--row", "行政处罚.本年处理决定数量=-4"),
+        "penalties.decisions: -4 is negative",
+    ),
+    Case(
+        "proactive_figures_of_a_year_not_begun",
+        j(event="proactive_figures_recorded", date="2026-01-20", year=2027, figures={"penalties": {"decisions": 4}}),
+        "line 1, field year: 机关 DEFAULT: the 2027 report's figures or text cannot be recorded on 2026-01-20",
+        ("record-proactive", "2027", "--date", "2026-01-20", "--row", "penalties.decisions=4"),
+    ),
+    Case(
+        "report_text_blank",
+        j(event="report_text_recorded", date="2026-01-20", year=2025, section="overview", text="\n \n"),
+        "line 1, field text: the text is empty",
+    ),
+    Case(
+        "previous_report_within_its_year",
+        j(event="previous_report_imported", date="2026-10-20", year=2026, format="2021", **_PREVIOUS, source="r.json"),
+        "line 1, field date: 2026 年度报告: 2026 has not ended on 2026-10-20",
+    ),
+    Case(
+        "previous_report_that_does_not_add_up",
+        j(
+            event="previous_report_imported",
+            date="2026-01-20",
+            year=2025,
+            format="2021",
+            applications=_PREVIOUS["applications"],
+            appeals={**_PREVIOUS["appeals"], "reconsideration": {**_ZERO_APPEALS, "upheld": 10, "other": 1}},
+            source="r.json",
+        ),
+        "table 四 row reconsideration: column total is 0, but the other columns add up to 11",
     ),
     # -- the refusals of docs/refusals.md --------------------------------------------------------------------
     Case(

@@ -18,8 +18,12 @@ from typing import Any
 
 import pytest
 
+from domain.codes import TableFormat
+from domain.proactive import blocks
+from domain.report_sections import paragraphs
 from projections.render import write_docx
-from projections.render.rows import APPLICANT_COLUMNS, report_rows
+from projections.render.rows import APPEAL_GROUPS, APPLICANT_COLUMNS, report_rows
+from projections.tables import APPEAL_COLUMNS
 
 pytestmark = [
     pytest.mark.pdf,
@@ -97,7 +101,8 @@ def test_the_monthly_html_of_a_90_application_month_prints_in_no_more_pages_than
     assert html["pages"] <= xlsx["pages"], (html["pages"], xlsx["pages"])
     ledger_pages = [_text(html["pdf"], page) for page in range(1, html["pages"] + 1)]
     ledger_pages = [text for text in ledger_pages if NUMBER.search(text) and "申请内容摘要" in text]
-    assert len(ledger_pages) >= 2 and all("收到申请日期" in text for text in ledger_pages)  # header on every page
+    # The header on every page, as large as the cells: 收到申请日期 wraps before 日期, never leaving 期 alone.
+    assert len(ledger_pages) >= 2 and all(re.search(r"收到申请\s.*\n.*日期", text) for text in ledger_pages)
     # Every application number prints whole (never 鄞司依申〔2025〕12 / 号), the same in both documents.
     html_text, xlsx_text = _text(html["pdf"]), _text(xlsx["pdf"])
     assert set(NUMBER.findall(html_text)) == set(NUMBER.findall(xlsx_text))
@@ -116,3 +121,35 @@ def test_a_zero_report_prints_inside_its_form(tmp_path: Path) -> None:
         first = _text(pages[name]["pdf"], 1)
         assert "本月无依申请公开事项（零报告）" in first and "受理编号" in first
         assert pages[name]["pages"] == 3  # 汇总表, table 三, 复议（诉讼）表: one page each
+
+
+def _figures_line(text: str, figures: list[str]) -> bool:
+    """Tell whether one printed line holds these figures, in order, each whole (table 四's fifteen cells)."""
+    return any(re.findall(r"\d+", line)[-len(figures) :] == figures for line in text.splitlines())
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_the_whole_annual_report_prints_every_figure_of_its_tables_whole(tmp_path: Path, fmt: str) -> None:
+    pages = _render(tmp_path, "--applications", "3000", "--only", f"whole.{fmt}")
+    printed = pages[f"annual-report-2025.{fmt}"]
+    assert _size(printed) == A4_PORTRAIT
+    whole = json.loads((tmp_path / "annual-report-2025.json").read_text(encoding="utf-8"))
+    assert whole["applications"]["new"]["total"] == 3000
+    text = _text(printed["pdf"])
+    for heading in (f"{s['number']}、{s['title']}" for s in whole["sections"]):
+        assert heading in text
+    # Table 三: its rows' seven figures, in order, each line ending in them (four-digit totals never broken).
+    rows, expected = _printed_rows(text), _expected_rows(whole)
+    start = rows.index(expected[0])
+    assert rows[start : start + len(expected)] == expected
+    appeals = whole["appeals"]
+    assert _figures_line(text, [str(appeals[g][c]) for g in APPEAL_GROUPS for c in APPEAL_COLUMNS])
+    # Table 二: each row's figures on the row's line; the prose's numbers as the JSON says them.
+    for block in blocks(TableFormat.F2021):
+        for row in block.rows:
+            figures = [str(whole["proactive"][row.code][c.code]) for c in block.columns]
+            assert any(row.label in line and line.split()[-len(figures) :] == figures for line in text.splitlines())
+    flat = re.sub(r"—\d+—", "", re.sub(r"\s+", "", text))  # a paragraph may run across a page's footer
+    for section in whole["sections"]:
+        for paragraph in paragraphs(section["text"]):
+            assert re.sub(r"\s+", "", paragraph) in flat

@@ -34,7 +34,7 @@ def run(db: Path, *args: str, data: bytes | None = None) -> Result:
 
 def state(db: Path) -> dict[str, Any]:
     """Return what the store means: its events, every maintained table and the chain's verdict."""
-    from storage.chain import verify_store
+    from storage.chain_verify import verify_store
     from storage.store import open_store
 
     with closing(sqlite3.connect(db)) as conn:

@@ -15,8 +15,8 @@ from domain.lines import parse_object
 from projections.runner import fold_saved
 from service.settings import Settings
 from service.tracker import Tracker
-from storage.chain import chain_reader, verify_store
 from storage.chain_postgres import ChainedPostgresRecorder
+from storage.chain_verify import chain_reader, verify_store
 from storage.keys import new_key
 from storage.store import save_events
 from tests.conftest import TODAY

@@ -23,7 +23,7 @@ import pytest
 
 from service.settings import load_settings
 from service.tracker import Tracker
-from storage.chain import verify_store
+from storage.chain_verify import verify_store
 from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,6 +13,7 @@ import pytest
 
 from domain.lines import parse_object
 from projections.district import sum_reports
+from projections.tables import ReportJson
 from service.settings import Settings
 from service.tracker import Tracker
 from tests.conftest import TODAY, Runner
@@ -42,8 +43,12 @@ def _record(tracker: Tracker, lines: list[dict[str, Any]]) -> None:
     tracker.record([(n, parse_object(line)) for n, line in enumerate(lines, start=1)])
 
 
-def _tables(report: dict[str, Any]) -> dict[str, Any]:
-    return {key: report[key] for key in ("applications", "appeals", "fees_collected")}
+def _tables(report: ReportJson) -> dict[str, object]:
+    return {
+        "applications": report["applications"],
+        "appeals": report["appeals"],
+        "fees_collected": report["fees_collected"],
+    }
 
 
 @pytest.mark.parametrize("period", ["2025", "2025-03"])

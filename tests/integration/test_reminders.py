@@ -138,3 +138,25 @@ def test_the_log_channel_is_never_sent_again_once_sent_even_when_another_channel
     keys = [m.data["key"] for m in log.sent]
     assert len(keys) == len(set(keys)) == 2, keys  # each reminder logged once: R1's 报备 and the filing of 2026-09
     assert "registration:R1:2026-09-21" in [m.data["key"] for m in again.sent]  # the webhook is tried again
+
+
+def test_a_filed_month_changed_later_is_reminded_of_like_every_deadline(tmp_path: Path) -> None:
+    def on(day: dt.date) -> Tracker:
+        return Tracker(Settings(db=str(tmp_path / "f.db"), agency="A", clerk="t", today=day))
+
+    first = on(dt.date(2026, 12, 1))
+    first.record([(1, parse_object({**LINES[0], "date": "2026-11-03"}))])
+    from service.filing import month_figures
+
+    filing = {"event": "monthly_filing_submitted", "month": "2026-11", "date": "2026-12-01"}
+    first.record([(1, parse_object({**filing, "figures": month_figures(first, "2026-11").model_dump(mode="json")}))])
+    first.close()
+    late = on(dt.date(2026, 12, 3))  # a November application entered on Thursday 3 December
+    line = {"event": "received", "request": "R2", "date": "2026-11-20", "channel": "mail", "applicant_type": "自然人"}
+    done = late.record([(1, parse_object(line))])
+    assert [changes.month for changes in done.changed_filings] == ["2026-11"]
+    notifier = Collect()
+    monday = dt.datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)  # the re-filing's due day
+    reminders(late, notifier, monday).sweep()
+    assert any("2026-11" in m.title and "月报更正重报期限" in m.title for m in notifier.sent), notifier.sent
+    late.close()

@@ -14,7 +14,7 @@ import pytest
 
 from service.settings import load_settings
 from service.tracker import Tracker
-from storage.chain import Verdict, verify_store
+from storage.chain_verify import Verdict, verify_store
 from storage.store import open_store
 from tests.conftest import FIXTURES, Runner
 
@@ -180,7 +180,7 @@ def test_postgres_edits_deletions_and_insertions_are_found(new_store: Callable[[
 
 def _verify_in(conn: Any, store: str) -> Verdict:
     """Verify what the open transaction sees: the tampering stays uncommitted and is rolled back after."""
-    from storage.chain import ChainReader, verify_chain
+    from storage.chain_verify import ChainReader, verify_chain
 
     class App:
         class recorder:  # stands in for the application's recorder

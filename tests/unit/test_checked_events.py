@@ -73,6 +73,24 @@ _FIELDS: dict[str, tuple[dict[str, st.SearchStrategy[Any]], dict[str, st.SearchS
         {},
     ),
     "year_reopened": ({"year": st.integers(2019, 2026), "reason": _TEXT}, {}),
+    "proactive_figures_recorded": (
+        {
+            "year": st.integers(2021, 2026),
+            "figures": st.fixed_dictionaries(
+                {"licensing": st.fixed_dictionaries({"decisions": st.integers(0, 100)})},
+                optional={"fees": st.fixed_dictionaries({"amount_10k_yuan": st.sampled_from(["0", "12.5"])})},
+            ),
+        },
+        {},
+    ),
+    "report_text_recorded": (
+        {
+            "year": st.integers(2019, 2026),
+            "section": st.sampled_from(["overview", "problems", "other"]),
+            "text": _TEXT.filter(str.strip),
+        },
+        {},
+    ),
 }
 
 

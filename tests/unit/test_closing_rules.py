@@ -9,8 +9,8 @@ import pytest
 
 from domain.closing import tables_hash
 from domain.errors import ClosedYearError, RefusedError
+from domain.footprint import Counted, changed_years
 from domain.lines import parse_object
-from domain.year_footprint import Counted, changed_years
 from tests.conftest import book_of
 
 HASH = "0" * 64

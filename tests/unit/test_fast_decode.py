@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from projections.decode import Slim, decode, fast
 from projections.facts import CountKey, contributions
 from projections.fold import _family, fold_events, fold_into
-from projections.replay import fold_plain, freeze
+from projections.plain_fold import fold_plain, freeze
 from projections.rows import agency_row, case_row, request_row
 from storage.mapper import PydanticMapper
 from tests.conftest import book_of, events_of
@@ -95,6 +95,20 @@ def test_the_replay_fold_applies_corrections_responses_and_agency_facts_like_the
         {"event": "monthly_filing_submitted", "date": "2025-02-02", "month": "2025-01"},
         {"event": "monthly_filing_submitted", "date": "2025-02-02", "month": "2025-01", "agency": "B"},
         {"event": "annual_report_published", "date": "2026-01-20", "year": 2025},
+        {
+            "event": "proactive_figures_recorded",
+            "date": "2026-01-05",
+            "year": 2025,
+            "figures": {"licensing": {"decisions": 3}},
+        },
+        {
+            "event": "report_text_recorded",
+            "date": "2026-01-06",
+            "year": 2025,
+            "section": "other",
+            "text": "无。",
+            "agency": "B",
+        },
         {"event": "fee_notified", "request": "R1", "date": "2025-01-08", "amount": "12.50", "agency": "B"},
         {"event": "fee_paid", "request": "R1", "date": "2025-01-09", "agency": "B"},
     ]

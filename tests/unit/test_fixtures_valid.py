@@ -66,12 +66,12 @@ def _count(path: Path, year: int) -> dict[str, Any]:
     return _generator_module().count_lines(lines, year)  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("name", ["seed_2020.jsonl", "shanghai_2024.jsonl"])
+@pytest.mark.parametrize("name", ["seed_2020.jsonl", "seed_2020_report_inputs.jsonl", "shanghai_2024.jsonl"])
 def test_every_fixture_line_is_accepted(name: str) -> None:
     assert _record_all(FIXTURES / name) > 0
 
 
-@pytest.mark.parametrize("name", ["seed_2020.jsonl", "shanghai_2024.jsonl"])
+@pytest.mark.parametrize("name", ["seed_2020.jsonl", "seed_2020_report_inputs.jsonl", "shanghai_2024.jsonl"])
 def test_fixture_events_are_in_date_order(name: str) -> None:
     dates = [json.loads(text)["date"] for text in (FIXTURES / name).read_text(encoding="utf-8").splitlines()]
     assert dates == sorted(dates)

@@ -59,6 +59,8 @@ def test_a_problem_names_line_and_field_in_a_file_and_the_option_on_a_command() 
     assert number.on_command_line() == "受理编号：不能为空 / application number: must be non-empty"
     refusal = Problem(1, "event", "申请 L-1：已办结 / closed")
     assert refusal.on_command_line() == "申请 L-1：已办结 / closed"  # a single command never says "line 1"
+    year = Problem(None, "year", "2026 年度：该年度尚未结束 / 2026: the year has not ended")
+    assert year.on_command_line() == "2026 年度：该年度尚未结束 / 2026: the year has not ended"  # YYYY, not --year
 
 
 def test_invalid_input_holds_problems_not_strings() -> None:

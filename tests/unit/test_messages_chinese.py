@@ -40,6 +40,7 @@ CLERK_CALLS = frozenset(
         "secho",
         "BadParameter",
         "UsageError",
+        "ClerkUsageError",
         "ClickException",
     }
 )

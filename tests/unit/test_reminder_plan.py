@@ -13,8 +13,9 @@ from domain.deadlines import Deadline, DeadlineKind
 from domain.reminders import Attempts, Status, reminder_log
 from scheduler.plan import Policy, current_offset, deadline_key, decide, next_reminder_day, reminder_day
 from service.notify import dingtalk_signed
-from service.notify_settings import SettingsError, load_scheduler_settings
+from service.notify_settings import load_scheduler_settings
 from service.settings import SHANGHAI
+from service.settings_checks import SettingsError
 
 D = dt.date.fromisoformat
 CAL = WorkingCalendar()

@@ -141,13 +141,13 @@ def _negative_count(r: dict[str, Any]) -> None:
     r["applications"]["new"]["other_org"] = -1
 
 
-BREAKS = {
-    "total column": (_break_total_column, "row disclosed (（一）予以公开), column total (总计)"),
-    "total_handled": (_break_total_handled, "row total_handled (（七）总计), column natural_person (自然人)"),
-    "勾稽关系": (_break_carried_out, "column research_institution (科研机构): new + carried_in = 0"),
-    "appeal total": (_break_appeal_total, "litigation_after_reconsideration (复议后起诉), column total"),
-    "missing row": (_drop_a_row, "missing row rejected_repeat"),
-    "negative": (_negative_count, "row new (一、本年新收政府信息公开申请数量), column other_org: -1"),
+BREAKS = {  # each message names the table, the row or column, and both sides (docs/report-checks.md)
+    "total column": (_break_total_column, "表三「（一）予以公开」行：「总计」列为"),
+    "total_handled": (_break_total_handled, "table 三 column natural_person: total_handled is"),
+    "勾稽关系": (_break_carried_out, "表三「法人或其他组织·科研机构」列：一、本年新收 + 二、上年结转 = 0，"),
+    "appeal total": (_break_appeal_total, "表四「行政诉讼·复议后起诉」行：「总计」列为 0，但其余各列之和为 2"),
+    "missing row": (_drop_a_row, "table 三 has no row rejected_repeat"),
+    "negative": (_negative_count, "table 三 row new, column other_org: -1 not a whole number ≥ 0"),
 }
 
 
