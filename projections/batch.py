@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from projections.agencies import AgencyFacts
@@ -38,6 +39,26 @@ def fold_batch(
     `events` are the domain events (for their keys and versions), `states` the same events as stored
     (position, topic, plain JSON).
     """
+    return finish_batch(start_batch(events, load_requests, load_cases, load_agencies), states)
+
+
+@dataclass
+class BatchStart:
+    """The rows a batch starts from (as mutable rows) and the facts they held: what `finish_batch` folds onto."""
+
+    before: dict[Key, RequestFacts]
+    requests: dict[Any, list[Any]]
+    cases: dict[Any, list[Any]]
+    agencies: dict[str, list[Any]]
+
+
+def start_batch(
+    events: Sequence[AggregateEvent],
+    load_requests: Callable[[set[Key]], dict[Key, RequestFacts]],
+    load_cases: Callable[[set[Key]], dict[Key, CaseFacts]],
+    load_agencies: Callable[[set[str]], dict[str, AgencyFacts]],
+) -> BatchStart:
+    """Load the rows a batch of events touches that may exist already (the only step that reads the view)."""
     request_keys: set[Key] = set()
     case_keys: set[Key] = set()
     seen: set[Key] = set()
@@ -58,13 +79,20 @@ def fold_batch(
             if event.originator_version != 1:  # stored before this batch: its row may exist
                 keys.add(key)
     before = load_requests(request_keys) if request_keys else {}
-    requests: dict[Any, list[Any]] = {key: _request_row(facts) for key, facts in before.items()}
-    cases = {key: _case_row(facts) for key, facts in (load_cases(case_keys) if case_keys else {}).items()}
-    agencies = {code: _agency_row(facts) for code, facts in load_agencies(codes).items()}
-    fold_plain(list(states), requests, cases, agencies, {})
-    rows = freeze(requests, cases, agencies)
+    return BatchStart(
+        before,
+        {key: _request_row(facts) for key, facts in before.items()},
+        {key: _case_row(facts) for key, facts in (load_cases(case_keys) if case_keys else {}).items()},
+        {code: _agency_row(facts) for code, facts in load_agencies(codes).items()},
+    )
+
+
+def finish_batch(start: BatchStart, states: Sequence[tuple[int, str, bytes]]) -> TableRows:
+    """Fold the batch's stored states onto the rows it starts from; return the rows and the counts' change (pure)."""
+    fold_plain(list(states), start.requests, start.cases, start.agencies, {})
+    rows = freeze(start.requests, start.cases, start.agencies)
     counts: Counter[CountKey] = rows.counts
-    for facts in before.values():
+    for facts in start.before.values():
         counts.subtract(contributions(facts))
     rows.counts = Counter({key: n for key, n in counts.items() if n})
     return rows

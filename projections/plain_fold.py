@@ -3,9 +3,10 @@
 A plain-JSON store's events are folded into one mutable row per application, case and agency, in its table's
 column order (rows.py), dates kept as their ISO text, and frozen into the tables' rows once at the end
 (`freeze`). The rows change as each event class's `changes` say (domain/request.py, domain/appeal.py,
-domain/agency.py), compiled once per event name into column operations (`_compile`); the catch-up's pure fold
-(fold.py) reads the same statement, and tests/unit/test_fast_decode.py holds the two equal. This loop runs once
-per event of the whole log: it is benchmarked (BENCHMARKS.md, replay and import).
+domain/agency.py), compiled once per event name into column operations (`_compile`) and written out as one
+function (`_written_out`); the catch-up's pure fold (fold.py) reads the same statement, and
+tests/unit/test_fast_decode.py holds the two equal. This loop runs once per event of the whole log: it is
+benchmarked (BENCHMARKS.md, replay and import).
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ def fold_plain(
                     requests[key] = row = [*key, None, None, "open", None, None, None, 0, [], 0, 0, 0]
                 elif row is None:
                     continue  # an event before the application's receipt changes nothing (as in fold_request)
-                plan, names_state = plans.get(name) or _NO_PLAN
-                _apply_plan(plan, row, data, day, days)
+                change_row, names_state = plans.get(name) or _NO_PLAN
+                change_row(row, data, day, days)
                 if names_state and row[STATE] not in FINAL_STATES:
                     row[STATE] = open_state(row[AWAITING_CORRECTION], row[OPEN_CONSULTATIONS], row[UNPAID_FEES])
             elif family == CASE:
@@ -80,38 +81,11 @@ def fold_plain(
                     cases[key] = case = [*key, None, None, None, [], None]
                 elif case is None:
                     continue  # as in fold_case
-                _apply_plan((case_plans.get(name) or _NO_PLAN)[0], case, data, day, days)
+                (case_plans.get(name) or _NO_PLAN)[0](case, data, day, days)
             elif name in agency_plans:
-                _apply_plan(agency_plans[name][0], facts, data, day, days)
+                agency_plans[name][0](facts, data, day, days)
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, StopIteration) as error:
         raise MapperDeserialisationError(f"stored event ({topic}) cannot be read: {error!r}") from error
-
-
-def _apply_plan(plan: Operations, row: list[Any], data: dict[str, Any], day: str, days: dict[str, str]) -> None:
-    """Apply an event's compiled changes (`_compile`) to a mutable row, reading the event's plain JSON."""
-    value: Any
-    for op, index, kind, source, convert in plan:
-        if kind is _DAY:
-            value = day
-        elif kind is _CONST:
-            value = source
-        elif (value := data.get(source)) is not None:
-            if kind is _CODE:
-                value = intern(value)
-            elif kind is _FIELD:
-                pass
-            elif kind is _DAY_FIELD:
-                value = days.get(value) or _iso(days, value)
-            elif convert is not None:
-                value = convert(value)
-        if op is SET or (op is GIVEN and value is not None) or (op is FIRST and row[index] is None):
-            row[index] = value
-        elif op is COUNT:
-            row[index] = max(0, row[index] + value)
-        elif op is APPEND:
-            row[index].append([day, value])
-        elif op is INCLUDE:
-            row[index].add(value)
 
 
 # How a row holds what a change sets (rows.py): dates as ISO text, codes as shared text, flags as 0/1. What a
@@ -122,8 +96,9 @@ _KEY_FIELDS = frozenset({"agency", "number"})
 # (how, column, what the source is, the source or constant, its conversion)
 Operation = tuple[str, int, str, Any, Callable[[Any], Any] | None]
 Operations = tuple[Operation, ...]
-Plan = tuple[Operations, bool]  # and whether the open state is named again after it
-_NO_PLAN: Plan = ((), False)
+# Applies an event's operations to a row: (row, the event's JSON, its ISO date, the shared ISO dates).
+RowChange = Callable[[list[Any], dict[str, Any], str, dict[str, str]], None]
+Plan = tuple[RowChange, bool]  # and whether the open state is named again after it
 
 
 def _flag(value: Any) -> int:
@@ -161,16 +136,67 @@ def _compile(
     return tuple(plan)
 
 
+def _iso(days: dict[str, str], text: str) -> str:
+    """Return a date's ISO text (a bad date fails here, once per distinct text)."""
+    day = days[text] = dt.date.fromisoformat(text).isoformat()
+    return day
+
+
+def _written_out(plan: Operations) -> RowChange:
+    """Return a function applying compiled operations (`_compile`) to a mutable row, reading an event's plain JSON.
+
+    Written out once per event class, as domain/changes.py `compiled` writes the object fold: the replay runs it
+    once per event of the log, where interpreting the operations cost ~10% of a replay. Sources and constants are
+    bound as names, never written into the code; columns are the row's integer positions.
+    """
+    lines, names = ["def change_row(row, data, day, days):"], dict[str, Any](intern=intern, max=max, _iso=_iso)
+    for i, (op, index, kind, source, convert) in enumerate(plan):
+        names[f"s{i}"], names[f"c{i}"], column = source, convert, int(index)
+        if kind == _DAY:
+            lines.append("    v = day")
+        elif kind == _CONST:
+            lines.append(f"    v = s{i}")
+        else:
+            lines.append(f"    v = data.get(s{i})")
+            if kind == _CODE:
+                lines.append("    if v is not None: v = intern(v)")
+            elif kind == _DAY_FIELD:
+                lines.append("    if v is not None: v = days.get(v) or _iso(days, v)")
+            elif kind != _FIELD and convert is not None:
+                lines.append(f"    if v is not None: v = c{i}(v)")
+        if op == SET:
+            lines.append(f"    row[{column}] = v")
+        elif op == GIVEN:
+            lines.append(f"    if v is not None: row[{column}] = v")
+        elif op == FIRST:
+            lines.append(f"    if row[{column}] is None: row[{column}] = v")
+        elif op == COUNT:
+            lines.append(f"    row[{column}] = max(0, row[{column}] + v)")
+        elif op == APPEND:
+            lines.append(f"    row[{column}].append([day, v])")
+        elif op == INCLUDE:
+            lines.append(f"    row[{column}].add(v)")
+        else:
+            raise ValueError(f"unknown change {op!r}")
+    lines.append("    return None")
+    exec("\n".join(lines), names)
+    function: RowChange = names["change_row"]
+    return function
+
+
 # The request row's columns (rows.py), its fees column named as the state's field.
 _REQUEST_FIELDS = tuple("fees_fen" if column == "fees" else column for column in REQUEST_COLUMNS)
+_NO_PLAN: Plan = (_written_out(()), False)
 _PLANS: dict[str, Plan] = {
     name: (
-        _compile(
-            cls.changes,
-            _REQUEST_FIELDS,
-            dates=frozenset({"received", "registered", "closed"}),
-            codes=frozenset({"applicant_type", "outcome"}),
-            flags=frozenset({"voided", "awaiting_correction"}),
+        _written_out(
+            _compile(
+                cls.changes,
+                _REQUEST_FIELDS,
+                dates=frozenset({"received", "registered", "closed"}),
+                codes=frozenset({"applicant_type", "outcome"}),
+                flags=frozenset({"voided", "awaiting_correction"}),
+            )
         ),
         cls.names_state,
     )
@@ -178,20 +204,16 @@ _PLANS: dict[str, Plan] = {
 }
 _CASE_PLANS: dict[str, Plan] = {
     name: (
-        _compile(cls.changes, CASE_COLUMNS, dates=frozenset({"appealed", "responded"}), codes=frozenset({"kind"})),
+        _written_out(
+            _compile(cls.changes, CASE_COLUMNS, dates=frozenset({"appealed", "responded"}), codes=frozenset({"kind"}))
+        ),
         False,
     )
     for name, cls in CASE_EVENT_CLASSES.items()
 }
 _AGENCY_PLANS: dict[str, Plan] = {
-    name: (_compile(cls.changes, AGENCY_COLUMNS), False) for name, cls in AGENCY_EVENT_CLASSES.items()
+    name: (_written_out(_compile(cls.changes, AGENCY_COLUMNS)), False) for name, cls in AGENCY_EVENT_CLASSES.items()
 }
-
-
-def _iso(days: dict[str, str], text: str) -> str:
-    """Return a date's ISO text (a bad date fails here, once per distinct text)."""
-    day = days[text] = dt.date.fromisoformat(text).isoformat()
-    return day
 
 
 def freeze(requests: dict[Any, list[Any]], cases: dict[Any, list[Any]], agencies: dict[str, list[Any]]) -> TableRows:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from projections.agencies import AgencyFacts
-from projections.batch import fold_batch
+from projections.batch import finish_batch, start_batch
 from projections.decode import fast, pages
 from projections.facts import CaseFacts, CountKey, RequestFacts
 from projections.fold import Changes, Key, fold_events
 from projections.rows import TableRows
+from storage.aside import Aside
 
 if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
@@ -66,32 +68,65 @@ def catch_up(app: EventStore, view: View, progress: Progress | None = None) -> i
     return applied
 
 
+@dataclass
+class BegunFold:
+    """A batch's fold begun before its events are saved: the view's position then, and its rows being folded."""
+
+    position: int
+    rows: Aside[TableRows]
+
+
+def begin_fold(
+    app: EventStore,
+    view: View,
+    events: Sequence[AggregateEvent],
+    stored: Sequence[StoredEvent],
+    *,
+    aside: bool = False,
+) -> BegunFold | None:
+    """Read the view's position and the rows a batch about to be saved starts from, and start folding its JSON.
+
+    `aside`: fold in a forked child while this process saves the batch (a large batch on a plain-JSON store).
+    None when the store is not plain JSON (then `fold_saved` folds the events themselves).
+    """
+    if not fast(app.mapper):
+        return None
+    # Read the position before loading the facts the fold starts from (see fold_saved).
+    position = view.max_tracking_id(app.name) or 0
+    start = start_batch(events, view.load_requests, view.load_cases, view.load_agencies)
+    states = [(0, s.topic, s.state) for s in stored]  # the fold reads no position
+    return BegunFold(position, Aside(lambda: finish_batch(start, states), fork=aside))
+
+
 def fold_saved(
     app: EventStore,
     view: View,
     events: Sequence[AggregateEvent],
     ids: Sequence[int],
     stored: Sequence[StoredEvent] | None = None,
+    begun: BegunFold | None = None,
 ) -> bool:
     """Apply events just saved (with these notification ids) to the view without reading them back.
 
     Only when the view stands exactly at the position before them, from before its facts are loaded until its
     transaction commits (checked there): then these are the next events, each applied once, to facts nobody
     changed meanwhile. Otherwise nothing is written and False is returned; the caller's catch-up applies them.
-    With the events as stored (`stored`) in a plain-JSON store, their JSON is folded into rows as the replay does.
+    With the events as stored (`stored`) in a plain-JSON store, their JSON is folded into rows as the replay does;
+    `begun` is that fold begun before the save (`begin_fold`).
     """
     if not ids or len(ids) != len(events) or ids[-1] - ids[0] + 1 != len(ids):
         return False
     first, last = ids[0], ids[-1]
-    # Read the position before loading the facts the fold starts from: the commit then checks that it has not
-    # moved since, hence that nobody changed those facts meanwhile (positions only grow).
-    if (view.max_tracking_id(app.name) or 0) != first - 1:
+    if begun is None and stored is not None:
+        begun = begin_fold(app, view, events, stored)
+    # The position was read before the facts the fold starts from were loaded: the commit then checks that it has
+    # not moved since, hence that nobody changed those facts meanwhile (positions only grow).
+    position = begun.position if begun is not None else view.max_tracking_id(app.name) or 0
+    if position != first - 1:
         return False
     try:
-        if stored is not None and fast(app.mapper):
-            states = [(i, s.topic, s.state) for i, s in zip(ids, stored, strict=True)]
-            rows = fold_batch(events, states, view.load_requests, view.load_cases, view.load_agencies)
-            view.commit_rows(rows, Tracking(app.name, last), start=first - 1)
+        if begun is not None:
+            view.commit_rows(begun.rows.result(), Tracking(app.name, last), start=first - 1)
         else:
             changes = fold_events(events, view.load_requests, view.load_cases, view.load_agencies)
             view.commit(changes, Tracking(app.name, last), start=first - 1)

@@ -25,13 +25,12 @@ from domain.errors import Problem
 from domain.event import DomainEvent
 from domain.lines import LINE_MODELS, Line, LineError, parse_object
 from projections.render.cells import csv_text, csv_text_back
-from service.reading import not_utf8
+from service.reading import EXPORT_HEAD, not_utf8
 
 if TYPE_CHECKING:
     from projections.facts import CaseFacts
     from service.tracker import Tracker
 
-HEAD = ("event", "request", "case", "date")
 TAIL = ("agency", "clerk")
 # Fields whose CSV cell holds JSON (a number or an object), not text.
 JSON_FIELDS = frozenset({"year", "days", "report", "figures"})
@@ -166,21 +165,15 @@ def to_csv(objects: Iterable[dict[str, Any]]) -> str:
     of the CSV removes it again.
     """
     rows = list(objects)
-    middle = sorted({key for data in rows for key in data} - set(HEAD) - set(TAIL))
+    middle = sorted({key for data in rows for key in data} - set(EXPORT_HEAD) - set(TAIL))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*HEAD, *middle, *TAIL], lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=[*EXPORT_HEAD, *middle, *TAIL], lineterminator="\n")
     writer.writeheader()
     for data in rows:
         writer.writerow(
             {k: json.dumps(v, ensure_ascii=False) if k in JSON_FIELDS else csv_text(v) for k, v in data.items()}
         )
     return out.getvalue()
-
-
-def is_export_csv(head: bytes) -> bool:
-    """Tell whether a file starts with the header line of an exported CSV."""
-    first = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0]
-    return first.startswith(",".join(HEAD) + ",")
 
 
 def csv_objects(text: str) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, BinaryIO, NotRequired, TypedDict
 from domain.errors import InvalidInputError, Problem, ProblemJson
 from domain.filing import FilingChanges
 from domain.messages import zh_en
-from service.reading import bounded_lines, sniff_format
-from storage.parallel_read import BOOKING_CHILD_SHARE, CHILD_SHARE, read_parts
+from service.reading import bounded_lines, is_export_csv, sniff_format
+from storage.parallel_read import read_parts
 
 if TYPE_CHECKING:
     from domain.lines import Line
@@ -103,9 +103,9 @@ def _read(
 ) -> tuple[list[tuple[int, Line]], LoadedBook | None, int]:
     """Return the file's good lines, the book that checked them if it did while reading, and the blank lines."""
     head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
-    from service.export import csv_lines, is_export_csv
-
     if is_export_csv(head):  # a file written by `export --format csv`
+        from service.export import csv_lines  # only then: it imports the renderers (openpyxl …)
+
         return csv_lines(stream.read(), problems), None, 0
     if (kind := sniff_format(head)) is not None:
         raise InvalidInputError([Problem(None, None, f"{name}: {kind}")])
@@ -119,12 +119,12 @@ def _read_and_check(
 ) -> tuple[list[tuple[int, Line]], LoadedBook | None]:
     """Return the file's good lines, and the book that checked them if it was checked while being read.
 
-    Into an empty store nothing needs looking up, so this process checks its part of the lines on the book while
-    the child reads the rest; otherwise the book is made once every line is read.
+    Into an empty store nothing needs looking up, so this process books each part of the lines as it comes while
+    the child checks the next; otherwise the book is made once every line is read.
     """
     lines: list[tuple[int, Line]] = []
     book = tracker.book_for_empty_store()
-    for part in read_parts(data, problems, CHILD_SHARE if book is None else BOOKING_CHILD_SHARE):
+    for part in read_parts(data, problems, streamed=book is not None):
         lines += part
         if book is not None:
             tracker.check_more(book, part, problems)

@@ -72,6 +72,16 @@ def check_lines(numbered: Iterable[tuple[int, bytes]], problems: list[Problem]) 
             problems.append(Problem(number, error.field, error.reason))
 
 
+# The first columns of a CSV written by `export --format csv` (service/export.py writes them).
+EXPORT_HEAD = ("event", "request", "case", "date")
+
+
+def is_export_csv(head: bytes) -> bool:
+    """Tell whether a file starts with the header line of an exported CSV."""
+    first = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0]
+    return first.startswith(",".join(EXPORT_HEAD) + ",")
+
+
 def not_utf8(byte: int) -> str:
     """Say that a file is not UTF-8, and how to save it so."""
     return zh_en(

@@ -23,7 +23,7 @@ from domain.lines import Line
 from domain.messages import zh_en
 from domain.request import Request, request_id
 from projections.facts import RequestFacts
-from projections.runner import Progress, catch_up, fold_saved
+from projections.runner import Progress, begin_fold, catch_up, fold_saved
 from service.loaded_book import BookOptions, LoadedBook, with_meanwhile
 from service.logs import get_logger
 from service.reports import Reports
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 log = get_logger("gongkai")
 SAVE_BATCH = 100_000  # events per transaction when saving many: each commit waits for the disk (fsync)
+ASIDE_EVENTS = 20_000  # from this many events in a batch, a forked child folds them while this process saves
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,14 @@ class Tracker(Reports):
         # gongkai's aggregates record only its own events (AggregateEvent): eventsourcing types them by its base
         events = cast("list[AggregateEvent]", [event for aggregate in batch for event in aggregate.collect_events()])
         stored = encode_events(self.app, events)
-        ids = save_stored(self.app, stored)
-        folded = fold_saved(self.app, self.view, events, ids, stored)
+        # A large batch is folded into rows by a child process while this one saves it (the second core).
+        begun = begin_fold(self.app, self.view, events, stored, aside=size >= ASIDE_EVENTS)
+        try:
+            ids = save_stored(self.app, stored)
+            folded = fold_saved(self.app, self.view, events, ids, stored, begun)
+        finally:
+            if begun is not None:
+                begun.rows.close()
         log.debug("saved", aggregates=len(batch), events=size, folded=folded)
         if progress:
             progress(size)

@@ -1,9 +1,14 @@
-"""Read a large import file on two cores: a forked child checks the second part of the lines meanwhile.
+"""Read a large import file on two cores: a forked child checks the later lines meanwhile.
 
 Checking lines (JSON, then the pydantic line models) is a sixth of a bulk import and each line is checked alone,
 so a child process checks the later lines while this one checks the earlier, and sends back plain tuples
 (cheaper to pickle than `Line` objects). The result is what `read_lines` gives: the same lines, numbers and
-problems. Without `fork`, for a small file, or if the child fails in any way, this process reads it all.
+problems. Without `fork`, for a small file, or if the child fails in any way, this process reads what the child
+did not send.
+
+A caller that works on each part as it comes (the book of an import into an empty store) asks for the child's
+lines in chunks (`streamed`): this process then checks only the first few lines itself and books chunk after
+chunk while the child checks the next, instead of checking a third of the file before booking any.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import datetime as dt
 import os
 import pickle
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from domain.errors import Problem
 from domain.lines import Line
@@ -20,9 +25,14 @@ from service.reading import bounded_lines, check_lines
 
 PARALLEL_LINES = 20_000  # below this, a fork costs more than it saves
 CHILD_SHARE = 0.45  # the child also pickles its lines, and this process unpickles them
-BOOKING_CHILD_SHARE = 0.7  # when this process also books its own part meanwhile (an import into an empty store)
+# Streamed: this process checks the first 5% while the child checks its first chunk, then books chunk by chunk
+# (booking a line costs more than checking it, so the child stays ahead).
+STREAMED_CHILD_SHARE = 0.95
+CHUNK_LINES = 5_000  # lines per streamed chunk
 # A line as the child sends it: number, event, date as an ordinal, agency, clerk, fields.
 _Found = tuple[int, str, int, str | None, str | None, dict[str, Any]]
+# What the child sends: a chunk's lines, their problems, and the number of the chunk's last line.
+_Chunk = tuple[list[_Found], list[Problem], int]
 
 
 def read_all_lines(raw: Iterable[bytes], problems: list[Problem]) -> list[tuple[int, Line]]:
@@ -31,36 +41,40 @@ def read_all_lines(raw: Iterable[bytes], problems: list[Problem]) -> list[tuple[
 
 
 def read_parts(
-    raw: Iterable[bytes], problems: list[Problem], child_share: float = CHILD_SHARE
+    raw: Iterable[bytes], problems: list[Problem], *, streamed: bool = False
 ) -> Iterator[list[tuple[int, Line]]]:
-    """Yield the lines of `read_all_lines` in order, in parts: this process's first, while the child reads the rest.
+    """Yield the lines of `read_all_lines` in order, in parts: this process's first, then the child's.
 
-    A caller that works on a part meanwhile (the book of an import into an empty store) gives the child a larger
-    share. Every problem is appended by the time the last part is yielded.
+    `streamed`: the caller works on each part as it comes, so the child sends its lines in chunks and takes a
+    larger share. Every problem is appended by the time the last part is yielded.
     """
     data = list(bounded_lines(raw))
     if len(data) < PARALLEL_LINES or not hasattr(os, "fork"):
         yield list(check_lines(enumerate(data, start=1), problems))
         return
-    split = len(data) - int(len(data) * child_share)
-    child = _fork_reader(data, split)
+    share, chunk = (STREAMED_CHILD_SHARE, CHUNK_LINES) if streamed else (CHILD_SHARE, len(data))
+    split = len(data) - int(len(data) * share)
+    child = _fork_reader(data, split, chunk)
+    done = split  # the lines up to this number are read
     try:
         yield list(check_lines(enumerate(data[:split], start=1), problems))
-    finally:
-        later = _collect(*child) if child else None  # the child is waited for even if the caller stops early
-    if later is None:  # no child, or it failed: read its part here
-        yield list(check_lines(enumerate(data[split:], start=split + 1), problems))
-        return
-    found, messages = later
-    problems += messages
-    yield [
-        (number, Line(event, dt.date.fromordinal(day), agency, clerk, fields))
-        for number, event, day, agency, clerk, fields in found
-    ]
+        if child is not None:
+            for found, messages, end in _received(child[1]):
+                problems += messages
+                done = end
+                yield [
+                    (number, Line(event, dt.date.fromordinal(day), agency, clerk, fields))
+                    for number, event, day, agency, clerk, fields in found
+                ]
+    finally:  # the child is waited for even if the caller stops early
+        if child is not None:
+            _finish(*child)
+    if done < len(data):  # no child, or it failed: read the rest here
+        yield list(check_lines(enumerate(data[done:], start=done + 1), problems))
 
 
-def _fork_reader(data: list[bytes], split: int) -> tuple[int, int] | None:
-    """Start a child checking the lines from `split`; return its pid and the pipe it answers on."""
+def _fork_reader(data: list[bytes], split: int, chunk: int) -> tuple[int, BinaryIO] | None:
+    """Start a child checking the lines from `split` in chunks; return its pid and the pipe it answers on."""
     try:
         reading, writing = os.pipe()
         pid = os.fork()
@@ -68,32 +82,36 @@ def _fork_reader(data: list[bytes], split: int) -> tuple[int, int] | None:
         return None
     if pid:
         os.close(writing)
-        return pid, reading
+        return pid, os.fdopen(reading, "rb")
     try:  # the child: never returns, never runs the parent's clean-up
         os.close(reading)
-        messages: list[Problem] = []
-        found: list[_Found] = [
-            (number, line.event, line.date.toordinal(), line.agency, line.clerk, line.fields)
-            for number, line in check_lines(enumerate(data[split:], start=split + 1), messages)
-        ]
         with os.fdopen(writing, "wb") as pipe:
-            pickle.dump((found, messages), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # any failure: the parent reads the part itself
+            for start in range(split, len(data), chunk):
+                messages: list[Problem] = []
+                part = data[start : start + chunk]
+                found: list[_Found] = [
+                    (number, line.event, line.date.toordinal(), line.agency, line.clerk, line.fields)
+                    for number, line in check_lines(enumerate(part, start=start + 1), messages)
+                ]
+                pickle.dump((found, messages, start + len(part)), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                pipe.flush()  # the parent books this chunk while the next is checked
+    except BaseException:  # any failure (the parent stopped reading, too): the parent reads the rest itself
         os._exit(1)
     os._exit(0)
 
 
-def _collect(pid: int, reading: int) -> tuple[list[_Found], list[Problem]] | None:
-    """Return what the child found, or None if it failed."""
-    try:
-        with os.fdopen(reading, "rb") as pipe:
-            result = pickle.load(pipe)
-    except (EOFError, pickle.UnpicklingError, OSError):
-        result = None
+def _received(pipe: BinaryIO) -> Iterator[_Chunk]:
+    """Yield the child's chunks as they come, until it has sent them all or fails (a chunk is sent whole or not)."""
+    while True:
+        try:
+            chunk: _Chunk = pickle.load(pipe)
+        except (EOFError, pickle.UnpicklingError, OSError):
+            return
+        yield chunk
+
+
+def _finish(pid: int, pipe: BinaryIO) -> bool:
+    """Stop listening to the child and wait for it; return whether it ended well."""
+    pipe.close()  # a child still writing (the caller stopped early) then fails to write, and ends
     _, status = os.waitpid(pid, 0)
-    if result is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        return None
-    found: list[_Found]
-    messages: list[Problem]
-    found, messages = result
-    return found, messages
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

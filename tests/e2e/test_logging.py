@@ -54,6 +54,14 @@ def test_a_command_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert not received & {"structlog", "rich", "Crypto", "psycopg"}
     report = _imported(("report", "annual", "2026", "--format", "json"), environment)  # the tables are caught up
     assert not report & {"structlog", "rich", "Crypto", "psycopg", "pydantic", "eventsourcing"}
+    lines = tmp_path / "one.jsonl"
+    lines.write_text(
+        '{"event": "received", "request": "L-9", "date": "2026-03-02", "channel": "online", '
+        '"applicant_type": "natural_person"}\n',
+        encoding="utf-8",
+    )
+    imported = _imported(("import", str(lines)), environment)  # JSON Lines: the table writers are not needed
+    assert not imported & {"openpyxl", "docx", "structlog", "rich"}
 
 
 def test_console_renderer_on_a_terminal(gongkai: Runner, db: str, tmp_path: Path) -> None:

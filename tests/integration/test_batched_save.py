@@ -147,3 +147,32 @@ def test_postgres_copy_gives_the_ids_and_links_of_eventsourcings_insert(new_stor
     assert verify_store(copied.app).problem is None
     copied.close()
     inserted.close()
+
+
+def test_a_batch_folded_by_a_child_gives_the_tables_folded_here(
+    new_store: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import service.tracker
+    import storage.aside
+
+    ended: list[bool] = []
+    wait = storage.aside._wait
+
+    def remembered(pid: int) -> bool:
+        ended.append(wait(pid))
+        return ended[-1]
+
+    monkeypatch.setattr(storage.aside, "_wait", remembered)
+    found = []
+    for aside in (1, 10**9):  # every batch folded by a forked child while this process saves it; none
+        monkeypatch.setattr(service.tracker, "ASIDE_EVENTS", aside)
+        monkeypatch.setattr(service.tracker, "SAVE_BATCH", 50)  # several batches, the later continuing the tables
+        tracker = open_tracker(new_store())
+        tracker.record(lines(0, 40))
+        tracker.record(lines(0, 40) + lines(40, 30))  # re-import: 40 already held, 30 new
+        assert tracker.catch_up() == 0  # every batch was folded into the tables as it was saved
+        assert tracker.replay()[1] == []
+        found.append(tables_of(tracker))
+        tracker.close()
+    assert found[0] == found[1] and found[0][0] == 210
+    assert len(ended) >= 3 and all(ended)  # the children folded the batches (none failed over to this process)

@@ -6,6 +6,7 @@ import io
 import json
 import pickle
 from collections.abc import Generator
+from typing import BinaryIO
 
 import pytest
 
@@ -26,23 +27,29 @@ def _file() -> bytes:
     return "\ufeff".encode() + b"\n".join(rows) + b"\n"
 
 
+def _remember_children(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Return the list to which every child waited for adds whether it ended well."""
+    ended: list[bool] = []
+    finish = storage.parallel_read._finish
+
+    def remembered(pid: int, pipe: BinaryIO) -> bool:
+        ended.append(finish(pid, pipe))
+        return ended[-1]
+
+    monkeypatch.setattr(storage.parallel_read, "_finish", remembered)
+    return ended
+
+
 @pytest.mark.parametrize("threshold", [1, 10**9])
 def test_two_readers_find_the_lines_and_problems_of_one(monkeypatch: pytest.MonkeyPatch, threshold: int) -> None:
     monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", threshold)
-    answers: list[object] = []
-    collect = storage.parallel_read._collect
-
-    def remembered(pid: int, reading: int) -> object:
-        answers.append(collect(pid, reading))
-        return answers[-1]
-
-    monkeypatch.setattr(storage.parallel_read, "_collect", remembered)
+    answers = _remember_children(monkeypatch)
     expected: list[Problem] = []
     lines = list(read_lines(io.BytesIO(_file()), expected))
     problems: list[Problem] = []
     assert read_all_lines(io.BytesIO(_file()), problems) == lines
     assert problems == expected and len(expected) == 4 and len(lines) == 55
-    assert len(answers) == (threshold == 1) and all(answer is not None for answer in answers)  # the child answered
+    assert answers == ([True] if threshold == 1 else [])  # the child answered
 
 
 def test_a_failing_child_leaves_the_reading_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,30 +62,51 @@ def test_a_failing_child_leaves_the_reading_to_this_process(monkeypatch: pytest.
     assert problems == expected
 
 
-@pytest.mark.parametrize("share", [0.1, 0.45, 0.7, 0.95])
+@pytest.mark.parametrize(("share", "chunk"), [(0.1, 1000), (0.45, 1000), (0.7, 7), (0.95, 5), (0.95, 1)])
 def test_the_parts_are_the_lines_in_order_and_every_problem_is_there_by_the_last(
-    monkeypatch: pytest.MonkeyPatch, share: float
+    monkeypatch: pytest.MonkeyPatch, share: float, chunk: int
 ) -> None:
     monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", 1)
+    monkeypatch.setattr(storage.parallel_read, "STREAMED_CHILD_SHARE", share)
+    monkeypatch.setattr(storage.parallel_read, "CHUNK_LINES", chunk)
     expected: list[Problem] = []
     lines = list(read_lines(io.BytesIO(_file()), expected))
     problems: list[Problem] = []
-    parts = list(read_parts(io.BytesIO(_file()), problems, share))
-    assert len(parts) == 2 and [line for part in parts for line in part] == lines
+    split = 60 - int(60 * share)
+    parts = list(read_parts(io.BytesIO(_file()), problems, streamed=True))
+    assert len(parts) == 1 + -(-(60 - split) // chunk)  # this process's part, then the child's chunks
+    assert [line for part in parts for line in part] == lines
     assert sorted(problems, key=str) == sorted(expected, key=str)
+
+
+def test_a_child_failing_midway_leaves_the_rest_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", 1)
+    monkeypatch.setattr(storage.parallel_read, "CHUNK_LINES", 10)
+    dump = pickle.dump
+    sent: list[int] = []
+
+    def twice(found: object, pipe: BinaryIO, protocol: int) -> None:  # the child dies after two chunks
+        if len(sent) == 2:
+            raise OSError("gone")
+        sent.append(1)
+        dump(found, pipe, protocol=protocol)
+
+    monkeypatch.setattr(pickle, "dump", twice)
+    ended = _remember_children(monkeypatch)
+    expected: list[Problem] = []
+    lines = list(read_lines(io.BytesIO(_file()), expected))
+    problems: list[Problem] = []
+    parts = list(read_parts(io.BytesIO(_file()), problems, streamed=True))
+    assert len(parts) == 4 and parts[3][0][0] == 3 + 2 * 10 + 1  # own part, two chunks, then the rest here
+    assert [line for part in parts for line in part] == lines
+    assert sorted(problems, key=str) == sorted(expected, key=str) and ended == [False]
 
 
 def test_a_caller_stopping_after_the_first_part_leaves_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(storage.parallel_read, "PARALLEL_LINES", 1)
-    waited: list[object] = []
-    collect = storage.parallel_read._collect
-
-    def remembered(pid: int, reading: int) -> object:
-        waited.append(collect(pid, reading))
-        return waited[-1]
-
-    monkeypatch.setattr(storage.parallel_read, "_collect", remembered)
-    parts = read_parts(io.BytesIO(_file()), [], 0.7)
+    monkeypatch.setattr(storage.parallel_read, "CHUNK_LINES", 1)  # the child has more to send than a pipe holds
+    waited = _remember_children(monkeypatch)
+    parts = read_parts(io.BytesIO(_file()), [], streamed=True)
     assert isinstance(parts, Generator)
     next(parts)
     parts.close()
