@@ -70,6 +70,10 @@ class Book:
             if aggregate is not None and aggregate.pending_events:
                 yield aggregate
 
+    def agencies(self) -> list[Agency]:
+        """Return the agencies the book holds (every line's agency is loaded: the closed-year check reads it)."""
+        return [a for a in self._aggregates.values() if isinstance(a, Agency)]
+
     def touched(self) -> Iterator[tuple[Request | AppealCase, int]]:
         """Yield each application and case the lines changed, with its version as stored before them (0: new).
 

@@ -134,6 +134,8 @@ def touched_filed_months(book: Book) -> dict[str, set[str]]:
     with no month filed with figures costs no read; the applications' and cases' facts before and after the lines
     come from their histories, folded as the tables fold them (`projections.fold`): nothing else is read.
     """
+    if not any(filed_with_figures(agency) for agency in book.agencies()):
+        return {}  # nothing filed with figures: the touched applications need not be looked at (a bulk import)
     filed: dict[str, set[str]] = {}
     found: dict[str, set[str]] = {}
     for aggregate, stored in book.touched():
