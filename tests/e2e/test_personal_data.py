@@ -53,9 +53,8 @@ def _store_bytes(db: str) -> bytes:
     return b"".join(Path(db + suffix).read_bytes() for suffix in ("", "-wal") if Path(db + suffix).exists())
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # the SQLite file itself is read or edited
 def test_encrypted_store_holds_no_name_and_erasure_keeps_the_tables(gongkai: Runner, db: str) -> None:
-    if db.startswith("postgresql://"):
-        pytest.skip("the SQLite file is searched")
     env = {"GONGKAI_CIPHER_KEY": _key()}
     gongkai("import", str(FIXTURES / "seed_2020.jsonl"), env=env, check=True)
     _receive(gongkai, "P-1", NAME, env)
@@ -126,9 +125,8 @@ def test_unknown_application_cannot_be_erased(gongkai: Runner) -> None:
     assert NAME in gongkai("show", "P-1", env=env, check=True).stdout
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # the SQLite file itself is read or edited
 def test_store_files_are_private(gongkai: Runner, db: str) -> None:
-    if db.startswith("postgresql://"):
-        pytest.skip("SQLite files only")
     _receive(gongkai, "P-1", NAME, {})
     for suffix in ("", "-wal", "-shm"):
         path = Path(db + suffix)

@@ -132,10 +132,10 @@ def test_an_encrypted_store_saves_through_the_cipher(new_store: Callable[[], str
     tracker.close()
 
 
+@pytest.mark.parametrize("new_store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_postgres_copy_gives_the_ids_and_links_of_eventsourcings_insert(new_store: Callable[[], str]) -> None:
     copied, inserted = open_tracker(new_store()), open_tracker(new_store())
-    if not isinstance(copied.app.recorder, ChainedPostgresRecorder):
-        pytest.skip("PostgreSQL only: SQLite has one insert path")
+    assert isinstance(copied.app.recorder, ChainedPostgresRecorder)
     for first in (0, 30):
         events = pending(copied, lines(first, 30))
         stored = copied.app.mapper.to_stored_events(events)  # type: ignore[attr-defined]

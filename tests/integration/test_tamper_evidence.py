@@ -128,9 +128,8 @@ def test_rewriting_a_link_is_found(tamper: Any) -> None:
     assert result.problem is not None and result.problem.position == 40
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # the SQLite file itself is read or edited
 def test_verify_command_names_the_first_bad_event(gongkai: Runner, db: str) -> None:
-    if db.startswith("postgresql://"):
-        pytest.skip("the SQLite file is edited directly")
     assert gongkai("import", str(FIXTURES / "seed_2020.jsonl")).returncode == 0
     intact = gongkai("verify")
     assert intact.returncode == 0 and "intact: 20 events checked" in intact.stdout, intact.stderr
@@ -146,10 +145,10 @@ def test_verify_command_names_the_first_bad_event(gongkai: Runner, db: str) -> N
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("new_store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_postgres_edits_deletions_and_insertions_are_found(new_store: Callable[[], str]) -> None:
     store = new_store()
-    if not store.startswith("postgresql://"):
-        pytest.skip("PostgreSQL only")
+    assert store.startswith("postgresql://")
     import psycopg
 
     url, _, query = store.partition("?")
