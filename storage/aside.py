@@ -51,6 +51,15 @@ class Aside(Generic[T]):
 
 
 def _start(compute: Callable[[], object]) -> tuple[int, BinaryIO] | None:
+    return fork_child(lambda pipe: pickle.dump(compute(), pipe, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def fork_child(answer: Callable[[BinaryIO], None]) -> tuple[int, BinaryIO] | None:
+    """Fork a child that writes its answer into a pipe; return its pid and the pipe's reading end (None: no child).
+
+    The child never returns and never runs the parent's clean-up (it ends with os._exit): it must not touch a
+    connection, a file or the store. Exit status 1 when anything failed, the parent stopping reading included.
+    """
     try:
         reading, writing = os.pipe()
         pid = os.fork()
@@ -59,12 +68,11 @@ def _start(compute: Callable[[], object]) -> tuple[int, BinaryIO] | None:
     if pid:
         os.close(writing)
         return pid, os.fdopen(reading, "rb")
-    try:  # the child: never returns, never runs the parent's clean-up
+    try:
         os.close(reading)
-        result = compute()
         with os.fdopen(writing, "wb") as pipe:
-            pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # any failure: the parent computes it itself
+            answer(pipe)
+    except BaseException:
         os._exit(1)
     os._exit(0)
 

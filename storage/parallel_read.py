@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 from domain.errors import Problem
 from domain.lines import Line
 from service.reading import bounded_lines, check_lines
+from storage.aside import fork_child
 
 PARALLEL_LINES = 20_000  # below this, a fork costs more than it saves
 CHILD_SHARE = 0.45  # the child also pickles its lines, and this process unpickles them
@@ -75,29 +76,19 @@ def read_parts(
 
 def _fork_reader(data: list[bytes], split: int, chunk: int) -> tuple[int, BinaryIO] | None:
     """Start a child checking the lines from `split` in chunks; return its pid and the pipe it answers on."""
-    try:
-        reading, writing = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid:
-        os.close(writing)
-        return pid, os.fdopen(reading, "rb")
-    try:  # the child: never returns, never runs the parent's clean-up
-        os.close(reading)
-        with os.fdopen(writing, "wb") as pipe:
-            for start in range(split, len(data), chunk):
-                messages: list[Problem] = []
-                part = data[start : start + chunk]
-                found: list[_Found] = [
-                    (number, line.event, line.date.toordinal(), line.agency, line.clerk, line.fields)
-                    for number, line in check_lines(enumerate(part, start=start + 1), messages)
-                ]
-                pickle.dump((found, messages, start + len(part)), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                pipe.flush()  # the parent books this chunk while the next is checked
-    except BaseException:  # any failure (the parent stopped reading, too): the parent reads the rest itself
-        os._exit(1)
-    os._exit(0)
+
+    def answer(pipe: BinaryIO) -> None:
+        for start in range(split, len(data), chunk):
+            messages: list[Problem] = []
+            part = data[start : start + chunk]
+            found: list[_Found] = [
+                (number, line.event, line.date.toordinal(), line.agency, line.clerk, line.fields)
+                for number, line in check_lines(enumerate(part, start=start + 1), messages)
+            ]
+            pickle.dump((found, messages, start + len(part)), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            pipe.flush()  # the parent books this chunk while the next is checked
+
+    return fork_child(answer)  # a child failing (the parent stopped reading, too): the parent reads the rest itself
 
 
 def _received(pipe: BinaryIO) -> Iterator[_Chunk]:
