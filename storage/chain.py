@@ -12,7 +12,8 @@ printed outside the store (the head in an annual report) closes that gap up to t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
@@ -78,6 +79,26 @@ def _typed(value: object) -> bytes:
     if isinstance(value, int):
         return b"I" + str(value).encode()
     return b"R" + repr(value).encode()
+
+
+ChainRows = list[tuple[int, str, int, str]]
+
+
+@dataclass(frozen=True)
+class PreparedLinks:
+    """A batch's chain rows computed ahead (by a forked child), valid only where they were computed to follow.
+
+    `end` is the log's last position and `previous` its last link when they were computed (read before the
+    insert); the insert uses `rows()` only if its events follow exactly that position and link, else computes them.
+    """
+
+    end: int
+    previous: bytes
+    count: int
+    rows: Callable[[], ChainRows]
+
+    def follow(self, end: int, previous: bytes, count: int) -> bool:
+        return (self.end, self.previous, self.count) == (end, previous, count)
 
 
 def chain_rows(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
@@ -185,6 +206,17 @@ def advance_head_statement(head_table: str, marker: str) -> str:
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder, extended to write each event's link in the insert's transaction."""
 
+    prepared: PreparedLinks | None = None  # the next insert's links computed ahead (`save_stored`), if any
+
+    def chain_end(self) -> tuple[int, bytes]:
+        """Return the log's last position and last link now (what the next insert's links will follow)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT MAX(rowid) FROM {self.events_table_name}")
+            end = int(c.fetchone()[0] or 0)
+            c.execute(f"SELECT link FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
+            row = c.fetchone()
+        return end, bytes.fromhex(row["link"]) if row else GENESIS
+
     def construct_create_table_statements(self) -> list[str]:
         """Add the chain and the key tables to the events table."""
         statements = super().construct_create_table_statements()
@@ -218,7 +250,11 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT link FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
         previous = bytes.fromhex(row["link"]) if row else GENESIS
-        links = chain_rows(previous, ids, stored_events)
+        prepared, self.prepared = self.prepared, None
+        if prepared is not None and prepared.follow(ids[0] - 1, previous, len(ids)):
+            links = prepared.rows()  # the same rows, computed by a child from the same events, position and link
+        else:
+            links = chain_rows(previous, ids, stored_events)
         c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", links)
         c.execute(advance_head_statement(HEAD_TABLE, "?"), (HEAD_NAME, ids[-1], links[-1][3]))
         return ids

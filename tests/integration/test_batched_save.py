@@ -15,10 +15,11 @@ from domain.lines import parse_object
 from projections.runner import fold_saved
 from service.settings import Settings
 from service.tracker import Tracker
+from storage.chain import ChainedSQLiteRecorder, PreparedLinks, chain_rows
 from storage.chain_postgres import ChainedPostgresRecorder
 from storage.chain_verify import chain_reader, verify_store
 from storage.keys import new_key
-from storage.store import save_events
+from storage.store import encode_events, save_events, save_stored
 from tests.conftest import TODAY
 
 
@@ -172,7 +173,39 @@ def test_a_batch_folded_by_a_child_gives_the_tables_folded_here(
         tracker.record(lines(0, 40) + lines(40, 30))  # re-import: 40 already held, 30 new
         assert tracker.catch_up() == 0  # every batch was folded into the tables as it was saved
         assert tracker.replay()[1] == []
+        assert verify_store(tracker.app).problem is None  # the links the child computed (SQLite) are the chain's
         found.append(tables_of(tracker))
         tracker.close()
     assert found[0] == found[1] and found[0][0] == 210
     assert len(ended) >= 3 and all(ended)  # the children folded the batches (none failed over to this process)
+
+
+def test_links_computed_ahead_are_used_only_where_they_follow_the_log(new_store: Callable[[], str]) -> None:
+    tracker = open_tracker(new_store())
+    recorder = tracker.app.recorder
+    if not isinstance(recorder, ChainedSQLiteRecorder):
+        pytest.skip("SQLite only: PostgreSQL computes its links in its insert")
+    end, previous = recorder.chain_end()
+    assert (end, previous) == (0, bytes(32))
+    stored = encode_events(tracker.app, pending(tracker, lines(0, 4)))
+    asked: list[str] = []
+
+    def ahead() -> list[tuple[int, str, int, str]]:
+        asked.append("yes")
+        return chain_rows(previous, range(end + 1, end + 1 + len(stored)), stored)
+
+    save_stored(tracker.app, stored, PreparedLinks(end, previous, len(stored), ahead))
+    assert asked == ["yes"] and recorder.prepared is None
+    stale = recorder.chain_end()  # then another clerk saves: links computed to follow `stale` no longer do
+    save_events(tracker.app, pending(tracker, lines(4, 1)))
+    stored = encode_events(tracker.app, pending(tracker, lines(5, 2)))
+
+    def wrong() -> list[tuple[int, str, int, str]]:
+        asked.append("stale")
+        return [(0, "", 0, "")]
+
+    save_stored(tracker.app, stored, PreparedLinks(*stale, len(stored), wrong))
+    assert asked == ["yes"]  # not asked: computed in the insert
+    assert verify_store(tracker.app).problem is None
+    assert recorder.chain_end()[0] == len(log_of(tracker))
+    tracker.close()
