@@ -15,7 +15,7 @@ from projections.facts import CaseFacts, CountKey, RequestFacts
 from projections.fold import Changes, Key, fold_events
 from projections.rows import TableRows
 from storage.aside import Aside, aside_pair
-from storage.chain import PreparedLinks, chain_rows
+from storage.chain import PreparedLinks, link_array
 
 if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
@@ -91,7 +91,7 @@ def begin_fold(
 
     `aside`: fold in a forked child while this process saves the batch (a large batch on a plain-JSON store).
     `chain_from` (with `aside`): the log's last position and link now; the child first computes the batch's chain
-    rows as if it followed them (`links`: the insert uses them only if it does).
+    links as if it followed them (`links`: the insert uses them only if it does).
     None when the store is not plain JSON (then `fold_saved` folds the events themselves).
     """
     if not fast(app.mapper):
@@ -108,7 +108,7 @@ def begin_fold(
         return BegunFold(position, Aside(fold, fork=aside))
     end, previous = chain_from
     ids = range(end + 1, end + 1 + len(stored))
-    links, rows = aside_pair(lambda: chain_rows(previous, ids, stored), fold)
+    links, rows = aside_pair(lambda: link_array(previous, ids, stored), fold)
     return BegunFold(position, rows, PreparedLinks(end, previous, len(stored), links.result))
 
 
