@@ -75,7 +75,7 @@ class BegunFold:
 
     position: int
     rows: Aside[TableRows]
-    links: PreparedLinks | None = None  # the batch's chain rows, computed by the same child first
+    links: PreparedLinks | None = None  # the batch's chain links, computed by the same child first
 
 
 def begin_fold(

@@ -157,7 +157,7 @@ def save_stored(
 ) -> list[int]:
     """Store events already in their stored form (`to_stored_events`) as `save_events` does; return their ids.
 
-    `links`: their chain rows computed ahead (SQLite), used if the events follow what they were computed from.
+    `links`: their chain links computed ahead (SQLite), used if the events follow what they were computed from.
     """
     if not stored:
         return []
