@@ -63,8 +63,15 @@ def start_batch(
     case_keys: set[Key] = set()
     seen: set[Key] = set()
     codes: set[str] = set()
+    last_id: object = None
+    last_family = ""
     for event in events:
-        family = _family(event)
+        if event.originator_id is last_id:  # an aggregate's events come together: its key is its first event's
+            if last_family != CALENDAR:
+                codes.add(event.agency)
+            continue
+        last_id = event.originator_id
+        family = last_family = _family(event)
         if family == CALENDAR:
             continue
         codes.add(event.agency)

@@ -14,7 +14,8 @@ from projections.decode import fast, pages
 from projections.facts import CaseFacts, CountKey, RequestFacts
 from projections.fold import Changes, Key, fold_events
 from projections.rows import TableRows
-from storage.aside import Aside
+from storage.aside import Aside, aside_pair
+from storage.chain import PreparedLinks, link_array
 
 if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
@@ -74,6 +75,7 @@ class BegunFold:
 
     position: int
     rows: Aside[TableRows]
+    links: PreparedLinks | None = None  # the batch's chain links, computed by the same child first
 
 
 def begin_fold(
@@ -83,10 +85,13 @@ def begin_fold(
     stored: Sequence[StoredEvent],
     *,
     aside: bool = False,
+    chain_from: tuple[int, bytes] | None = None,
 ) -> BegunFold | None:
     """Read the view's position and the rows a batch about to be saved starts from, and start folding its JSON.
 
     `aside`: fold in a forked child while this process saves the batch (a large batch on a plain-JSON store).
+    `chain_from` (with `aside`): the log's last position and link now; the child first computes the batch's chain
+    links as if it followed them (`links`: the insert uses them only if it does).
     None when the store is not plain JSON (then `fold_saved` folds the events themselves).
     """
     if not fast(app.mapper):
@@ -95,7 +100,16 @@ def begin_fold(
     position = view.max_tracking_id(app.name) or 0
     start = start_batch(events, view.load_requests, view.load_cases, view.load_agencies)
     states = [(0, s.topic, s.state) for s in stored]  # the fold reads no position
-    return BegunFold(position, Aside(lambda: finish_batch(start, states), fork=aside))
+
+    def fold() -> TableRows:
+        return finish_batch(start, states)
+
+    if chain_from is None or not aside:
+        return BegunFold(position, Aside(fold, fork=aside))
+    end, previous = chain_from
+    ids = range(end + 1, end + 1 + len(stored))
+    links, rows = aside_pair(lambda: link_array(previous, ids, stored), fold)
+    return BegunFold(position, rows, PreparedLinks(end, previous, len(stored), links.result))
 
 
 def fold_saved(

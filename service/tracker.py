@@ -28,7 +28,7 @@ from service.loaded_book import BookOptions, LoadedBook, with_meanwhile
 from service.logs import get_logger
 from service.reports import Reports
 from service.settings import Settings
-from storage.chain import TABLES_WITNESS, LogCutError
+from storage.chain import TABLES_WITNESS, ChainedSQLiteRecorder, LogCutError
 from storage.concurrency import (
     ATTEMPTS,
     TURN_LINES,
@@ -252,9 +252,13 @@ class Tracker(Reports):
         events = cast("list[AggregateEvent]", [event for aggregate in batch for event in aggregate.collect_events()])
         stored = encode_events(self.app, events)
         # A large batch is folded into rows by a child process while this one saves it (the second core).
-        begun = begin_fold(self.app, self.view, events, stored, aside=size >= ASIDE_EVENTS)
+        # The same child first computes the batch's chain links, as if it followed the log's end now.
+        aside = size >= ASIDE_EVENTS
+        recorder = self.app.recorder
+        chain_from = recorder.chain_end() if aside and isinstance(recorder, ChainedSQLiteRecorder) else None
+        begun = begin_fold(self.app, self.view, events, stored, aside=aside, chain_from=chain_from)
         try:
-            ids = save_stored(self.app, stored)
+            ids = save_stored(self.app, stored, begun.links if begun is not None else None)
             folded = fold_saved(self.app, self.view, events, ids, stored, begun)
         finally:
             if begun is not None:

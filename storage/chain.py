@@ -12,7 +12,9 @@ printed outside the store (the head in an annual report) closes that gap up to t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
@@ -78,6 +80,36 @@ def _typed(value: object) -> bytes:
     if isinstance(value, int):
         return b"I" + str(value).encode()
     return b"R" + repr(value).encode()
+
+
+@dataclass(frozen=True)
+class PreparedLinks:
+    """A batch's links computed ahead (by a forked child), valid only where they were computed to follow.
+
+    `end` is the log's last position and `previous` its last link when they were computed (read before the
+    insert); the insert uses `links()` (`link_array`) only if its events follow exactly that position and link,
+    else computes them itself.
+    """
+
+    end: int
+    previous: bytes
+    count: int
+    links: Callable[[], tuple[str, str] | None]
+
+    def follow(self, end: int, previous: bytes, count: int) -> bool:
+        return (self.end, self.previous, self.count) == (end, previous, count)
+
+
+def link_array(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]) -> tuple[str, str] | None:
+    """Return the links of events about to be inserted as a JSON array of hex texts, and the last link's hex.
+
+    None unless every event's aggregate id is a UUID: then the events table holds the id's hex text, which the
+    chain row holds too (`chain_rows`), so the insert can take the id and version from the events table.
+    """
+    if not events or any(type(event.originator_id) is not UUID for event in events):
+        return None
+    links = [chained.hex() for chained in _links_of(previous, ids, events)]
+    return json.dumps(links), links[-1]
 
 
 def chain_rows(previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
@@ -185,6 +217,17 @@ def advance_head_statement(head_table: str, marker: str) -> str:
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder, extended to write each event's link in the insert's transaction."""
 
+    prepared: PreparedLinks | None = None  # the next insert's links computed ahead (`save_stored`), if any
+
+    def chain_end(self) -> tuple[int, bytes]:
+        """Return the log's last position and last link now (what the next insert's links will follow)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT MAX(rowid) FROM {self.events_table_name}")
+            end = int(c.fetchone()[0] or 0)
+            c.execute(f"SELECT link FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
+            row = c.fetchone()
+        return end, bytes.fromhex(row["link"]) if row else GENESIS
+
     def construct_create_table_statements(self) -> list[str]:
         """Add the chain and the key tables to the events table."""
         statements = super().construct_create_table_statements()
@@ -218,9 +261,27 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT link FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
         previous = bytes.fromhex(row["link"]) if row else GENESIS
-        links = chain_rows(previous, ids, stored_events)
-        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", links)
-        c.execute(advance_head_statement(HEAD_TABLE, "?"), (HEAD_NAME, ids[-1], links[-1][3]))
+        prepared, self.prepared = self.prepared, None
+        computed = None
+        if prepared is not None and prepared.follow(ids[0] - 1, previous, len(ids)):
+            computed = prepared.links()  # computed by a child from the same events, position and link
+        if computed is not None:
+            # The chain rows `chain_rows` gives, made in SQLite: the n-th link with the id and version of the event
+            # at position ids[0] + n, just inserted (a UUID's hex text in both tables, `link_array`).
+            array, last_link = computed
+            c.execute(
+                f"INSERT INTO {CHAIN_TABLE} SELECT e.rowid, e.originator_id, e.originator_version, j.value "
+                f"FROM json_each(?) AS j JOIN {self.events_table_name} AS e ON e.rowid = ? + j.key ORDER BY j.key",
+                (array, ids[0]),
+            )
+            c.execute("SELECT changes()")
+            if int(c.fetchone()[0]) != len(ids):
+                raise ProgrammingError("the links computed ahead do not match the inserted events")
+        else:
+            links = chain_rows(previous, ids, stored_events)
+            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?)", links)
+            last_link = links[-1][3]
+        c.execute(advance_head_statement(HEAD_TABLE, "?"), (HEAD_NAME, ids[-1], last_link))
         return ids
 
 

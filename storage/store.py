@@ -14,6 +14,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, StoredEvent
 from eventsourcing.utils import Environment, get_topic
 
+from storage.chain import ChainedSQLiteRecorder, PreparedLinks
 from storage.mapper import PydanticMapper
 
 if TYPE_CHECKING:
@@ -151,10 +152,23 @@ def encode_events(app: GongkaiApplication, events: Sequence[DomainEventProtocol[
     return mapper.to_stored_events(events)
 
 
-def save_stored(app: GongkaiApplication, stored: Sequence[StoredEvent]) -> list[int]:
-    """Store events already in their stored form (`to_stored_events`) as `save_events` does; return their ids."""
+def save_stored(
+    app: GongkaiApplication, stored: Sequence[StoredEvent], links: PreparedLinks | None = None
+) -> list[int]:
+    """Store events already in their stored form (`to_stored_events`) as `save_events` does; return their ids.
+
+    `links`: their chain links computed ahead (SQLite), used if the events follow what they were computed from.
+    """
     if not stored:
         return []
-    ids = app.recorder.insert_events(list(stored))
+    recorder = app.recorder
+    if links is not None and isinstance(recorder, ChainedSQLiteRecorder):
+        recorder.prepared = links
+        try:
+            ids = recorder.insert_events(list(stored))
+        finally:
+            recorder.prepared = None
+    else:
+        ids = recorder.insert_events(list(stored))
     assert ids is not None and len(ids) == len(stored)
     return list(ids)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, ProgrammingError
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.errors import Problem
@@ -15,10 +15,11 @@ from domain.lines import parse_object
 from projections.runner import fold_saved
 from service.settings import Settings
 from service.tracker import Tracker
+from storage.chain import ChainedSQLiteRecorder, PreparedLinks, chain_rows, link_array
 from storage.chain_postgres import ChainedPostgresRecorder
 from storage.chain_verify import chain_reader, verify_store
 from storage.keys import new_key
-from storage.store import save_events
+from storage.store import encode_events, save_events, save_stored
 from tests.conftest import TODAY
 
 
@@ -172,7 +173,47 @@ def test_a_batch_folded_by_a_child_gives_the_tables_folded_here(
         tracker.record(lines(0, 40) + lines(40, 30))  # re-import: 40 already held, 30 new
         assert tracker.catch_up() == 0  # every batch was folded into the tables as it was saved
         assert tracker.replay()[1] == []
+        assert verify_store(tracker.app).problem is None  # the links the child computed (SQLite) are the chain's
         found.append(tables_of(tracker))
         tracker.close()
     assert found[0] == found[1] and found[0][0] == 210
     assert len(ended) >= 3 and all(ended)  # the children folded the batches (none failed over to this process)
+
+
+@pytest.mark.parametrize("new_store", ["sqlite"], indirect=True)  # PostgreSQL computes its links in its insert
+def test_links_computed_ahead_are_used_only_where_they_follow_the_log(new_store: Callable[[], str]) -> None:
+    tracker = open_tracker(new_store())
+    recorder = tracker.app.recorder
+    assert isinstance(recorder, ChainedSQLiteRecorder)
+    end, previous = recorder.chain_end()
+    assert (end, previous) == (0, bytes(32))
+    stored = encode_events(tracker.app, pending(tracker, lines(0, 4)))
+    asked: list[str] = []
+
+    def ahead() -> tuple[str, str] | None:
+        asked.append("yes")
+        return link_array(previous, range(end + 1, end + 1 + len(stored)), stored)
+
+    ids = save_stored(tracker.app, stored, PreparedLinks(end, previous, len(stored), ahead))
+    assert asked == ["yes"] and recorder.prepared is None
+    with recorder.datastore.transaction(commit=False) as c:  # the rows the insert computes itself
+        c.execute("SELECT * FROM gk_chain ORDER BY notification_id")
+        assert [tuple(row) for row in c.fetchall()] == chain_rows(previous, ids, stored)
+    stale = recorder.chain_end()  # then another clerk saves: links computed to follow `stale` no longer do
+    save_events(tracker.app, pending(tracker, lines(4, 1)))
+    stored = encode_events(tracker.app, pending(tracker, lines(5, 2)))
+
+    def wrong() -> tuple[str, str] | None:
+        asked.append("stale")
+        return "[]", ""
+
+    save_stored(tracker.app, stored, PreparedLinks(*stale, len(stored), wrong))
+    assert asked == ["yes"]  # not asked: computed in the insert
+    assert verify_store(tracker.app).problem is None
+    assert recorder.chain_end()[0] == len(log_of(tracker))
+    before, now = log_of(tracker), recorder.chain_end()
+    stored = encode_events(tracker.app, pending(tracker, lines(7, 2)))
+    with pytest.raises(ProgrammingError):  # links that do not cover the events: refused, nothing written
+        save_stored(tracker.app, stored, PreparedLinks(*now, len(stored), lambda: ('["00"]', "00")))
+    assert log_of(tracker) == before and recorder.chain_end() == now
+    tracker.close()
