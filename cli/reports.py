@@ -102,6 +102,7 @@ def emit_report(
     )
     if len(period) == 4:
         _note_closed(tracker, int(period), report)
+        _note_kept_outside(tracker, int(period))
     else:
         _note_amended(tracker, period, report)
     if fmt in ("xlsx", "html", "docx"):
@@ -141,6 +142,27 @@ def _note_closed(tracker: Reports, year: int, report: ReportJson) -> None:
     if status is not None:
         click.echo(status.message(), err=True)
         report["closed_year"] = status.to_json()
+
+
+def _note_kept_outside(tracker: Reports, year: int) -> None:
+    """Say on stderr that a year kept outside gongkai has published tables of its own (docs/report-checks.md)."""
+    from domain.imported_reports import outside_through
+
+    imported = tracker.imported_reports()
+    outside = outside_through(imported)
+    if outside is None or year > outside or tracker.year_close(year) is not None:
+        return
+    own = imported.get(year)
+    source = f"{own.source}（{own.recorded_on} 导入）" if own is not None else f"{outside} 年度的报告"
+    click.echo(
+        zh_en(
+            f"注意：{year} 年度在 gongkai 之外办理并已发布（已导入 {source}）；以下表格只由本库记录的申请算出，"
+            "不是已发布的表格",
+            f"note: {year} was kept outside gongkai and its report was published (imported); these tables count only "
+            "the applications recorded here, not the published ones",
+        ),
+        err=True,
+    )
 
 
 def _note_amended(tracker: Reports, month: str, report: ReportJson) -> None:

@@ -358,3 +358,8 @@ def test_the_report_of_a_year_kept_outside_gongkai_is_refused(gongkai: Runner, t
     later = gongkai("annual-report", "2021", "--format", "json")
     assert later.returncode == 0, later.stderr
     assert json.loads(later.stdout)["applications"]["carried_in"]["total"] == 1
+    tables = gongkai("report", "annual", "2020", "--format", "json")  # the tables alone: printed, with a note
+    assert tables.returncode == 0 and json.loads(tables.stdout)["applications"]["new"]["total"] == 1
+    assert "注意：2020 年度在 gongkai 之外办理并已发布（已导入 2020.json（2021-01-10 导入））" in tables.stderr
+    assert "不是已发布的表格" in tables.stderr
+    assert "gongkai 之外" not in gongkai("report", "annual", "2021", "--format", "json", check=True).stderr
