@@ -37,6 +37,14 @@ def shanghai() -> dict[str, Any]:
     return loaded
 
 
+def last_year_of(this_year: dict[str, Any]) -> dict[str, Any]:
+    """Return the published tables relabelled 2023, carrying out what this year carries in (the cross-year rule)."""
+    last_year = shanghai()
+    last_year["year"] = 2023
+    last_year["applications"]["carried_out"] = dict(this_year["applications"]["carried_in"])
+    return last_year
+
+
 @pytest.mark.parametrize("fixture", [SHANGHAI_EXAMPLE, SEED])
 def test_the_published_tables_hold(tmp_path: Path, fixture: Path) -> None:
     text = check(tmp_path, str(fixture))
@@ -73,10 +81,8 @@ def test_a_broken_report_names_each_rule_with_row_column_and_both_sides(tmp_path
 
 def test_the_cross_year_rule_with_previous(tmp_path: Path) -> None:
     this_year = shanghai()
-    last_year = shanghai()
-    last_year["year"] = 2023
+    last_year = last_year_of(this_year)
     rows = last_year["applications"]
-    rows["carried_out"] = dict(this_year["applications"]["carried_in"])
     rows["new"] = {c: rows["total_handled"][c] + rows["carried_out"][c] - rows["carried_in"][c] for c in rows["new"]}
     now, before = write(tmp_path, "2024.json", this_year), write(tmp_path, "2023.json", last_year)
     agreeing = check(tmp_path, now, "--previous", before)
@@ -97,10 +103,8 @@ def test_the_cross_year_rule_with_previous(tmp_path: Path) -> None:
 
 def test_a_previous_report_that_breaks_its_own_rules_fails_the_check(tmp_path: Path) -> None:
     this_year = shanghai()
-    last_year = shanghai()
-    last_year["year"] = 2023
+    last_year = last_year_of(this_year)  # the cross-year rule holds
     rows = last_year["applications"]
-    rows["carried_out"] = dict(this_year["applications"]["carried_in"])  # the cross-year rule holds
     rows["disclosed"]["total"] += 5  # but last year's own 总计 and （七）总计 do not add up
     now, before = write(tmp_path, "2024.json", this_year), write(tmp_path, "2023.json", last_year)
     assert check(tmp_path, before).returncode == 1
